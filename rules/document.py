@@ -1,0 +1,158 @@
+"""SES0xx: the file itself: YAML syntax, duplicate keys, version, unsafe constructs, suppressions."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ses_lint.findings import ERROR, INFO, STATIC, WARNING, Finding
+from ses_lint.registry import rule
+from ses_lint.subjects import SourceFile
+from ses_lint.unused import UnusedSuppression
+
+KNOWN_VERSIONS = ("1.0",)
+
+
+@rule("SES001", "yaml-syntax", stage=STATIC, severity=ERROR)
+def yaml_syntax(file: SourceFile) -> Iterator[Finding]:
+    """The file is not valid YAML (or not valid UTF-8), so nothing in it can be checked.
+
+    Details: the position is the parser's. A file that is not YAML at all is reported only when it was
+    named on the command line or looks like a provider config (a line starting `providers:` or
+    `workflows:`); other broken YAML files found in a folder are skipped like any non-config file.
+    Why: the provider would fail to start, or a lenient loader would read something other than what
+    you wrote.
+    Fix: correct the YAML at the position shown (an unclosed bracket, a tab, a bad indent).
+    Bad:
+        providers:
+          email-ses: [provider: email.ses
+    Good:
+        providers:
+          email-ses: {provider: email.ses}
+    """
+    for problem in file.problems("syntax"):
+        yield file.at_problem(problem, f"invalid YAML: {problem.message}")
+
+
+@rule("SES002", "duplicate-key", stage=STATIC, severity=ERROR)
+def duplicate_key(file: SourceFile) -> Iterator[Finding]:
+    """A mapping holds the same key twice.
+
+    Why: YAML loaders keep the last value silently, so the first one, the one a reviewer reads, is
+    never used.
+    Fix: delete one of the two keys.
+    Bad:
+        config:
+          region: us-east-1
+          region: eu-west-1
+    Good:
+        config:
+          region: eu-west-1
+    """
+    for problem in file.problems("duplicate-key"):
+        yield file.at_problem(problem)
+
+
+@rule("SES003", "unsupported-version", stage=STATIC, severity=ERROR)
+def unsupported_version(file: SourceFile) -> Iterator[Finding]:
+    """The top-level `version` is missing, or is not a version ses-lint knows (`"1.0"`).
+
+    Why: the configuration format is versioned; a file without a version, or with an unknown one, may
+    be read by rules other than the ones checked here.
+    Fix: start the file with `version: "1.0"`.
+    Bad:
+        providers: {}
+    Good:
+        version: "1.0"
+        providers: {}
+    """
+    if not file.document.loaded:
+        return
+    version = file.document.root.get("version") if file.document.root.kind == "map" else None
+    if version is None:
+        yield file.finding((), 'no `version`; add `version: "1.0"` at the top')
+    elif str(version.value) not in KNOWN_VERSIONS:
+        yield file.finding(("version",), f'unsupported version `{version.text}`; ses-lint knows {", ".join(KNOWN_VERSIONS)}')
+
+
+@rule("SES004", "version-not-string", stage=STATIC, severity=WARNING)
+def version_not_string(file: SourceFile) -> Iterator[Finding]:
+    """`version` is written as a number (`version: 1.0`) rather than a string.
+
+    Why: YAML reads `1.0` as the float 1.0, which a strict reader may reject and which prints as `1`
+    in some languages.
+    Fix: quote it.
+    Bad:
+        version: 1.0
+    Good:
+        version: "1.0"
+    """
+    version = file.node("version")
+    if version is not None and version.kind == "scalar" and isinstance(version.value, (int, float)) and not isinstance(version.value, bool):
+        yield file.finding(("version",), f'`version: {version.text}` is a number; write `version: "{version.text}"`')
+
+
+@rule("SES005", "unsafe-yaml", stage=STATIC, severity=ERROR)
+def unsafe_yaml(file: SourceFile) -> Iterator[Finding]:
+    """The file uses a construct ses-lint refuses to load: a tag (`!!python/...`, a custom `!tag`),
+    aliases that expand past a bound, nesting deeper than 64 levels, or a size over 2 MiB.
+
+    Details: the file is reported at the construct and never expanded or constructed.
+    Why: such constructs run code in unsafe loaders or exhaust memory (a "billion laughs" alias bomb);
+    a provider config never needs them.
+    Fix: write plain mappings, lists and scalars.
+    Bad:
+        providers: !!python/object/apply:os.system ["id"]
+    Good:
+        providers: {}
+    """
+    for problem in file.problems("unsafe"):
+        yield file.at_problem(problem)
+
+
+@rule("SES006", "yaml11-boolean", stage=STATIC, severity=WARNING)
+def yaml11_boolean(file: SourceFile) -> Iterator[Finding]:
+    """A value is written `yes`, `no`, `on`, `off`, `y` or `n` (any case), unquoted.
+
+    Why: YAML 1.1 parsers (PyYAML) read `yes`/`no`/`on`/`off` as booleans, YAML 1.2 parsers (Go's
+    yaml.v3, for one) read all of them as strings: two programs see two different configs.
+    Fix: write `true` or `false`, or quote the value if you meant the string.
+    Bad:
+        enabled: yes
+    Good:
+        enabled: true
+    """
+    for problem in file.problems("yaml11-boolean"):
+        yield file.at_problem(problem)
+
+
+@rule("SES007", "multiple-documents", stage=STATIC, severity=WARNING)
+def multiple_documents(file: SourceFile) -> Iterator[Finding]:
+    """The file holds more than one YAML document (a `---` after content); only the first is configuration.
+
+    Why: everything after the second `---` is silently ignored by the provider loader.
+    Fix: merge the documents into one, or split them into separate files.
+    Bad:
+        providers: {}
+        ---
+        workflows: []
+    Good:
+        providers: {}
+        workflows: []
+    """
+    for problem in file.problems("multiple-documents"):
+        yield file.at_problem(problem)
+
+
+@rule("SES008", "useless-suppression", stage=STATIC, severity=INFO)
+def useless_suppression(suppression: UnusedSuppression) -> Iterator[Finding]:
+    """A `# ses-lint: disable=` comment suppresses nothing, or names a code that does not exist.
+
+    Details: only codes whose rules ran are judged: a suppression of a DNS rule is not reported in a
+    static-only run.
+    Why: stale suppressions hide the next real problem on that line.
+    Fix: delete the comment, or correct the code.
+    Bad:
+        region: us-east-1  # ses-lint: disable=SES403
+    Good:
+        region: us-east-1
+    """
+    yield suppression.finding()

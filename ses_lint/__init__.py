@@ -1,0 +1,42 @@
+"""ses-lint: will the Amazon SES email providers in this YAML configuration really deliver mail?
+
+    >>> import ses_lint
+    >>> report = ses_lint.lint(["examples/"])
+    >>> [(f.code, f.file, f.line) for f in report.findings]
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+__version__ = "0.1.0"
+__all__ = ["lint", "Report", "Finding", "Severity", "Stage", "Options", "__version__"]
+
+from .engine import Report, discover, run_lint
+from .findings import Finding, Severity, Stage
+from .run import Options
+
+
+def lint(paths: Sequence[str] | str, *, dns: bool = False, aws: bool = False, online: bool = False,
+         probe: bool = False, stdin: bytes | None = None, environ: dict[str, str] | None = None, **options: Any) -> Report:
+    """Lint files and folders as `ses-lint check` does and return the report.
+
+    Keyword options are the fields of `ses_lint.Options` (`select`, `ignore`, `severity`, `nameservers`,
+    `timeout`, `env`, ...); `dns`, `aws`, `online` and `probe` turn on the network stages.
+    Raises `ses_lint.engine.UsageError` when a path cannot be read and `ValueError` for a bad option.
+    """
+    if isinstance(paths, str):
+        paths = [paths]
+    stages = {Stage.STATIC}
+    if dns or online:
+        stages.add(Stage.DNS)
+    if aws or online or probe:
+        stages.add(Stage.AWS)
+    if probe:
+        stages.add(Stage.PROBE)
+    stages |= {Stage(stage) for stage in options.pop("stages", ())}
+    if "severity" in options:
+        options["severity"] = {code: Severity(level) for code, level in options["severity"].items()}
+    if "fail_on" in options:
+        options["fail_on"] = Severity(options["fail_on"])
+    run_options = Options(stages=frozenset(stages), **options)
+    return run_lint(discover(list(paths), stdin), run_options, environ)

@@ -1,0 +1,393 @@
+"""YAML text -> a tree of nodes that keep their line and column, loaded safely and within bounds.
+
+The loader reads PyYAML's event stream (the C parser when available) and builds the tree itself, without
+recursion, so that depth, aliases and tags are judged before anything is composed or expanded: a hostile
+file becomes a list of load problems, never a crash. Problems found while loading (syntax errors,
+duplicate keys, unsafe constructs, YAML 1.1 booleans, extra documents) are facts that the document rules
+report.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Union
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without LibYAML
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_ALIASES = 100
+MAX_EXPANDED_NODES = 100_000
+
+YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
+SAFE_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq")
+) | {"!"}
+_CONFIG_HINT = re.compile(r"^(providers|workflows)[ \t]*:", re.MULTILINE)
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_SCALAR_CONSTRUCTORS = {
+    "tag:yaml.org,2002:bool": _CONSTRUCTOR.construct_yaml_bool,
+    "tag:yaml.org,2002:int": _CONSTRUCTOR.construct_yaml_int,
+    "tag:yaml.org,2002:float": _CONSTRUCTOR.construct_yaml_float,
+    "tag:yaml.org,2002:null": _CONSTRUCTOR.construct_yaml_null,
+}
+
+PathPart = Union[str, int]
+
+
+@dataclass(eq=False)
+class Node:
+    """A YAML node. Lines and columns count from 1; `end_*` is the position just after the node."""
+
+    kind: str  # "map" | "seq" | "scalar"
+    line: int
+    column: int
+    end_line: int = 0
+    end_column: int = 0
+    value: Any = None  # scalar: the resolved Python value; seq: list[Node]; map: list[tuple[Node, Node]]
+    tag: str = ""  # the resolved tag of a scalar ("tag:yaml.org,2002:str", ...)
+    plain: bool = False  # an unquoted scalar
+    text: str = ""  # a scalar's text as written (without quotes)
+
+    def items(self) -> list[tuple["Node", "Node"]]:
+        return self.value if self.kind == "map" else []
+
+    def get(self, key: str) -> "Node | None":
+        """The value node of `key` in a mapping (the last one, as YAML loaders keep)."""
+        found = None
+        for key_node, value_node in self.items():
+            if key_node.kind == "scalar" and key_node.value == key:
+                found = value_node
+        return found
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    kind: str  # "syntax" | "duplicate-key" | "unsafe" | "yaml11-boolean" | "multiple-documents"
+    message: str
+    line: int
+    column: int
+
+
+class _Abort(Exception):
+    """Loading stops here: the problem is recorded, nothing further is built."""
+
+
+@dataclass(eq=False)
+class Document:
+    """One file as ses-lint sees it: its text, its node tree, and what went wrong loading it."""
+
+    path: str
+    text: str
+    root: Node | None = None
+    problems: list[LoadProblem] = field(default_factory=list)
+    top_keys: list[str] = field(default_factory=list)
+    _data: Any = None
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    @property
+    def is_config(self) -> bool:
+        """A provider config has a top-level `providers` or `workflows` key (or looks like it, when broken)."""
+        if any(key in ("providers", "workflows") for key in self.top_keys):
+            return True
+        return self.root is None and bool(self.problems) and bool(_CONFIG_HINT.search(self.text))
+
+    @property
+    def loaded(self) -> bool:
+        return self.root is not None and not any(p.kind in ("syntax", "unsafe") for p in self.problems)
+
+    def data(self) -> Any:
+        """The first document as plain Python values, aliases expanded within a bound."""
+        if self._data is None and self.loaded:
+            self._data = to_python(self.root)
+        return self._data
+
+    def find(self, path: tuple[PathPart, ...]) -> tuple[Node | None, Node | None]:
+        """(key node, value node) at `path`; the deepest existing ancestor when the path runs out."""
+        key_node, node = None, self.root
+        for part in path:
+            if node is None:
+                break
+            if node.kind == "map":
+                match = next(((k, v) for k, v in reversed(node.items()) if k.kind == "scalar" and k.value == part), None)
+                if match is None:
+                    break
+                key_node, node = match
+            elif node.kind == "seq" and isinstance(part, int) and 0 <= part < len(node.value):
+                key_node, node = node.value[part], node.value[part]
+            else:
+                break
+        return key_node, node
+
+    def locate(self, path: tuple[PathPart, ...], at: str = "value") -> tuple[int, int, int, int]:
+        """Line, column, end line, end column of the key or value at `path` (1-based)."""
+        key_node, value_node = self.find(path)
+        node = key_node if (at == "key" and key_node is not None) else (value_node or key_node)
+        if node is None:
+            return 1, 1, 1, 1
+        return node.line, node.column, node.end_line or node.line, node.end_column or node.column
+
+
+def load(path: str, raw: bytes) -> Document:
+    """Decode and parse one file. Never raises for any input."""
+    text, decode_problem = decode(raw)
+    document = Document(path=path, text=text)
+    if decode_problem:
+        document.problems.append(decode_problem)
+        return document
+    if len(raw) > MAX_BYTES:
+        document.problems.append(
+            LoadProblem("unsafe", f"file is {len(raw):,} bytes, over the {MAX_BYTES:,}-byte bound; not parsed", 1, 1)
+        )
+        return document
+    _Builder(document).build()
+    if document.loaded:
+        try:
+            document._data = to_python(document.root)
+        except ExpansionError:
+            document.problems.append(
+                LoadProblem("unsafe", f"aliases expand past {MAX_EXPANDED_NODES:,} nodes (an alias bomb?); the file is not expanded", 1, 1)
+            )
+            document.root = None
+    return document
+
+
+def decode(raw: bytes) -> tuple[str, LoadProblem | None]:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        return raw.decode(encoding), None
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        text = raw.decode(encoding, errors="replace")
+        return text, LoadProblem("syntax", f"invalid {encoding.replace('-sig', '').upper()} byte 0x{raw[error.start]:02x}", line, column)
+
+
+class _Builder:
+    """Builds the first document's tree from the event stream, checking bounds as it goes."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.stack: list[list] = []  # [container node, pending key node or None, seen keys]
+        self.anchors: dict[str, Node] = {}
+        self.aliases = 0
+        self.documents = 0
+
+    def build(self) -> None:
+        try:
+            for event in yaml.parse(self.document.text, Loader=_Loader):
+                self.handle(event)
+        except _Abort:
+            self.document.root = None
+        except yaml.YAMLError as error:
+            self.document.problems.append(_syntax_problem(error, self.document.text))
+            self.document.root = None
+        except (RecursionError, MemoryError, ValueError) as error:  # defensive: never crash on input
+            self.document.problems.append(LoadProblem("unsafe", f"could not be loaded safely: {type(error).__name__}", 1, 1))
+            self.document.root = None
+
+    def fail(self, kind: str, message: str, event: yaml.Event) -> None:
+        line, column = _position(event.start_mark)
+        self.document.problems.append(LoadProblem(kind, message, line, column))
+        raise _Abort
+
+    def handle(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents == 2:
+                line, column = _position(event.start_mark)
+                self.document.problems.append(
+                    LoadProblem("multiple-documents", "the file holds more than one YAML document; only the first is read", line, column)
+                )
+            return
+        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            return
+        building = self.documents <= 1
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            container = self.stack.pop()[0]
+            container.end_line, container.end_column = _position(event.end_mark)
+            return
+        self.check_tag(event)
+        if isinstance(event, yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                self.fail("unsafe", f"more than {MAX_ALIASES} aliases; the file is not expanded", event)
+            node = self.anchors.get(event.anchor)
+            if node is None:
+                self.fail("syntax", f"found undefined alias '{event.anchor}'", event)
+            self.attach(node, event, building)
+            return
+        line, column = _position(event.start_mark)
+        if isinstance(event, yaml.ScalarEvent):
+            node = Node("scalar", line, column, *_position(event.end_mark), text=event.value)
+            node.plain = not event.style and bool(event.implicit[0])
+            node.tag, node.value = _resolve_scalar(event)
+        elif isinstance(event, yaml.MappingStartEvent):
+            node = Node("map", line, column, value=[])
+        else:
+            node = Node("seq", line, column, value=[])
+        if event.anchor:
+            self.anchors[event.anchor] = node
+        self.attach(node, event, building)
+        if node.kind != "scalar":
+            if len(self.stack) >= MAX_DEPTH:
+                self.fail("unsafe", f"nesting deeper than {MAX_DEPTH} levels; the file is not loaded", event)
+            self.stack.append([node, None, {}])
+
+    def check_tag(self, event: yaml.Event) -> None:
+        tag = getattr(event, "tag", None)
+        if not tag or tag in SAFE_TAGS:
+            return
+        if isinstance(event, yaml.ScalarEvent) and (event.implicit[0] or event.implicit[1]) and not tag.startswith("!"):
+            return
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        self.fail("unsafe", f"tag `{shown}` is not allowed: ses-lint never constructs tagged objects", event)
+
+    def attach(self, node: Node, event: yaml.Event, building: bool) -> None:
+        if not building:
+            return
+        if not self.stack:
+            self.document.root = node
+            return
+        entry = self.stack[-1]
+        parent = entry[0]
+        if parent.kind == "seq":
+            parent.value.append(node)
+            self.check_boolean(node)
+            return
+        if entry[1] is None:
+            entry[1] = node
+            return
+        key = entry[1]
+        entry[1] = None
+        parent.value.append((key, node))
+        self.check_boolean(node)
+        if key.kind == "scalar":
+            identity = (key.tag, key.value) if _hashable(key.value) else None
+            if identity in entry[2]:
+                first = entry[2][identity]
+                self.document.problems.append(
+                    LoadProblem("duplicate-key", f"duplicate key `{key.text}` (first at line {first.line}); YAML loaders silently keep the last one", key.line, key.column)
+                )
+            elif identity is not None:
+                entry[2][identity] = key
+            if len(self.stack) == 1 and isinstance(key.value, str):
+                self.document.top_keys.append(key.value)
+
+    def check_boolean(self, node: Node) -> None:
+        if node.kind == "scalar" and node.plain and node.text.lower() in YAML11_BOOLEANS:
+            self.document.problems.append(
+                LoadProblem("yaml11-boolean", f"`{node.text}` is a boolean in YAML 1.1 but a string in YAML 1.2; write `{'true' if node.value is True else 'false' if node.value is False else repr(node.text)}`", node.line, node.column)
+            )
+
+
+def _resolve_scalar(event: yaml.ScalarEvent) -> tuple[str, Any]:
+    tag = event.tag
+    if not tag or tag == "!":
+        if not event.style and event.implicit[0]:
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, (True, False))
+        else:
+            tag = "tag:yaml.org,2002:str"
+    construct = _SCALAR_CONSTRUCTORS.get(tag)
+    if construct is None:
+        return tag, event.value
+    try:
+        return tag, construct(yaml.ScalarNode(tag, event.value))
+    except (ValueError, TypeError, yaml.YAMLError):
+        return "tag:yaml.org,2002:str", event.value
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _position(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _syntax_problem(error: yaml.YAMLError, text: str) -> LoadProblem:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if mark is not None:
+        line, column = _position(mark)
+    elif getattr(error, "position", None) is not None:
+        before = text[: error.position]
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+    else:
+        line, column = 1, 1
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    context = getattr(error, "context", None)
+    message = f"{context}: {problem}" if context and problem and context not in problem else problem
+    if getattr(error, "character", None) is not None and not mark:
+        message = f"unacceptable character #x{ord(error.character):04x}" if isinstance(error.character, str) else f"unacceptable byte #x{error.character:02x}"
+    return LoadProblem("syntax", message or "invalid YAML", line, column)
+
+
+class ExpansionError(Exception):
+    pass
+
+
+def to_python(root: Node) -> Any:
+    """Plain Python values from a node tree, expanding aliases within MAX_EXPANDED_NODES; merge keys honoured."""
+    budget = [MAX_EXPANDED_NODES]
+
+    def convert(node: Node, depth: int) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0 or depth > MAX_DEPTH:
+            raise ExpansionError
+        if node.kind == "scalar":
+            return node.value
+        if node.kind == "seq":
+            return [convert(item, depth + 1) for item in node.value]
+        result: dict = {}
+        merged: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.kind == "scalar" and key_node.plain and key_node.text == "<<":
+                sources = value_node.value if value_node.kind == "seq" else [value_node]
+                for source in sources:
+                    value = convert(source, depth + 1)
+                    if isinstance(value, dict):
+                        merged = {**value, **merged}
+                continue
+            key = convert(key_node, depth + 1)
+            if not _hashable(key):
+                key = repr(key)
+            result[key] = convert(value_node, depth + 1)
+        return {**merged, **result} if merged else result
+
+    return convert(root, 0)
+
+
+def iter_scalars(node: Node | None, path: tuple[PathPart, ...] = ()) -> Iterator[tuple[tuple[PathPart, ...], Node]]:
+    """Every scalar value in the tree with its key path (each node once: aliases are not followed twice)."""
+    if node is None:
+        return
+    stack = [(node, path)]
+    seen: set[int] = set()
+    while stack:
+        current, current_path = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.kind == "scalar":
+            yield current_path, current
+        elif current.kind == "seq":
+            stack.extend(reversed([(item, current_path + (index,)) for index, item in enumerate(current.value)]))
+        else:
+            stack.extend(reversed([(value, current_path + (key.value,)) for key, value in current.value if key.kind == "scalar"]))

@@ -1,0 +1,68 @@
+"""Findings: what a rule reports, and where."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+from typing import Literal, Union
+
+KeyPath = tuple[Union[str, int], ...]
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+class Stage(str, enum.Enum):
+    STATIC = "static"
+    DNS = "dns"
+    AWS = "aws"
+    PROBE = "probe"
+
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+STATIC, DNS, AWS, PROBE = Stage.STATIC, Stage.DNS, Stage.AWS, Stage.PROBE
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at one place.
+
+    A rule gives the `file` and either a key `path` into the document (resolved to a line and column by
+    the engine: the key's position when `at="key"`, the value's when `at="value"`) or an explicit
+    `line`/`column`. The engine fills in the rule's code, name, stage and severity.
+    """
+
+    message: str
+    file: str
+    path: KeyPath = ()
+    at: Literal["key", "value"] = "value"
+    line: int | None = None
+    column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+    provider: str | None = None
+    code: str = ""
+    name: str = ""
+    stage: Stage = Stage.STATIC
+    severity: Severity = Severity.ERROR
+    suggestion: str | None = None
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def key(self) -> str | None:
+        """The key path written with dots, as users read it (`providers.email-ses.config.region`)."""
+        if not self.path:
+            return None
+        return ".".join(f"[{part}]" if isinstance(part, int) else str(part) for part in self.path).replace(".[", "[")
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line or 0, self.column or 0, self.code, self.message)
+
+    def evolve(self, **changes) -> "Finding":
+        return replace(self, **changes)

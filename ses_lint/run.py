@@ -1,0 +1,54 @@
+"""One run of ses-lint: its options, the files it reads, and the subjects gathered for the rules."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .document import Document
+from .findings import Finding, Severity, Stage
+
+DEFAULT_TIMEOUT = 5.0
+
+
+@dataclass
+class Options:
+    """Everything a run can be told. The CLI, the configuration file and `lint()` all fill this."""
+
+    stages: frozenset[Stage] = frozenset({Stage.STATIC})
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    fail_on: Severity = Severity.ERROR
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    nameservers: list[str] = field(default_factory=list)
+    timeout: float = DEFAULT_TIMEOUT
+    env: bool = False
+    mail_from: list[str] = field(default_factory=list)
+    dkim_selectors: list[str] = field(default_factory=list)
+    probe_to: str = "success@simulator.amazonses.com"
+    progress: bool = False
+
+
+@dataclass(eq=False)
+class Run:
+    options: Options
+    documents: list[Document]
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    selected_codes: frozenset[str] = frozenset()
+    findings: list[Finding] = field(default_factory=list)
+    suppressions: list[Any] = field(default_factory=list)
+    _subjects: dict[type, list[Any]] = field(default_factory=dict)
+
+    def subjects(self, subject_type: type) -> list[Any]:
+        """The subjects of one type, gathered once per run by `subject_type.gather(run)`."""
+        if subject_type not in self._subjects:
+            self._subjects[subject_type] = list(subject_type.gather(self))
+        return self._subjects[subject_type]
+
+    def stage_enabled(self, stage: Stage) -> bool:
+        return stage in self.options.stages
+
+    def document(self, path: str) -> Document | None:
+        return next((document for document in self.documents if document.path == path), None)

@@ -1,0 +1,44 @@
+"""Which rules run: `select`, `extend-select` and `ignore` by code, code prefix or rule name."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from .registry import Rule
+
+
+class SelectionError(ValueError):
+    pass
+
+
+def matches(selector: str, rule: Rule) -> bool:
+    selector = selector.strip()
+    return selector.upper() == "ALL" or rule.code.startswith(selector.upper()) or selector.lower() == rule.name
+
+
+def check_selectors(selectors: Iterable[str], rules: dict[str, Rule], what: str) -> None:
+    for selector in selectors:
+        if not any(matches(selector, rule) for rule in rules.values()):
+            raise SelectionError(f"{what}: `{selector}` is neither a rule code, a code prefix nor a rule name")
+
+
+def select_rules(
+    rules: dict[str, Rule],
+    stages: Iterable[str],
+    select: list[str] | None,
+    extend_select: list[str],
+    ignore: list[str],
+) -> list[Rule]:
+    """The rules that run. `select` replaces the default set (every rule of the stages that run);
+    selecting a rule never turns on its network stage."""
+    for what, selectors in (("select", select or []), ("extend-select", extend_select), ("ignore", ignore)):
+        check_selectors(selectors, rules, what)
+    stage_names = {str(getattr(stage, "value", stage)) for stage in stages}
+    chosen = [rule for rule in rules.values() if rule.stage.value in stage_names]
+    if select is not None:
+        chosen = [rule for rule in chosen if any(matches(selector, rule) for selector in select)]
+    extra = [rule for rule in rules.values() if rule.stage.value in stage_names and rule not in chosen and any(matches(s, rule) for s in extend_select)]
+    return [rule for rule in chosen + extra if not any(matches(selector, rule) for selector in ignore)]
+
+
+def codes_matching(selectors: Iterable[str], rules: dict[str, Rule]) -> set[str]:
+    return {rule.code for rule in rules.values() for selector in selectors if matches(selector, rule)}

@@ -1,0 +1,301 @@
+"""The static stage's subjects: what the offline rules look at, gathered from the loaded files.
+
+Each subject type has `gather(run)`; the engine calls it once per run when a selected rule wants that
+type. Workflow references are resolved here across every file of the run.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Optional
+
+from . import model, references
+from .document import Document, LoadProblem, Node
+from .findings import Finding
+from .run import Run
+
+
+@dataclass(eq=False)
+class SourceFile:
+    """One provider-config file, as loaded."""
+
+    document: Document
+    run: Run
+
+    @classmethod
+    def gather(cls, run: Run) -> list["SourceFile"]:
+        return [cls(document, run) for document in run.documents]
+
+    @property
+    def path(self) -> str:
+        return self.document.path
+
+    def problems(self, kind: str) -> list[LoadProblem]:
+        return [problem for problem in self.document.problems if problem.kind == kind]
+
+    def at_problem(self, problem: LoadProblem, message: str | None = None) -> Finding:
+        return Finding(message or problem.message, self.path, line=problem.line, column=problem.column)
+
+    def finding(self, path: tuple, message: str, at: str = "value") -> Finding:
+        return Finding(message, self.path, path=path, at=at)  # type: ignore[arg-type]
+
+    def node(self, *path: Any) -> Optional[Node]:
+        return self.document.find(path)[1] if self.document.loaded and self.document.find(path)[0] else None
+
+
+@dataclass(eq=False)
+class SchemaProblem:
+    """A schema error found by validating a file against the pydantic models."""
+
+    file: str
+    issue: model.SchemaIssue
+    provider: Optional[str] = None
+
+    @classmethod
+    def gather(cls, run: Run) -> Iterator["SchemaProblem"]:
+        for document in run.documents:
+            data = document.data() if document.loaded else None
+            if not isinstance(data, dict):
+                continue
+            _, issues = model.validate(model.FileModel, data)
+            yield from (cls(document.path, issue) for issue in issues)
+            for entry in run.subjects(ProviderEntry):
+                if entry.file != document.path:
+                    continue
+                yield from (cls(document.path, issue, entry.key) for issue in entry.issues)
+            for step in run.subjects(NotifyStep):
+                if step.file == document.path:
+                    yield from (cls(document.path, issue) for issue in step.issues)
+
+    def finding(self, message: str) -> Finding:
+        at = "value" if self.issue.kind == "wrong-type" else "key"
+        return Finding(message, self.file, path=self.issue.path, at=at, provider=self.provider, suggestion=self.issue.suggestion)  # type: ignore[arg-type]
+
+
+@dataclass(eq=False)
+class ProviderEntry:
+    """One entry under `providers:`, of any provider type."""
+
+    file: str
+    key: str
+    data: Any
+    fields: dict[str, Any]
+    issues: list[model.SchemaIssue]
+    config: dict[str, Any]
+    used_by: list["NotifyStep"] = field(default_factory=list)
+    run_has_workflows: bool = False
+
+    @classmethod
+    def gather(cls, run: Run) -> list["ProviderEntry"]:
+        entries = []
+        for document in run.documents:
+            providers = document.data().get("providers") if document.loaded and isinstance(document.data(), dict) else None
+            if not isinstance(providers, dict):
+                continue
+            for key, data in providers.items():
+                prefix = ("providers", key)
+                fields, issues = model.validate(model.ProviderModel, data, prefix)
+                config = data.get("config") if isinstance(data, dict) and isinstance(data.get("config"), dict) else {}
+                entries.append(cls(document.path, str(key), data, fields, issues, config))
+        steps = run.subjects(NotifyStep)
+        for entry in entries:
+            entry.run_has_workflows = any(document_has_workflows(document) for document in run.documents)
+            entry.used_by = [step for step in steps if step.provider_key == entry.key]
+        for entry in entries:
+            if entry.is_ses:
+                fields, issues = model.validate(model.SesConfigModel, entry.config, entry.path + ("config",))
+                entry.issues.extend(issues)
+                entry.ses_fields = fields
+        return entries
+
+    ses_fields: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def path(self) -> tuple:
+        return ("providers", self.key)
+
+    @property
+    def provider_type(self) -> Optional[str]:
+        value = self.data.get("provider") if isinstance(self.data, dict) else None
+        return value if isinstance(value, str) else None
+
+    @property
+    def platform(self) -> Optional[str]:
+        value = self.config.get("platform")
+        return value if isinstance(value, str) else None
+
+    @property
+    def enabled(self) -> bool:
+        return self.fields.get("enabled", True) is not False
+
+    @property
+    def is_email(self) -> bool:
+        return self.provider_type is not None and (self.provider_type in model.KNOWN_PROVIDERS or _suggest_provider(self.provider_type) is not None)
+
+    @property
+    def is_ses(self) -> bool:
+        """Meant as SES: `email.ses`, `email` with `platform: ses`, or `email` with only SES settings, or a near miss of these."""
+        kind = self.provider_type
+        if kind is None:
+            return False
+        if kind not in model.KNOWN_PROVIDERS:
+            return _suggest_provider(kind) == "email.ses"
+        if kind == "email.ses":
+            return True
+        if kind != "email":
+            return False
+        if self.platform is not None:
+            return self.platform == "ses" or model.suggest_key(self.platform.lower(), list(model.KNOWN_PLATFORMS)) == "ses"
+        return any(setting in self.config for setting in model.SES_ONLY_SETTINGS)
+
+    def finding(self, relative: tuple, message: str, at: str = "value", suggestion: str | None = None) -> Finding:
+        return Finding(message, self.file, path=self.path + relative, at=at, provider=self.key, suggestion=suggestion)  # type: ignore[arg-type]
+
+
+def document_has_workflows(document: Document) -> bool:
+    data = document.data() if document.loaded else None
+    return isinstance(data, dict) and isinstance(data.get("workflows"), list) and bool(data["workflows"])
+
+
+def _suggest_provider(value: str) -> Optional[str]:
+    """The known provider type a misspelt one was meant to be (`SES`, `aws-ses` -> `email.ses`)."""
+    lowered = value.strip().lower()
+    if lowered in model.KNOWN_PROVIDERS:
+        return lowered
+    if "ses" in lowered or lowered in ("aws", "email.aws", "amazon", "email.amazon"):
+        return "email.ses"
+    if "smtp" in lowered:
+        return "email.smtp"
+    if "acs" in lowered or "azure" in lowered:
+        return "email.acs"
+    if "mail" in lowered:
+        return model.suggest_key(lowered, list(model.KNOWN_PROVIDERS)) or "email"
+    return None
+
+
+suggest_provider = _suggest_provider
+
+
+@dataclass(eq=False)
+class SesProvider:
+    """A provider meant to send through SES, with its config fields typed (None where missing or invalid)."""
+
+    entry: ProviderEntry
+    run: Run
+
+    @classmethod
+    def gather(cls, run: Run) -> list["SesProvider"]:
+        return [cls(entry, run) for entry in run.subjects(ProviderEntry) if entry.is_ses]
+
+    @property
+    def file(self) -> str:
+        return self.entry.file
+
+    @property
+    def key(self) -> str:
+        return self.entry.key
+
+    @property
+    def enabled(self) -> bool:
+        return self.entry.enabled
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return self.entry.config
+
+    def field(self, name: str) -> Any:
+        return self.entry.ses_fields.get(name)
+
+    @property
+    def sender(self) -> Optional[str]:
+        return self.field("from_")
+
+    @property
+    def region(self) -> Optional[str]:
+        return self.field("region")
+
+    @property
+    def endpoint(self) -> Optional[str]:
+        return self.field("endpoint")
+
+    @property
+    def has_static_keys(self) -> bool:
+        return bool(self.field("access_key_id")) and bool(self.field("secret_access_key"))
+
+    def resolved(self, name: str) -> Optional[str]:
+        """A string field's value with `${NAME}` references expanded (only with `--env`); None if unknown."""
+        value = self.field(name)
+        if not isinstance(value, str):
+            return None
+        if not references.has_reference(value):
+            return value
+        return references.expand(value, self.run.environ) if self.run.options.env else None
+
+    def finding(self, relative: str, message: str, at: str = "value", suggestion: str | None = None) -> Finding:
+        path = tuple(part for part in relative.split(".") if part)
+        return self.entry.finding(path, message, at, suggestion)
+
+
+@dataclass(eq=False)
+class NotifyStep:
+    """A workflow step with `task: notify`, its provider reference resolved across every file of the run."""
+
+    file: str
+    path: tuple
+    data: dict[str, Any]
+    config: dict[str, Any]
+    issues: list[model.SchemaIssue]
+    provider_keys: list[str] = field(default_factory=list)
+    target: Optional[ProviderEntry] = None
+
+    @classmethod
+    def gather(cls, run: Run) -> list["NotifyStep"]:
+        steps = []
+        for document in run.documents:
+            for path, step in _steps(document):
+                if step.get("task") != "notify":
+                    continue
+                issues = model.validate(model.StepModel, step, path)[1]
+                config = step.get("config")
+                if isinstance(config, dict):
+                    issues += model.validate(model.NotifyConfigModel, config, path + ("config",))[1]
+                else:
+                    config = {}
+                steps.append(cls(document.path, path, step, config, issues))
+        entries = run.subjects(ProviderEntry)
+        keys = sorted({entry.key for entry in entries})
+        for step in steps:
+            step.provider_keys = keys
+            step.target = _provider_for(step, entries)
+        return steps
+
+    @property
+    def provider_key(self) -> Optional[str]:
+        value = self.config.get("provider")
+        return value if isinstance(value, str) else None
+
+    def field(self, name: str, kind: type) -> Any:
+        value = self.config.get(name)
+        return value if isinstance(value, kind) else None
+
+    def finding(self, relative: tuple, message: str, at: str = "value", suggestion: str | None = None) -> Finding:
+        return Finding(message, self.file, path=self.path + relative, at=at, provider=self.provider_key, suggestion=suggestion)  # type: ignore[arg-type]
+
+
+def _steps(document: Document) -> Iterator[tuple[tuple, dict]]:
+    data = document.data() if document.loaded else None
+    workflows = data.get("workflows") if isinstance(data, dict) else None
+    if not isinstance(workflows, list):
+        return
+    for index, workflow in enumerate(workflows):
+        steps = workflow.get("steps") if isinstance(workflow, dict) else None
+        if not isinstance(steps, list):
+            continue
+        for position, step in enumerate(steps):
+            if isinstance(step, dict):
+                yield ("workflows", index, "steps", position), step
+
+
+def _provider_for(step: NotifyStep, entries: list[ProviderEntry]) -> Optional[ProviderEntry]:
+    """The entry a step names: its own file's first, else any file of the run."""
+    matches = [entry for entry in entries if entry.key == step.provider_key]
+    return next((entry for entry in matches if entry.file == step.file), matches[0] if matches else None)

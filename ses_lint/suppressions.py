@@ -1,0 +1,69 @@
+"""Inline suppressions: `# ses-lint: disable=CODE[,CODE]` and `# ses-lint: disable-file=CODE`."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .findings import Finding
+
+_DIRECTIVE = re.compile(r"(?:^|\s)#\s*ses-lint:\s*(disable|disable-file)\s*=\s*([A-Za-z0-9_,\s-]*)")
+
+
+@dataclass(eq=False)
+class Suppression:
+    file: str
+    line: int  # where the comment is
+    column: int
+    target_line: int | None  # the line it applies to; None for the whole file
+    codes: list[str]
+    used: set[str] = field(default_factory=set)
+
+    def covers(self, finding: Finding) -> str | None:
+        if self.target_line is not None and finding.line != self.target_line:
+            return None
+        return next((code for code in self.codes if finding.code.startswith(code)), None)
+
+
+def parse(path: str, text: str) -> list[Suppression]:
+    suppressions = []
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if "ses-lint" not in line:
+            continue
+        match = _DIRECTIVE.search(line)
+        if not match:
+            continue
+        codes = [code.strip().upper() for code in match.group(2).split(",") if code.strip()]
+        column = match.start() + (1 if line[match.start()].isspace() else 0) + 1
+        if match.group(1) == "disable-file":
+            target = None
+        elif line[: match.start()].strip():
+            target = index + 1
+        else:
+            target = _next_content_line(lines, index)
+        suppressions.append(Suppression(path, index + 1, column, target, codes))
+    return suppressions
+
+
+def _next_content_line(lines: list[str], index: int) -> int:
+    for following in range(index + 1, len(lines)):
+        stripped = lines[following].strip()
+        if stripped and not stripped.startswith("#"):
+            return following + 1
+    return index + 2
+
+
+def apply(findings: list[Finding], suppressions: list[Suppression]) -> list[Finding]:
+    """The findings that no suppression covers; marks each suppression with the codes it used."""
+    by_file: dict[str, list[Suppression]] = {}
+    for suppression in suppressions:
+        by_file.setdefault(suppression.file, []).append(suppression)
+    kept = []
+    for finding in findings:
+        covering = [(s, s.covers(finding)) for s in by_file.get(finding.file, ())]
+        covering = [(s, code) for s, code in covering if code]
+        for suppression, code in covering:
+            suppression.used.add(code)
+        if not covering:
+            kept.append(finding)
+    return kept

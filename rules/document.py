@@ -55,6 +55,9 @@ def duplicate_key(file: SourceFile) -> Iterator[Finding]:
 def unsupported_version(file: SourceFile) -> Iterator[Finding]:
     """The top-level `version` is missing, or is not a version ses-lint knows (`"1.0"`).
 
+    Details: a file that holds only `workflows` (no `providers`) may leave `version` out, as the
+    provider documentation's workflow example does; a version that is present is always checked.
+
     Why: the configuration format is versioned; a file without a version, or with an unknown one, may
     be read by rules other than the ones checked here.
     Fix: start the file with `version: "1.0"`.
@@ -67,9 +70,9 @@ def unsupported_version(file: SourceFile) -> Iterator[Finding]:
     if not file.document.loaded:
         return
     version = file.document.root.get("version") if file.document.root.kind == "map" else None
-    if version is None:
+    if version is None and "providers" in file.document.top_keys:
         yield file.finding((), 'no `version`; add `version: "1.0"` at the top')
-    elif str(version.value) not in KNOWN_VERSIONS:
+    elif version is not None and str(version.value) not in KNOWN_VERSIONS:
         yield file.finding(("version",), f'unsupported version `{version.text}`; ses-lint knows {", ".join(KNOWN_VERSIONS)}')
 
 

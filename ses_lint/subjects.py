@@ -86,25 +86,23 @@ class ProviderEntry:
 
     @classmethod
     def gather(cls, run: Run) -> list["ProviderEntry"]:
+        return run.subjects(Configuration)[0].entries
+
+    @classmethod
+    def read(cls, document: Document) -> list["ProviderEntry"]:
+        data = document.data() if document.loaded else None
+        providers = data.get("providers") if isinstance(data, dict) else None
+        if not isinstance(providers, dict):
+            return []
         entries = []
-        for document in run.documents:
-            providers = document.data().get("providers") if document.loaded and isinstance(document.data(), dict) else None
-            if not isinstance(providers, dict):
-                continue
-            for key, data in providers.items():
-                prefix = ("providers", key)
-                fields, issues = model.validate(model.ProviderModel, data, prefix)
-                config = data.get("config") if isinstance(data, dict) and isinstance(data.get("config"), dict) else {}
-                entries.append(cls(document.path, str(key), data, fields, issues, config))
-        steps = run.subjects(NotifyStep)
-        for entry in entries:
-            entry.run_has_workflows = any(document_has_workflows(document) for document in run.documents)
-            entry.used_by = [step for step in steps if step.provider_key == entry.key]
-        for entry in entries:
+        for key, value in providers.items():
+            fields, issues = model.validate(model.ProviderModel, value, ("providers", key))
+            config = value.get("config") if isinstance(value, dict) and isinstance(value.get("config"), dict) else {}
+            entry = cls(document.path, str(key), value, fields, issues, config)
             if entry.is_ses:
-                fields, issues = model.validate(model.SesConfigModel, entry.config, entry.path + ("config",))
-                entry.issues.extend(issues)
-                entry.ses_fields = fields
+                entry.ses_fields, ses_issues = model.validate(model.SesConfigModel, config, entry.path + ("config",))
+                entry.issues.extend(ses_issues)
+            entries.append(entry)
         return entries
 
     ses_fields: dict[str, Any] = field(default_factory=dict)
@@ -249,23 +247,21 @@ class NotifyStep:
 
     @classmethod
     def gather(cls, run: Run) -> list["NotifyStep"]:
+        return run.subjects(Configuration)[0].steps
+
+    @classmethod
+    def read(cls, document: Document) -> list["NotifyStep"]:
         steps = []
-        for document in run.documents:
-            for path, step in _steps(document):
-                if step.get("task") != "notify":
-                    continue
-                issues = model.validate(model.StepModel, step, path)[1]
-                config = step.get("config")
-                if isinstance(config, dict):
-                    issues += model.validate(model.NotifyConfigModel, config, path + ("config",))[1]
-                else:
-                    config = {}
-                steps.append(cls(document.path, path, step, config, issues))
-        entries = run.subjects(ProviderEntry)
-        keys = sorted({entry.key for entry in entries})
-        for step in steps:
-            step.provider_keys = keys
-            step.target = _provider_for(step, entries)
+        for path, step in _steps(document):
+            if step.get("task") != "notify":
+                continue
+            issues = model.validate(model.StepModel, step, path)[1]
+            config = step.get("config")
+            if isinstance(config, dict):
+                issues += model.validate(model.NotifyConfigModel, config, path + ("config",))[1]
+            else:
+                config = {}
+            steps.append(cls(document.path, path, step, config, issues))
         return steps
 
     @property
@@ -299,3 +295,54 @@ def _provider_for(step: NotifyStep, entries: list[ProviderEntry]) -> Optional[Pr
     """The entry a step names: its own file's first, else any file of the run."""
     matches = [entry for entry in entries if entry.key == step.provider_key]
     return next((entry for entry in matches if entry.file == step.file), matches[0] if matches else None)
+
+
+RECIPIENT_FIELDS = ("to", "cc", "bcc")
+
+
+@dataclass(eq=False)
+class AddressUse:
+    """One address written in the run: an SES provider's `from`, or a notify step's recipient."""
+
+    role: str  # "from" | "recipient"
+    text: str
+    file: str
+    path: tuple
+    provider: Optional[str]
+
+    @classmethod
+    def gather(cls, run: Run) -> Iterator["AddressUse"]:
+        for provider in run.subjects(SesProvider):
+            sender = provider.resolved("from_")
+            if sender and sender.strip():
+                yield cls("from", sender, provider.file, provider.entry.path + ("config", "from"), provider.key)
+        for step in run.subjects(NotifyStep):
+            for name in RECIPIENT_FIELDS:
+                for index, value in enumerate(step.field(name, list) or []):
+                    if isinstance(value, str) and value.strip() and not references.has_reference(value):
+                        yield cls("recipient", value, step.file, step.path + ("config", name, index), step.provider_key)
+
+    def finding(self, message: str) -> Finding:
+        return Finding(message, self.file, path=self.path, provider=self.provider)
+
+
+@dataclass(eq=False)
+class Configuration:
+    """Every provider and notify step of the run, linked: which steps use which provider."""
+
+    entries: list[ProviderEntry]
+    steps: list[NotifyStep]
+
+    @classmethod
+    def gather(cls, run: Run) -> list["Configuration"]:
+        entries = [entry for document in run.documents for entry in ProviderEntry.read(document)]
+        steps = [step for document in run.documents for step in NotifyStep.read(document)]
+        has_workflows = any(document_has_workflows(document) for document in run.documents)
+        keys = sorted({entry.key for entry in entries})
+        for step in steps:
+            step.provider_keys = keys
+            step.target = _provider_for(step, entries)
+        for entry in entries:
+            entry.run_has_workflows = has_workflows
+            entry.used_by = [step for step in steps if step.target is entry or step.provider_key == entry.key]
+        return [cls(entries, steps)]

@@ -1,0 +1,65 @@
+"""SES501–SES503: the sender and the recipients."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ses_lint import addresses
+from ses_lint.findings import ERROR, STATIC, WARNING, Finding
+from ses_lint.registry import rule
+from ses_lint.subjects import AddressUse
+
+
+@rule("SES501", "invalid-from", stage=STATIC, severity=ERROR)
+def invalid_from(use: AddressUse) -> Iterator[Finding]:
+    """`from` is not a valid address: an RFC 5322 addr-spec (`noreply@mycompany.com`) or a display name
+    with one (`My Company <noreply@mycompany.com>`); internationalised domains are accepted.
+
+    Details: a `${NAME}` reference is judged only with `--env`, after expansion.
+    Why: SES rejects the send with `InvalidParameterValue`, or the address can never be verified.
+    Fix: write a full address.
+    Bad:
+        from: noreply@
+    Good:
+        from: My Company <noreply@mycompany.com>
+    """
+    if use.role == "from":
+        parsed = addresses.parse(use.text)
+        if parsed.error:
+            yield use.finding(f"`{use.text}` is not a valid address: {parsed.error}")
+
+
+@rule("SES502", "reserved-domain", stage=STATIC, severity=WARNING)
+def reserved_domain(use: AddressUse) -> Iterator[Finding]:
+    """`from` or a recipient uses a reserved or special-use domain: example.com/.net/.org, `.test`,
+    `.example`, `.invalid`, `.localhost`, `.local`, `.onion`, `.alt`, `.internal`, `home.arpa`
+    (RFC 2606, RFC 6761, RFC 9476, RFC 8375).
+
+    Why: such a domain can never be verified in SES nor receive mail: a documentation example was left
+    in place.
+    Fix: use your own domain.
+    Bad:
+        from: noreply@example.com
+    Good:
+        from: noreply@mycompany.com
+    """
+    parsed = addresses.parse(use.text)
+    if parsed.domain and addresses.is_reserved(parsed.domain):
+        what = "the sender" if use.role == "from" else "the recipient"
+        yield use.finding(f"`{parsed.domain}` is a reserved domain: {what} can never be verified in SES or receive mail")
+
+
+@rule("SES503", "invalid-recipient", stage=STATIC, severity=ERROR)
+def invalid_recipient(use: AddressUse) -> Iterator[Finding]:
+    """A notify step's recipient (`to`, `cc`, `bcc`) is not a valid address.
+
+    Why: SES rejects the whole message when one recipient is invalid, so nobody gets it.
+    Fix: correct the address.
+    Bad:
+        to: [user@mycompany]
+    Good:
+        to: [user@mycompany.com]
+    """
+    if use.role == "recipient":
+        parsed = addresses.parse(use.text)
+        if parsed.error:
+            yield use.finding(f"`{use.text}` is not a valid address: {parsed.error}")

@@ -1,0 +1,138 @@
+"""SES4xx: region and endpoint."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ses_lint import endpoints, references, regions
+from ses_lint.findings import ERROR, INFO, STATIC, WARNING, Finding
+from ses_lint.registry import rule
+from ses_lint.subjects import SesProvider
+
+
+def _literal_region(provider: SesProvider) -> str | None:
+    region = provider.region
+    return region.strip() if isinstance(region, str) and region.strip() and not references.has_reference(region) else None
+
+
+def _endpoint(provider: SesProvider) -> endpoints.Endpoint | None:
+    url = provider.endpoint
+    return endpoints.parse(url) if isinstance(url, str) and not references.has_reference(url) else None
+
+
+@rule("SES401", "invalid-region", stage=STATIC, severity=ERROR)
+def invalid_region(provider: SesProvider) -> Iterator[Finding]:
+    """`region` is not an AWS region name; the closest real one is suggested (`us-east1` -> `us-east-1`).
+
+    Details: the list of regions is botocore's bundled data, read offline.
+    Why: the SDK builds a host name from any region string and only fails when it connects, at the first
+    send.
+    Fix: use a region name such as `us-east-1`.
+    Bad:
+        region: us-east1
+    Good:
+        region: us-east-1
+    """
+    region = _literal_region(provider)
+    if region and regions.known() and region not in regions.all_regions():
+        suggestion = regions.closest(region)
+        hint = f"; did you mean `{suggestion}`?" if suggestion else ""
+        yield provider.finding("config.region", f"`{region}` is not an AWS region{hint}", suggestion=suggestion)
+
+
+@rule("SES402", "ses-unavailable-in-region", stage=STATIC, severity=ERROR)
+def ses_unavailable_in_region(provider: SesProvider) -> Iterator[Finding]:
+    """`region` is a real AWS region where SES is not offered (according to botocore's bundled endpoint
+    data, read offline; the message names the botocore version).
+
+    Why: every call fails to connect: there is no SES endpoint in that region.
+    Fix: pick a region that offers SES, usually the closest one to your service.
+    Bad:
+        region: ap-east-1
+    Good:
+        region: ap-southeast-1
+    """
+    region = _literal_region(provider)
+    if region and region in regions.all_regions() and region not in regions.ses_regions():
+        yield provider.finding("config.region", f"SES is not offered in `{region}` (botocore {regions.botocore_version()} endpoint data)")
+
+
+@rule("SES403", "implicit-region", stage=STATIC, severity=INFO)
+def implicit_region(provider: SesProvider) -> Iterator[Finding]:
+    """No `region`: the provider defaults to `us-east-1`.
+
+    Why: SES identities, quotas and sandbox status are per region; a reader should not have to know the
+    default to know where mail is sent from.
+    Fix: write the region explicitly.
+    Bad:
+        config: {from: noreply@mycompany.com}
+    Good:
+        config: {from: noreply@mycompany.com, region: us-east-1}
+    """
+    if "region" not in provider.config:
+        yield provider.finding("config", "no `region`: it defaults to `us-east-1`; say so explicitly", at="key", suggestion="region: us-east-1")
+
+
+@rule("SES404", "invalid-endpoint", stage=STATIC, severity=ERROR)
+def invalid_endpoint(provider: SesProvider) -> Iterator[Finding]:
+    """`endpoint` is not an absolute `http://` or `https://` URL with a host.
+
+    Why: the SDK refuses it, or sends requests somewhere you did not mean.
+    Fix: write the full URL, scheme included.
+    Bad:
+        endpoint: localhost:4566
+    Good:
+        endpoint: http://localhost:4566
+    """
+    url = provider.endpoint
+    if isinstance(url, str) and url.strip() and not references.has_reference(url) and endpoints.parse(url) is None:
+        yield provider.finding("config.endpoint", f"`{url}` is not an absolute http(s) URL")
+
+
+@rule("SES405", "insecure-endpoint", stage=STATIC, severity=ERROR)
+def insecure_endpoint(provider: SesProvider) -> Iterator[Finding]:
+    """`endpoint` uses `http://` to a host that is not loopback.
+
+    Why: credentials' signatures, message content and recipients cross the network in clear text.
+    Fix: use `https://`, or a loopback emulator.
+    Bad:
+        endpoint: http://ses-proxy.internal.mycompany.com
+    Good:
+        endpoint: https://ses-proxy.internal.mycompany.com
+    """
+    parsed = _endpoint(provider)
+    if parsed and parsed.scheme == "http" and not parsed.loopback:
+        yield provider.finding("config.endpoint", f"plain http to `{parsed.host}`: credentials and mail cross the network in clear; use https")
+
+
+@rule("SES406", "endpoint-region-mismatch", stage=STATIC, severity=ERROR)
+def endpoint_region_mismatch(provider: SesProvider) -> Iterator[Finding]:
+    """An AWS endpoint host (`email.<region>.amazonaws.com`, its FIPS and dual-stack forms) names another
+    region than `region` (or than `us-east-1`, when no region is given).
+
+    Why: requests are signed for one region and sent to another: AWS rejects the signature.
+    Fix: make the two agree, or drop `endpoint` (the SDK derives it from the region).
+    Bad:
+        {region: eu-west-1, endpoint: "https://email.us-east-1.amazonaws.com"}
+    Good:
+        {region: eu-west-1}
+    """
+    parsed = _endpoint(provider)
+    region = _literal_region(provider) or ("us-east-1" if "region" not in provider.config else None)
+    if parsed and parsed.aws_region and region and parsed.aws_region != region:
+        yield provider.finding("config.endpoint", f"endpoint is in `{parsed.aws_region}` but region is `{region}`")
+
+
+@rule("SES407", "emulator-endpoint", stage=STATIC, severity=WARNING)
+def emulator_endpoint(provider: SesProvider) -> Iterator[Finding]:
+    """`endpoint` points at an emulator (a loopback address, a `localstack` host, port 4566).
+
+    Why: mail sent there goes nowhere real; right for development, wrong if this file is deployed.
+    Fix: keep emulator configs out of deployed files, or suppress this rule in them.
+    Bad:
+        endpoint: http://localhost:4566
+    Good:
+        region: us-east-1
+    """
+    parsed = _endpoint(provider)
+    if parsed and parsed.emulator:
+        yield provider.finding("config.endpoint", f"`{parsed.host}` is an emulator endpoint: mail sent through it goes nowhere real")

@@ -28,8 +28,10 @@ class RuleDocs:
         parts = [self.summary]
         for name in ("Details", *DOC_SECTIONS):
             body = self.sections.get(name)
-            if body:
-                parts.append(f"{name}:\n{_indent(body)}" if "\n" in body or name in ("Bad", "Good") else f"{name}: {body}")
+            if body and name in ("Bad", "Good"):
+                parts.append(f"{name}:\n{_indent(body)}")
+            elif body:
+                parts.append(f"{name}: " + " ".join(line.strip() for line in body.splitlines()))
         return "\n\n".join(parts)
 
 

@@ -1,0 +1,41 @@
+"""Human output: `path:line:col: CODE [severity] message`, then a summary."""
+from __future__ import annotations
+
+from ..engine import Report
+from ..findings import Severity
+from . import Context
+
+_COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
+_BOLD, _RESET = "\033[1m", "\033[0m"
+
+
+def render(report: Report, context: Context) -> str:
+    lines = []
+    for finding in report.findings:
+        level = finding.severity.value
+        where = f"{finding.file}:{finding.line}:{finding.column}:"
+        if context.color:
+            where = f"{_BOLD}{where}{_RESET}"
+            level = f"{_COLORS[finding.severity]}{level}{_RESET}"
+        lines.append(f"{where} {finding.code} [{level}] {finding.message}")
+    if not context.quiet:
+        lines.append(summary(report))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def summary(report: Report) -> str:
+    files = f"{report.files} file{'s' if report.files != 1 else ''} checked"
+    if report.skipped:
+        files += f", {len(report.skipped)} skipped (not provider configs)"
+    if not report.findings:
+        return f"No problems found ({files})."
+    counts = [
+        f"{count} {name}{'s' if count != 1 else ''}"
+        for count, name in (
+            (report.count(Severity.ERROR), "error"),
+            (report.count(Severity.WARNING), "warning"),
+            (report.count(Severity.INFO), "info"),
+        )
+        if count
+    ]
+    return f"Found {', '.join(counts)} ({files})."

@@ -1,0 +1,111 @@
+"""ses-lint's own configuration: `.ses-lint.yaml` or `[tool.ses-lint]` in `pyproject.toml`, found from
+the current folder upwards. Keys are the long flags' names; a flag given on the command line replaces
+its key's value."""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .findings import Severity, Stage
+
+KEYS = {
+    "select": list,
+    "ignore": list,
+    "extend-select": list,
+    "severity": dict,
+    "fail-on": str,
+    "per-file-ignores": dict,
+    "stages": list,
+    "nameservers": list,
+    "timeout": (int, float),
+    "paths": list,
+    "mail-from": list,
+    "dkim-selector": list,
+}
+
+
+class SettingsError(Exception):
+    """The configuration cannot be used (exit 2); the message names the file and the key."""
+
+
+@dataclass
+class Settings:
+    source: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def discover(start: Path | None = None) -> Settings:
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        for name in (".ses-lint.yaml", ".ses-lint.yml"):
+            path = candidate / name
+            if path.is_file():
+                return load(path)
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file():
+            settings = load(pyproject)
+            if settings.source:
+                return settings
+    return Settings()
+
+
+def load(path: Path) -> Settings:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{path}: cannot be read ({error})") from None
+    if path.name == "pyproject.toml":
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover
+            import tomli as tomllib
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise SettingsError(f"{path}: invalid TOML: {error}") from None
+        section = data.get("tool", {}).get("ses-lint")
+        if section is None:
+            return Settings()
+        return Settings(str(path), validate(section, str(path), "[tool.ses-lint]"))
+    import yaml
+
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        raise SettingsError(f"{path}: invalid YAML: {error}") from None
+    return Settings(str(path), validate(data, str(path), "top level"))
+
+
+def validate(data: Any, source: str, where: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise SettingsError(f"{source}: {where} must be a mapping")
+    for key, value in data.items():
+        expected = KEYS.get(key)
+        if expected is None:
+            raise SettingsError(f"{source}: unknown key `{key}` (known: {', '.join(KEYS)})")
+        if isinstance(value, str) and expected is list:
+            data[key] = value = [part.strip() for part in value.split(",") if part.strip()]
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise SettingsError(f"{source}: `{key}` has the wrong type ({type(value).__name__})")
+    if "fail-on" in data:
+        _severity(data["fail-on"], source, "fail-on")
+    for code, level in data.get("severity", {}).items():
+        _severity(level, source, f"severity.{code}")
+    for stage in data.get("stages", []):
+        if stage not in {s.value for s in Stage}:
+            raise SettingsError(f"{source}: `stages` has unknown stage `{stage}` (known: static, dns, aws, probe)")
+    for pattern, codes in data.get("per-file-ignores", {}).items():
+        if isinstance(codes, str):
+            data["per-file-ignores"][pattern] = [part.strip() for part in codes.split(",") if part.strip()]
+        elif not isinstance(codes, list):
+            raise SettingsError(f"{source}: `per-file-ignores.{pattern}` must be a list of codes")
+    return data
+
+
+def _severity(value: Any, source: str, key: str) -> Severity:
+    try:
+        return Severity(value)
+    except ValueError:
+        raise SettingsError(f"{source}: `{key}` must be error, warning or info, not `{value}`") from None

@@ -26,4 +26,4 @@ def is_dummy(value: object) -> bool:
 
 def is_literal(value: object) -> bool:
     """A value written into the file itself: not a reference, not a placeholder, not empty."""
-    return isinstance(value, str) and bool(value.strip()) and not references.has_reference(value) and not is_placeholder(value)
+    return isinstance(value, str) and bool(value.strip()) and "${" not in value and not references.has_reference(value) and not is_placeholder(value)

@@ -2,10 +2,17 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 RESERVED_DOMAINS = ("example.com", "example.net", "example.org", "home.arpa")
 RESERVED_TLDS = ("test", "example", "invalid", "localhost", "local", "onion", "alt", "internal")
+# The common case, judged without loading email-validator: a dot-atom local part at an ASCII domain
+# whose labels are 1-63 letters, digits and inner hyphens, under an alphabetic top-level label.
+_PLAIN = re.compile(
+    r"(?P<local>[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*)"
+    r"@(?P<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,61}[A-Za-z0-9])"
+)
 
 
 @dataclass(frozen=True)
@@ -23,9 +30,12 @@ def is_reserved(domain: str) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def parse(text: str) -> Address:
+    candidate = text.strip()
+    plain = _PLAIN.fullmatch(candidate)
+    if plain and len(plain.group("local")) <= 64 and len(candidate) <= 254:
+        return Address(text, candidate, plain.group("domain").lower(), None)
     from email_validator import EmailNotValidError, validate_email
 
-    candidate = text.strip()
     if "<" in candidate and candidate.endswith(">"):
         bare = candidate[candidate.rfind("<") + 1 : -1]
     else:

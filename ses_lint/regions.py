@@ -5,6 +5,7 @@ import difflib
 import functools
 import importlib.util
 import json
+import os
 from pathlib import Path
 
 
@@ -29,10 +30,29 @@ def all_regions() -> frozenset[str]:
 
 @functools.lru_cache(maxsize=1)
 def ses_regions() -> frozenset[str]:
+    """Regions with an SES (`email`) endpoint. endpoints.json is over 1 MB, so the answer is cached in
+    the user's cache folder, keyed by the data file's size and modification time."""
     folder = _data_dir()
     if folder is None:
         return frozenset()
-    endpoints = json.loads((folder / "endpoints.json").read_text())
+    source = folder / "endpoints.json"
+    stat = source.stat()
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ses-lint" / f"ses-regions-{stat.st_size}-{int(stat.st_mtime)}.json"
+    try:
+        return frozenset(json.loads(cache.read_text()))
+    except (OSError, ValueError):
+        pass
+    regions = _read_ses_regions(source)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(sorted(regions)))
+    except OSError:
+        pass  # a read-only home only costs the next run the same parse
+    return regions
+
+
+def _read_ses_regions(source: Path) -> frozenset[str]:
+    endpoints = json.loads(source.read_text())
     regions = set()
     for partition in endpoints["partitions"]:
         for name, info in partition.get("services", {}).get("email", {}).get("endpoints", {}).items():

@@ -78,7 +78,8 @@ def placeholder_value(provider: SesProvider) -> Iterator[Finding]:
     for name in CONFIG_STRINGS:
         value = provider.field(name)
         if is_placeholder(value):
-            yield provider.finding(_key(name), f"`{value}` is a placeholder, not a value")
+            shown = "the secret access key" if name == "secret_access_key" else f"`{value}`"
+            yield provider.finding(_key(name), f"{shown} is a placeholder, not a value")
 
 
 @rule("SES304", "incomplete-static-credentials", stage=STATIC, severity=ERROR)

@@ -1,0 +1,75 @@
+"""The Python API: `ses_lint.lint(paths, **options) -> Report`."""
+import pytest
+
+import ses_lint
+from ses_lint.engine import UsageError
+from ses_lint.selection import SelectionError
+
+CONFIG = b"""version: "1.0"
+providers:
+  email-ses:
+    provider: email.ses
+    config:
+      from: noreply@mycompany.io
+      region: us-east1
+"""
+
+
+def codes(report):
+    return [(finding.code, finding.line, finding.column) for finding in report.findings]
+
+
+def test_stdin_is_shown_as_dash():
+    report = ses_lint.lint(["-"], stdin=CONFIG)
+    assert codes(report) == [("SES401", 7, 15)]
+    assert report.findings[0].file == "-"
+    assert report.findings[0].key == "providers.email-ses.config.region"
+    assert report.findings[0].provider == "email-ses"
+    assert report.files == 1
+
+
+def test_select_by_name_and_prefix_and_ignore():
+    assert codes(ses_lint.lint(["-"], stdin=CONFIG, select=["invalid-region"])) == [("SES401", 7, 15)]
+    assert codes(ses_lint.lint(["-"], stdin=CONFIG, select=["SES5"])) == []
+    assert codes(ses_lint.lint(["-"], stdin=CONFIG, ignore=["SES40"])) == []
+
+
+def test_severity_override_and_exit_code():
+    report = ses_lint.lint(["-"], stdin=CONFIG, severity={"SES401": "info"})
+    assert [finding.severity for finding in report.findings] == [ses_lint.Severity.INFO]
+    assert report.exit_code(ses_lint.Severity.ERROR) == 0
+    assert report.exit_code(ses_lint.Severity.INFO) == 1
+
+
+def test_per_file_ignores(tmp_path):
+    (tmp_path / "dev.yaml").write_bytes(CONFIG)
+    (tmp_path / "prod.yaml").write_bytes(CONFIG)
+    report = ses_lint.lint([str(tmp_path)], per_file_ignores={"dev*.yaml": ["SES401"]})
+    assert [(finding.code, finding.file.rsplit("/", 1)[-1]) for finding in report.findings] == [("SES401", "prod.yaml")]
+
+
+def test_unknown_selector_and_missing_path_are_errors(tmp_path):
+    with pytest.raises(SelectionError):
+        ses_lint.lint(["-"], stdin=CONFIG, select=["SES999"])
+    with pytest.raises(UsageError):
+        ses_lint.lint([str(tmp_path / "nope.yaml")])
+
+
+def test_non_config_yaml_in_a_folder_is_skipped(tmp_path):
+    (tmp_path / "values.yaml").write_text("replicas: 3\n")
+    (tmp_path / "template.yaml").write_text("Resources:\n  Bucket: !Ref Name\n")
+    (tmp_path / "ses.yaml").write_bytes(CONFIG)
+    report = ses_lint.lint([str(tmp_path)])
+    assert report.files == 1
+    assert sorted(path.rsplit("/", 1)[-1] for path in report.skipped) == ["template.yaml", "values.yaml"]
+    assert codes(report) == [("SES401", 7, 15)]
+
+
+def test_env_expands_references_before_checking_addresses():
+    config = CONFIG.replace(b"noreply@mycompany.io", b"${SENDER}").replace(b"us-east1", b"us-east-1")
+    assert codes(ses_lint.lint(["-"], stdin=config)) == []
+    report = ses_lint.lint(["-"], stdin=config, env=True, environ={"SENDER": "broken@"})
+    assert [finding.code for finding in report.findings] == ["SES501"]
+    report = ses_lint.lint(["-"], stdin=config, env=True, environ={})
+    assert [finding.code for finding in report.findings] == ["SES312"]
+    assert "SENDER" in report.findings[0].message

@@ -1,0 +1,59 @@
+"""Shared helpers for the per-rule specification tests: one bad and one good fixture per static rule."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import pytest
+
+import ses_lint
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "static"
+
+# Options a rule needs to run at all (everything else runs with the defaults).
+RUN_OPTIONS: dict[str, dict[str, Any]] = {
+    "SES312": {"env": True, "environ": {}},
+}
+GOOD_OPTIONS: dict[str, dict[str, Any]] = {
+    "SES312": {"env": True, "environ": {"SES_LINT_TEST_PROFILE": "production"}},
+}
+
+
+def fixture(code: str, kind: str) -> str:
+    return str(FIXTURES / code / f"{kind}.yaml")
+
+
+def lint(paths: Sequence[str] | str, **options: Any) -> list[ses_lint.Finding]:
+    return list(ses_lint.lint(paths, **options).findings)
+
+
+def positions(findings: Iterable[ses_lint.Finding], code: str | None = None) -> list[tuple[str, int, int]]:
+    return [(f.code, f.line, f.column) for f in findings if code is None or f.code == code]
+
+
+def spec_params(table: Sequence[tuple]) -> list:
+    """pytest params from a (code, [(line, column), ...], [words per finding]) table, ids by code."""
+    return [pytest.param(*row, id=row[0]) for row in table]
+
+
+def assert_bad(code: str, expected: list[tuple[int, int]], words: list[Sequence[str]]) -> None:
+    """The bad fixture yields exactly these findings of `code`, in order, each message holding its words."""
+    found = lint([fixture(code, "bad")], select=[code], **RUN_OPTIONS.get(code, {}))
+    assert positions(found) == [(code, line, column) for line, column in expected], [
+        (f.code, f.line, f.column, f.message) for f in found
+    ]
+    assert len(words) == len(found)
+    for finding, expected_words in zip(found, words):
+        for word in expected_words:
+            assert word in finding.message, (word, finding.message)
+    # The rule also fires at these places when every rule runs (SES008 may find more: more rules ran).
+    unselected = positions(lint([fixture(code, "bad")], **RUN_OPTIONS.get(code, {})), code)
+    assert [place for place in positions(found) if place not in unselected] == []
+
+
+def assert_good(code: str) -> None:
+    options = GOOD_OPTIONS.get(code, RUN_OPTIONS.get(code, {}))
+    selected = lint([fixture(code, "good")], select=[code], **options)
+    assert selected == [], [(f.code, f.line, f.column, f.message) for f in selected]
+    everything = lint([fixture(code, "good")], **options)
+    assert positions(everything, code) == []

@@ -1,0 +1,32 @@
+"""SES501–SES503, the sender and the recipients."""
+from __future__ import annotations
+
+import pytest
+
+from .helpers import assert_bad, assert_good, spec_params
+
+SPEC = [
+    ("SES501", [(6, 13), (11, 13)], [
+        ["`noreply@` is not a valid address"],
+        ["`Ops Team <ops at mycompany.com>` is not a valid address"],
+    ]),
+    ("SES502", [(8, 13), (19, 35), (20, 16)], [
+        ["`example.com` is a reserved domain", "the sender"],
+        ["`example.com` is a reserved domain", "the recipient"],
+        ["`staging.test` is a reserved domain", "the recipient"],
+    ]),
+    ("SES503", [(19, 16), (20, 17)], [
+        ["`ops@mycompany` is not a valid address"],
+        ["`audit.mycompany.com` is not a valid address", "@-sign"],
+    ]),
+]
+
+
+@pytest.mark.parametrize("code, expected, words", spec_params(SPEC))
+def test_bad_fixture_fires_exactly(code, expected, words):
+    assert_bad(code, expected, words)
+
+
+@pytest.mark.parametrize("code", [row[0] for row in SPEC])
+def test_good_fixture_is_silent(code):
+    assert_good(code)

@@ -1,0 +1,46 @@
+"""Every static rule ships with a bad and a good fixture and documents Why/Fix/Bad/Good."""
+from __future__ import annotations
+
+import pytest
+
+from ses_lint.findings import Stage
+from ses_lint.registry import DOC_SECTIONS, load_rules
+
+from .helpers import FIXTURES
+
+RULES = load_rules()
+STATIC = sorted(code for code, rule in RULES.items() if rule.stage == Stage.STATIC)
+
+
+def test_static_rules_are_registered():
+    assert len(STATIC) >= 43
+    assert STATIC[0] == "SES001" and "SES507" in STATIC
+
+
+@pytest.mark.parametrize("code", STATIC)
+def test_every_static_rule_has_a_bad_and_a_good_fixture(code):
+    for kind in ("bad", "good"):
+        path = FIXTURES / code / f"{kind}.yaml"
+        assert path.is_file(), f"{code} needs tests/fixtures/static/{code}/{kind}.yaml"
+        assert path.read_bytes().strip(), f"{path} is empty"
+
+
+def test_no_fixture_folder_without_a_rule():
+    folders = sorted(path.name for path in FIXTURES.iterdir() if path.is_dir())
+    assert [name for name in folders if name not in RULES] == []
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_every_rule_documents_why_fix_bad_good(code):
+    docs = RULES[code].docs
+    assert docs.summary, f"{code} has no summary"
+    for section in DOC_SECTIONS:
+        assert docs.sections.get(section, "").strip(), f"{code}'s docs lack a {section}: section"
+
+
+def test_every_static_rule_has_a_spec_row():
+    """Each family module's table names every rule of its family (so a new rule needs a spec row)."""
+    from . import test_addresses, test_credentials, test_document, test_platform, test_region, test_schema, test_workflows
+
+    covered = {row[0] for module in (test_document, test_schema, test_platform, test_credentials, test_region, test_addresses, test_workflows) for row in module.SPEC}
+    assert sorted(set(STATIC) - covered) == []

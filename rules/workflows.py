@@ -64,6 +64,9 @@ def provider_type_mismatch(step: NotifyStep) -> Iterator[Finding]:
 def empty_message(step: NotifyStep) -> Iterator[Finding]:
     """A notify step has no `subject`, a `body` with neither `text` nor `html`, or no recipients.
 
+    Details: a recipient field written with the wrong type (`to: user@mycompany.com`, a string) is
+    reported by SES102, not here as "no recipients".
+
     Why: SES rejects a message without a subject or body, and a message to nobody is never sent.
     Fix: give every notify step a subject, a body and at least one recipient.
     Bad:
@@ -81,5 +84,6 @@ def empty_message(step: NotifyStep) -> Iterator[Finding]:
     body = config.get("body")
     if not isinstance(body, dict) or not any(isinstance(body.get(part), str) and body[part].strip() for part in ("text", "html")):
         yield step.finding(("config", "body") if "body" in config else ("config",), "the body has neither `text` nor `html`", at="key")
-    if not any(isinstance(config.get(name), list) and config[name] for name in ("to", "cc", "bcc")):
+    mistyped = any(config.get(name) is not None and not isinstance(config.get(name), list) for name in ("to", "cc", "bcc"))
+    if not mistyped and not any(isinstance(config.get(name), list) and config[name] for name in ("to", "cc", "bcc")):
         yield step.finding(("config", "to") if "to" in config else ("config",), "no recipients (`to`, `cc` or `bcc`)", at="key")

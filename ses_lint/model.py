@@ -98,12 +98,14 @@ class SchemaIssue:
     path: tuple
     message: str
     suggestion: Optional[str] = None
+    on_key: bool = False  # the problem is the key itself (a key that is not a string), not its value
 
 
 def validate(model: type[BaseModel], data: Any, prefix: tuple = ()) -> tuple[dict[str, Any], list[SchemaIssue]]:
     """Validate `data` against `model`; return the fields that validated and the issues of the rest."""
     if not isinstance(data, dict):
-        return {}, [SchemaIssue("wrong-type", prefix, f"expected a mapping, got {_type_name(data)}")]
+        what = f"`{prefix[-1]}`" if prefix else "the file"
+        return {}, [SchemaIssue("wrong-type", prefix, f"{what} must be a mapping, not {_type_name(data)} `{_short(data)}`")]
     try:
         instance = model.model_validate(data)
         return _fields(instance), []
@@ -134,6 +136,10 @@ def _issue(model: type[BaseModel], data: dict, error: dict, prefix: tuple) -> Sc
     kind = error["type"]
     value = error.get("input")
     field = loc[-1] if loc else ""
+    if kind == "invalid_key" or (loc and loc[-1] == "[key]"):
+        # A key that is not a string (`2: x`); pydantic reports it from the model and from a dict field alike.
+        path = path[:-1] if loc and loc[-1] == "[key]" else path
+        return SchemaIssue("wrong-type", path, f"key `{_short(value)}` must be a string, not {_type_name(value)}", on_key=True)
     if kind == "missing":
         return SchemaIssue("missing", path, f"required field `{field}` is missing")
     if kind == "extra_forbidden":

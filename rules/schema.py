@@ -11,9 +11,10 @@ from ses_lint.subjects import ProviderEntry, SchemaProblem
 @rule("SES101", "missing-field", stage=STATIC, severity=ERROR)
 def missing_field(problem: SchemaProblem) -> Iterator[Finding]:
     """A required field is missing or empty: a provider's `provider` or `config`, an SES config's `from`,
-    a notify step's `provider`.
+    a notify step's `config` or its `provider`.
 
-    Details: the finding points at the mapping that lacks the field (its key), or at the empty value.
+    Details: the finding points at the mapping that lacks the field (its key), or at the key of the
+    empty field. When a provider's `config` is missing or empty, its `from` is not reported as well.
     Why: the provider cannot start without it; with no `from`, SES has no verified sender to send as.
     Fix: add the field.
     Bad:
@@ -34,7 +35,8 @@ def wrong_type(problem: SchemaProblem) -> Iterator[Finding]:
     """A field has the wrong type: `enabled: "true"` (a string), `imds_disable: 1`, `providers` as a
     list, a notify step's `to` as a single string.
 
-    Details: types are checked strictly: a quoted `"true"` is a string, not a boolean.
+    Details: types are checked strictly: a quoted `"true"` is a string, not a boolean. Keys must be
+    strings too: a key written as a number (`2: x`) is reported at the key.
     Why: the provider either refuses to start or reads a different value than the one you meant.
     Fix: write the type the field expects.
     Bad:

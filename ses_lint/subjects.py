@@ -67,7 +67,7 @@ class SchemaProblem:
                     yield from (cls(document.path, issue) for issue in step.issues)
 
     def finding(self, message: str) -> Finding:
-        at = "value" if self.issue.kind == "wrong-type" else "key"
+        at = "value" if self.issue.kind == "wrong-type" and not self.issue.on_key else "key"
         return Finding(message, self.file, path=self.issue.path, at=at, provider=self.provider, suggestion=self.issue.suggestion)  # type: ignore[arg-type]
 
 
@@ -99,7 +99,7 @@ class ProviderEntry:
             fields, issues = model.validate(model.ProviderModel, value, ("providers", key))
             config = value.get("config") if isinstance(value, dict) and isinstance(value.get("config"), dict) else {}
             entry = cls(document.path, str(key), value, fields, issues, config)
-            if entry.is_ses:
+            if entry.is_ses and config:  # a missing, empty or mistyped `config` is reported once, by ProviderModel
                 entry.ses_fields, ses_issues = model.validate(model.SesConfigModel, config, entry.path + ("config",))
                 entry.issues.extend(ses_issues)
             entries.append(entry)
@@ -260,6 +260,9 @@ class NotifyStep:
             if isinstance(config, dict):
                 issues += model.validate(model.NotifyConfigModel, config, path + ("config",))[1]
             else:
+                if config is None:  # a notify step needs `config` (its provider, message and recipients)
+                    message = "`config` is empty" if "config" in step else "required field `config` is missing"
+                    issues.append(model.SchemaIssue("missing", path + ("config",), message))
                 config = {}
             steps.append(cls(document.path, path, step, config, issues))
         return steps

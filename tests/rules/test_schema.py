@@ -73,3 +73,35 @@ def test_a_to_string_is_wrong_type_and_not_also_an_empty_message():
 def test_unused_provider_only_when_the_run_has_workflows():
     assert lint([fixture("SES104", "bad")], select=["SES104"])  # the fixture has workflows
     assert lint([fixture("SES203", "good")], select=["SES104"]) == []  # a provider file alone
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "p.yaml"
+    path.write_text(text)
+    return str(path)
+
+
+def test_a_number_key_is_one_wrong_type_at_the_key(tmp_path):
+    path = _write(tmp_path, 'version: "1.0"\nproviders:\n  email-ses:\n    provider: email.ses\n    config:\n'
+                            '      from: a@mycompany.com\n      region: us-east-1\n      2: x\n')
+    found = lint([path], select=["SES1"])
+    assert positions(found) == [("SES102", 8, 7)]
+    assert found[0].message == "key `2` must be a string, not number"
+
+
+def test_a_provider_that_is_not_a_mapping_is_named(tmp_path):
+    found = lint([_write(tmp_path, 'version: "1.0"\nproviders:\n  email-ses: email.ses\n')], select=["SES1"])
+    assert positions(found) == [("SES102", 3, 14)]
+    assert "`email-ses` must be a mapping, not string `email.ses`" in found[0].message
+
+
+def test_an_empty_config_is_reported_once(tmp_path):
+    found = lint([_write(tmp_path, 'version: "1.0"\nproviders:\n  email-ses:\n    provider: email.ses\n    config:\n')], select=["SES1"])
+    assert positions(found) == [("SES101", 5, 5)]
+    assert "`config` is empty" in found[0].message
+
+
+def test_a_notify_step_without_config_is_missing_field(tmp_path):
+    found = lint([_write(tmp_path, "workflows:\n  - name: w\n    steps:\n      - task: notify\n        type: email\n")], select=["SES1"])
+    assert positions(found) == [("SES101", 4, 9)]
+    assert "required field `config` is missing" in found[0].message

@@ -155,7 +155,7 @@ def load(path: str, raw: bytes) -> Document:
             document._data = to_python(document.root)
         except ExpansionError:
             document.problems.append(
-                LoadProblem("unsafe", f"aliases expand past {MAX_EXPANDED_NODES:,} nodes (an alias bomb?); the file is not expanded", 1, 1)
+                LoadProblem("unsafe", f"aliases expand past {MAX_EXPANDED_NODES:,} nodes or {MAX_DEPTH} levels (an alias bomb, or an alias inside its own anchor); the file is not expanded", 1, 1)
             )
             document.root = None
     return document

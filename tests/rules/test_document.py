@@ -68,3 +68,11 @@ def test_a_broken_file_reports_only_the_syntax_error():
 def test_unsafe_file_reports_only_ses005():
     found = lint([fixture("SES005", "bad")])
     assert positions(found) == [("SES005", 2, 12)]
+
+
+def test_an_alias_inside_its_own_anchor_is_unsafe_not_a_crash(tmp_path):
+    path = tmp_path / "recursive.yaml"
+    path.write_text('version: "1.0"\nproviders: &loop\n  email-ses: *loop\n')
+    found = lint([str(path)])
+    assert positions(found) == [("SES005", 1, 1)]
+    assert "its own anchor" in found[0].message

@@ -14,7 +14,8 @@ def invalid_from(use: AddressUse) -> Iterator[Finding]:
     """`from` is not a valid address: an RFC 5322 addr-spec (`noreply@mycompany.com`) or a display name
     with one (`My Company <noreply@mycompany.com>`); internationalised domains are accepted.
 
-    Details: a `${NAME}` reference is judged only with `--env`, after expansion.
+    Details: a `${NAME}` reference is judged only with `--env`, after expansion; a broken reference
+    (`${SENDER`) is reported by SES311 instead.
     Why: SES rejects the send with `InvalidParameterValue`, or the address can never be verified.
     Fix: write a full address.
     Bad:

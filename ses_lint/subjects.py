@@ -317,7 +317,7 @@ class AddressUse:
     def gather(cls, run: Run) -> Iterator["AddressUse"]:
         for provider in run.subjects(SesProvider):
             sender = provider.resolved("from_")
-            if sender and sender.strip():
+            if sender and sender.strip() and not references.malformation(sender):  # a broken `${` is SES311's
                 yield cls("from", sender, provider.file, provider.entry.path + ("config", "from"), provider.key)
         for step in run.subjects(NotifyStep):
             for name in RECIPIENT_FIELDS:

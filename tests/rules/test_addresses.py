@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import assert_bad, assert_good, spec_params
+from .helpers import assert_bad, assert_good, lint, positions, spec_params
 
 SPEC = [
     ("SES501", [(6, 13), (11, 13)], [
@@ -30,3 +30,10 @@ def test_bad_fixture_fires_exactly(code, expected, words):
 @pytest.mark.parametrize("code", [row[0] for row in SPEC])
 def test_good_fixture_is_silent(code):
     assert_good(code)
+
+
+def test_a_broken_reference_in_from_is_ses311_only(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text('version: "1.0"\nproviders:\n  email-ses:\n    provider: email.ses\n    config:\n      from: ${SENDER\n      region: us-east-1\n')
+    found = lint([str(path)])
+    assert positions(found) == [("SES311", 6, 13)]

@@ -1,0 +1,142 @@
+"""SARIF 2.1.0 output, shaped for GitHub code scanning.
+
+GitHub requires, per rule, `id`, `shortDescription`, `fullDescription` and `help`; per result a
+`message`, one location with a repo-relative `artifactLocation.uri` and a region, and (when uploaded
+through the REST API) `partialFingerprints.primaryLocationLineHash`. Columns count Unicode code points
+(as Python's do), so `run.columnKind` says so; `endColumn` is the column *after* the region.
+
+Every string that could carry a secret goes through the masker (the rules' docs quote AWS's example
+secret key in their "Bad" examples, and findings are masked already by the engine).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+from ..engine import Report
+from ..findings import Finding, Severity
+from ..registry import DOC_SECTIONS, Rule
+from ..secrets import Masker
+from . import Context
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/ses-lint/"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+STDIN_URI = "stdin"
+_URI_SAFE = "/-._~!$&'()*+,;=@"
+
+
+def render(report: Report, context: Context) -> str:
+    mask = Masker()
+    rules = list(report.rules.values())
+    index = {rule.code: position for position, rule in enumerate(rules)}
+    seen: dict[str, int] = {}
+    results = [_result(finding, index, seen, mask) for finding in report.findings]
+    document = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "ses-lint",
+                        "version": context.version,
+                        "semanticVersion": context.version,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [_rule(rule, mask) for rule in rules],
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _rule(rule: Rule, mask: Masker) -> dict:
+    docs = rule.docs
+    full = docs.summary
+    if docs.sections.get("Details"):
+        full = f"{full} {_one_line(docs.sections['Details'])}"
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": mask(docs.summary) or rule.name},
+        "fullDescription": {"text": mask(full) or rule.name},
+        "help": {"text": mask(docs.text()) or rule.name, "markdown": mask(_markdown(rule)) or rule.name},
+        "helpUri": INFORMATION_URI,
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"tags": [rule.stage.value, rule.family]},
+    }
+
+
+def _markdown(rule: Rule) -> str:
+    docs = rule.docs
+    parts = [f"**{rule.code} {rule.name}** ({rule.stage.value} stage, {rule.severity.value})", docs.summary]
+    for name in ("Details", *DOC_SECTIONS):
+        body = docs.sections.get(name)
+        if not body:
+            continue
+        if name in ("Bad", "Good"):
+            parts.append(f"**{name}:**\n\n```yaml\n{body}\n```")
+        else:
+            parts.append(f"**{name}:** {_one_line(body)}")
+    return "\n\n".join(parts)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _result(finding: Finding, index: dict[str, int], seen: dict[str, int], mask: Masker) -> dict:
+    uri = artifact_uri(finding.file)
+    line = max(finding.line or 1, 1)
+    column = max(finding.column or 1, 1)
+    region = {"startLine": line, "startColumn": column}
+    if finding.end_line is not None and finding.end_column is not None:
+        end_line, end_column = max(finding.end_line, line), finding.end_column
+        if end_line > line or end_column > column:
+            region["endLine"] = end_line
+            region["endColumn"] = end_column
+    result = {
+        "ruleId": finding.code,
+        "level": LEVELS[finding.severity],
+        "message": {"text": mask(finding.message) or finding.code},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
+        "partialFingerprints": {"primaryLocationLineHash": _fingerprint(finding, uri, seen)},
+    }
+    if finding.code in index:
+        result["ruleIndex"] = index[finding.code]
+    properties = {key: value for key, value in (("provider", finding.provider), ("key", finding.key)) if value is not None}
+    if properties:
+        result["properties"] = {key: mask(value) for key, value in properties.items()}
+    return result
+
+
+def artifact_uri(file: str) -> str:
+    """A repository-relative URI with forward slashes (relative to the current folder, the checkout in
+    CI); a `file://` URI for an absolute path outside it; `stdin` for standard input."""
+    if file == "-":
+        return STDIN_URI
+    path = file.replace(os.sep, "/") if os.sep != "/" else file
+    if os.path.isabs(file):
+        try:
+            path = Path(file).resolve().relative_to(Path.cwd().resolve()).as_posix()
+        except (ValueError, OSError):
+            return Path(file).as_uri()
+    while path.startswith("./"):
+        path = path[2:]
+    return quote(path, safe=_URI_SAFE)
+
+
+def _fingerprint(finding: Finding, uri: str, seen: dict[str, int]) -> str:
+    """Stable across runs and edits elsewhere in the file: the rule, the file and the logical key
+    (or, for findings without a key, the message), never the line number. `:N` numbers repeats."""
+    anchor = finding.key if finding.key is not None else finding.message
+    digest = hashlib.sha256("\0".join((finding.code, uri, anchor)).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    seen[digest] = seen.get(digest, 0) + 1
+    return f"{digest}:{seen[digest]}"

@@ -7,4 +7,12 @@ from . import (  # noqa: F401
     region,
     addresses,
     workflows,
+    spf,
+    dkim,
+    dmarc,
+    mail_from,
+    identity,
+    account,
+    iam,
+    probe,
 )

@@ -1,0 +1,159 @@
+"""SES706-SES709, SES712, SES740: the SES account in the provider's region (stage aws)."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ses_lint.facts.aws import AwsProvider
+from ses_lint.findings import AWS, ERROR, WARNING, Finding
+from ses_lint.registry import rule
+
+BOUNCE_LIMIT = 0.05
+COMPLAINT_LIMIT = 0.001
+QUOTA_SHARE = 0.8
+
+
+@rule("SES706", "sandbox", stage=AWS, severity=WARNING)
+def sandbox(aws: AwsProvider) -> Iterator[Finding]:
+    """The SES account is in the sandbox in `region`: 200 messages a day, 1 a second, verified recipients only.
+
+    Details: read from SES v2 GetAccount (`ProductionAccessEnabled: false`). When v2 is not answered,
+    the v1 quota is used as the tell (a 200/day, 1/s quota is the sandbox's) and the message says it is
+    a guess. The sandbox is per region.
+    Why: in the sandbox SES refuses mail to any recipient that is not itself verified, so notifications
+    to real users fail.
+    Fix: request production access for this region (SES console > Account dashboard > Request
+    production access), or use a region where the account already has it.
+    Bad:
+        config: {from: noreply@example.com, region: eu-west-1}   # sandboxed in eu-west-1
+    Good:
+        config: {from: noreply@example.com, region: us-east-1}   # production access in us-east-1
+    """
+    facts = aws.account_facts
+    if not aws.checked or facts is None or facts.sandbox is not True:
+        return
+    how = "" if facts.source == "v2" else " (guessed from its 200/day, 1/s quota: SES v2 GetAccount was not answered)"
+    account = f"SES account {aws.account}" if aws.account else "SES account"
+    yield aws.finding("config.region", f"the {account} is in the sandbox in {aws.region}{how}: "
+                      "200 messages a day, 1 a second, and only to verified recipients")
+
+
+@rule("SES707", "sandbox-recipient", stage=AWS, severity=ERROR)
+def sandbox_recipient(aws: AwsProvider) -> Iterator[Finding]:
+    """In the sandbox, a workflow recipient of this provider is not a verified identity.
+
+    Details: every `to`, `cc` and `bcc` address of each notify step that uses this provider is looked up
+    (the address, its domain and parent domains); the SES mailbox simulator
+    (`*@simulator.amazonses.com`) is always allowed. The finding points at the recipient in the step.
+    Only reported while the account is in the sandbox in `region`.
+    Why: in the sandbox SES rejects the whole message (`MessageRejected: Email address is not
+    verified`) when any recipient is unverified.
+    Fix: verify the recipient for testing (`aws ses verify-email-identity --email-address ...`), or
+    request production access.
+    Bad:
+        to: [someone@customer.example]   # account in the sandbox, recipient not verified
+    Good:
+        to: [ops@example.com]            # a verified identity (or production access)
+    """
+    facts = aws.account_facts
+    if not aws.checked or facts is None or facts.sandbox is not True:
+        return
+    for recipient in aws.recipients:
+        if recipient.verified is False:
+            yield recipient.step.finding(
+                ("config", recipient.field, recipient.index),
+                f"`{recipient.address}` is not a verified identity in {aws.region}, and the account is in the SES sandbox there: "
+                f"SES will reject messages to it through `{aws.provider.key}`",
+            )
+
+
+@rule("SES708", "sending-paused", stage=AWS, severity=ERROR)
+def sending_paused(aws: AwsProvider) -> Iterator[Finding]:
+    """Sending is disabled for the account in `region`, or the account is under probation or shut down.
+
+    Details: from SES v2 GetAccount (`SendingEnabled`, `EnforcementStatus` HEALTHY/PROBATION/SHUTDOWN),
+    or v1 GetAccountSendingEnabled when v2 is not answered (v1 cannot tell probation).
+    Why: a paused account sends nothing; probation is the step before AWS pauses it.
+    Fix: read the notice AWS sent to the account's contacts, fix the bounce or complaint cause, and
+    ask AWS Support to review; then re-enable sending (`aws ses update-account-sending-enabled --enabled`).
+    Bad:
+        # GetAccount: SendingEnabled false, EnforcementStatus SHUTDOWN
+    Good:
+        # GetAccount: SendingEnabled true, EnforcementStatus HEALTHY
+    """
+    facts = aws.account_facts
+    if not aws.checked or facts is None:
+        return
+    if facts.sending_enabled is False:
+        yield aws.finding("config.region", f"sending is disabled for the SES account in {aws.region}")
+    status = (facts.enforcement or "").upper()
+    if status in ("PROBATION", "SHUTDOWN"):
+        yield aws.finding("config.region", f"the SES account in {aws.region} is under enforcement status {status}")
+
+
+@rule("SES709", "quota-near", stage=AWS, severity=WARNING)
+def quota_near(aws: AwsProvider) -> Iterator[Finding]:
+    """80% or more of the account's 24-hour sending quota in `region` is already used.
+
+    Details: `SentLast24Hours / Max24HourSend` from GetAccount (or v1 GetSendQuota); an unlimited quota
+    (`-1`) never fires.
+    Why: once the quota is reached SES rejects every further message until the window moves on.
+    Fix: request a higher sending quota, or spread the sending over time.
+    Bad:
+        # SendQuota: Max24HourSend 50000, SentLast24Hours 45000
+    Good:
+        # SendQuota: Max24HourSend 50000, SentLast24Hours 1200
+    """
+    facts = aws.account_facts
+    if not aws.checked or facts is None or not facts.max_24h or facts.max_24h <= 0 or facts.sent_24h is None:
+        return
+    share = facts.sent_24h / facts.max_24h
+    if share >= QUOTA_SHARE:
+        yield aws.finding("config.region", f"{share:.0%} of the 24-hour sending quota in {aws.region} is used "
+                          f"({facts.sent_24h:g} of {facts.max_24h:g})")
+
+
+@rule("SES712", "reputation", stage=AWS, severity=WARNING)
+def reputation(aws: AwsProvider) -> Iterator[Finding]:
+    """The account's bounce rate is at or over 5%, or its complaint rate at or over 0.1%.
+
+    Details: the latest datapoint of the last 24 hours of CloudWatch `AWS/SES` `Reputation.BounceRate`
+    and `Reputation.ComplaintRate` in `region`; an account with no datapoints is not judged.
+    Why: AWS puts an account under review at these rates (and pauses sending at about twice them).
+    Fix: set up bounce and complaint notifications via SNS, remove hard bounces immediately, process
+    feedback loops, keep lists clean.
+    Bad:
+        # Reputation.BounceRate 0.07
+    Good:
+        # Reputation.BounceRate 0.01, Reputation.ComplaintRate 0.0002
+    """
+    if not aws.checked:
+        return
+    if aws.bounce_rate is not None and aws.bounce_rate >= BOUNCE_LIMIT:
+        yield aws.finding("config.region", f"bounce rate in {aws.region} is {aws.bounce_rate:.2%} (AWS reviews accounts at 5%)")
+    if aws.complaint_rate is not None and aws.complaint_rate >= COMPLAINT_LIMIT:
+        yield aws.finding("config.region", f"complaint rate in {aws.region} is {aws.complaint_rate:.3%} (AWS reviews accounts at 0.1%)")
+
+
+@rule("SES740", "aws-unknown", stage=AWS, severity=WARNING)
+def aws_unknown(aws: AwsProvider) -> Iterator[Finding]:
+    """An AWS read failed (unreachable, timed out, throttled past retries, access denied): names what was not checked.
+
+    Details: each failed read is one finding at the config key it concerns (`config.from` for
+    identities, `config.region` for account facts, the credentials key for STS and IAM), naming the call,
+    the error code and what therefore went unchecked. Calls wait at most `--timeout` seconds each and
+    are tried twice. A check that could not run never passes silently.
+    Why: a check that could not run is not a pass; the deploy may still fail for the reason that went
+    unchecked.
+    Fix: allow the read calls to the identity running ses-lint (`sts:GetCallerIdentity`,
+    `ses:GetAccount`, `ses:GetSendQuota`, `ses:GetAccountSendingEnabled`, `ses:GetIdentity*`,
+    `ses:GetEmailIdentity`, `cloudwatch:GetMetricData`, `iam:GetRole`, `iam:SimulatePrincipalPolicy`),
+    check the network path to the endpoint, or raise `--timeout`.
+    Bad:
+        # ses:GetIdentityVerificationAttributes denied to the CI role
+    Good:
+        # the CI role may call the read-only SES, CloudWatch and IAM operations
+    """
+    if not aws.checked:
+        return
+    for unknown in aws.unknowns:
+        yield aws.finding(unknown.key, unknown.message)

@@ -1,0 +1,239 @@
+"""SES621-SES627: the `from` domain's DMARC policy (RFC 7489 and RFC 9989, RFC 9990 reports)."""
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+from ses_lint.facts.sender import SenderDomain, within
+from ses_lint.findings import DNS, ERROR, INFO, WARNING, Finding
+from ses_lint.registry import rule
+
+ENFORCING = ("quarantine", "reject")
+
+
+@rule("SES621", "dmarc-missing", stage=DNS, severity=WARNING)
+def dmarc_missing(sender: SenderDomain) -> Iterator[Finding]:
+    """No DMARC record covers the `from` domain.
+
+    Details: the RFC 9989 §4.10 DNS tree walk asks `_dmarc.<domain>`, then each parent up to the top
+    level domain (at most 8 queries; names of 8 or more labels are first shortened to 7), and takes the
+    first single `v=DMARC1` record. That also covers RFC 7489 §6.6.3's organizational domain. Silent
+    when a lookup of the walk failed (SES640), when several records were found (SES623), or when a
+    record meant as DMARC is malformed (SES622).
+    Why: Gmail and Yahoo require a DMARC record (at least `p=none`) from bulk senders; without one,
+    nothing tells receivers what to do with mail that fails authentication, and you get no reports.
+    Fix: publish a DMARC record at `_dmarc.<domain>` (start with `p=none` and a `rua` address).
+    Bad:
+        ; no TXT at _dmarc.acme.example.net nor at _dmarc.example.net
+    Good:
+        _dmarc.acme.example.net.  300 IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@acme.example.net"
+    """
+    dmarc = sender.facts.dmarc
+    if not sender.exists or not dmarc.known or dmarc.record is not None or dmarc.multiple is not None or dmarc.lookalikes:
+        return
+    asked = ", ".join(f"`_dmarc.{level.domain}`" for level in dmarc.levels)
+    yield sender.finding(f"`_dmarc.{sender.domain} TXT`: no DMARC record for `{sender.domain}` or above it (asked {asked})")
+
+
+@rule("SES622", "dmarc-syntax", stage=DNS, severity=ERROR)
+def dmarc_syntax(sender: SenderDomain) -> Iterator[Finding]:
+    """A DMARC record does not parse, has an unknown tag value, or does not start with `v=DMARC1`.
+
+    Details: checked by the RFC 9989 §4.7 grammar, which also reads RFC 7489 records: `v=DMARC1` must be
+    the first tag, exactly so (case-sensitive); `p`, `sp`, `np` take none/quarantine/reject; `adkim` and
+    `aspf` r/s; `t` y/n; `psd` y/n/u; `fo` 0/1/d/s; `rua`/`ruf` URI lists; `pct` 0-100, `ri` a
+    number, `rf` afrf; a tag given twice. Unknown tags are ignored, as the RFC says. A TXT at `_dmarc`
+    that contains `v=DMARC1` but does not start with it (leading text, wrong case) is reported too:
+    receivers discard it entirely.
+    Why: receivers ignore a record that does not start with `v=DMARC1` (RFC 9989 §4.7) and replace bad
+    values by defaults or drop the record (§4.10.1): the policy you wrote is not the one applied.
+    Fix: correct the value shown; start the record with `v=DMARC1;`.
+    Bad:
+        _dmarc.acme.example.net.  300 IN TXT "v=DMARC1; p=block"
+    Good:
+        _dmarc.acme.example.net.  300 IN TXT "v=DMARC1; p=reject"
+    """
+    dmarc = sender.facts.dmarc
+    if not sender.exists:
+        return
+    for domain, text in dmarc.lookalikes:
+        yield sender.finding(f"`_dmarc.{domain} TXT`: `{text[:60]}` does not start with `v=DMARC1`, so receivers ignore it")
+    record = dmarc.record
+    if record is not None and record.errors:
+        yield sender.finding(f"`_dmarc.{record.domain} TXT`: invalid DMARC record: {'; '.join(record.errors)}")
+
+
+@rule("SES623", "dmarc-multiple", stage=DNS, severity=ERROR)
+def dmarc_multiple(sender: SenderDomain) -> Iterator[Finding]:
+    """More than one DMARC record at one `_dmarc` name.
+
+    Details: two or more TXT records starting with `v=DMARC1` at the same name met by the tree walk.
+    Why: RFC 7489 §6.6.3 and RFC 9989 §4.10: all of them are discarded. Under RFC 7489 the domain then
+    has no DMARC at all; under RFC 9989 the walk goes on to the parent's policy, which is not yours.
+    Fix: keep one record.
+    Bad:
+        _dmarc.acme.example.net.  300 IN TXT "v=DMARC1; p=none"
+        _dmarc.acme.example.net.  300 IN TXT "v=DMARC1; p=reject"
+    Good:
+        _dmarc.acme.example.net.  300 IN TXT "v=DMARC1; p=reject"
+    """
+    level = sender.facts.dmarc.multiple
+    if sender.exists and level is not None:
+        yield sender.finding(f"`_dmarc.{level.domain} TXT`: {len(level.records)} DMARC records; receivers ignore all of them")
+
+
+@rule("SES624", "dmarc-monitor-only", stage=DNS, severity=INFO)
+def dmarc_monitor_only(sender: SenderDomain) -> Iterator[Finding]:
+    """The DMARC policy that applies to the `from` domain is `none` (monitoring only).
+
+    Details: the policy for the `from` domain is `p`, or `sp` when the record was found at a parent
+    (RFC 9989 §4.10.1); a record without `p` counts as `p=none` (RFC 9989 §4.7).
+    Why: `p=none` satisfies Gmail's and Yahoo's requirement but asks receivers to do nothing with mail
+    that fails: spoofed mail is delivered. It is the right first step, not the end state.
+    Fix: once the reports show all your mail passing, move to `p=quarantine`, then `p=reject`.
+    Bad:
+        _dmarc.acme.example.net.  300 IN TXT "v=DMARC1; p=none; rua=mailto:dmarc@acme.example.net"
+    Good:
+        _dmarc.acme.example.net.  300 IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@acme.example.net"
+    """
+    record = sender.facts.dmarc.record
+    if not sender.exists or record is None or not sender.facts.dmarc.known:
+        return
+    if record.policy(sender.domain) == "none":
+        tag = "p" if record.domain == sender.domain or "sp" not in record.tags else "sp"
+        yield sender.finding(f"`_dmarc.{record.domain} TXT`: `{tag}=none`: DMARC only monitors; failing mail is still delivered")
+
+
+@rule("SES625", "dmarc-report-unauthorized", stage=DNS, severity=WARNING)
+def dmarc_report_unauthorized(sender: SenderDomain) -> Iterator[Finding]:
+    """A `rua`/`ruf` address at another domain has not authorized receiving the reports.
+
+    Details: for each `mailto:` report address whose domain lies outside the policy's organizational
+    domain, the TXT `<policy domain>._report._dmarc.<report domain>` must start with `v=DMARC1`
+    (RFC 7489 §7.1, RFC 9990 §4; a wildcard `*._report._dmarc.<report domain>` answers too).
+    Why: receivers check this authorization and send no reports to an address that has not given it,
+    so you silently lose the reports.
+    Fix: have the report domain publish the authorization record, or use an address in your own domain.
+    Bad:
+        _dmarc.acme.example.net.  300 IN TXT "v=DMARC1; p=none; rua=mailto:d@reports.example.org"
+    Good:
+        acme.example.net._report._dmarc.reports.example.org.  300 IN TXT "v=DMARC1"
+    """
+    if not sender.exists:
+        return
+    for auth in sender.facts.dmarc.authorizations:
+        if auth.authorized is False:
+            yield sender.finding(
+                f"`{auth.name} TXT`: `{auth.tag}` sends reports to `{auth.destination}`, which has not authorized them "
+                f"(no `v=DMARC1` record at `{auth.name}`): no reports will arrive there"
+            )
+
+
+def _aligned(domain: str, author: str, mode: str, organization: str) -> bool:
+    if mode == "s":
+        return domain == author
+    return within(domain, organization) and within(author, organization)
+
+
+def _dkim_state(sender: SenderDomain) -> tuple[Optional[bool], Optional[str], str]:
+    """(signing possible?, signing domain, how we know) — None when a fault hides it."""
+    dkim = sender.dkim
+    usable_keys = [c for c in dkim.checks if c.key is not None and not c.key.revoked and not c.key.errors and not c.key.testing
+                   and (c.key.bits or 0) >= 1024 and not c.key.sha1_only]
+    if usable_keys or any(c.kind == "selector" and c.target == c.expected for c in dkim.checks):
+        return True, dkim.domain, "a DKIM key"
+    if dkim.source == "aws":
+        tokens = [c for c in dkim.checks if c.kind == "token"]
+        if any(c.target == c.expected for c in tokens):
+            return True, dkim.domain, "Easy DKIM"
+        if any(c.cname is None or c.cname.fault for c in tokens):
+            return None, None, ""
+        return False, dkim.domain, f"no Easy DKIM CNAME of `{dkim.domain}` points at SES"
+    if dkim.any_node is None:
+        return None, None, ""
+    if dkim.any_node:
+        return True, dkim.node_domain or dkim.domain, "DKIM keys exist"
+    return False, dkim.domain, f"`_domainkey.{sender.domain}` does not exist"
+
+
+@rule("SES626", "dmarc-will-fail", stage=DNS, severity=ERROR)
+def dmarc_will_fail(sender: SenderDomain) -> Iterator[Finding]:
+    """The DMARC policy is enforcing, but this mail can pass DMARC neither through DKIM nor through SPF.
+
+    Details: DMARC passes when DKIM or SPF passes for a domain aligned with the `from` domain (RFC 9989
+    §4.4: relaxed = same organizational domain, strict = the same name). With SES's default MAIL FROM
+    (a subdomain of amazonses.com) SPF never aligns, so an enforcing policy (`quarantine`/`reject`)
+    needs aligned DKIM: Easy DKIM CNAMEs pointing at SES (aws stage), or, without the aws stage, any
+    `_domainkey` name under the `from` domain or a parent (RFC 8020), or a usable `--dkim-selector`
+    key. A custom MAIL FROM (`--mail-from`, or the aws stage's) counts when its MX and SPF are right
+    (SES631/632) and `aspf` is relaxed. Also reported: `adkim=s` when `from` is on a subdomain of the
+    DKIM signing domain (strict alignment then fails). Silent when a needed lookup failed.
+    Why: receivers will quarantine or reject this mail.
+    Fix: publish the Easy DKIM CNAMEs of the identity (or a custom MAIL FROM domain), or relax `adkim`.
+    Bad:
+        _dmarc.acme.example.net.  300 IN TXT "v=DMARC1; p=reject"
+        ; and no _domainkey records under acme.example.net
+    Good:
+        _dmarc.acme.example.net.           300 IN TXT "v=DMARC1; p=reject"
+        tok1._domainkey.acme.example.net.  300 IN CNAME tok1.dkim.amazonses.com.
+    """
+    dmarc = sender.facts.dmarc
+    record = dmarc.record
+    if not sender.exists or record is None or not dmarc.known:
+        return
+    policy = record.policy(sender.domain)
+    if policy not in ENFORCING:
+        return
+    organization = dmarc.organizational_domain or record.domain
+    label = f"_dmarc.{record.domain} TXT"
+    possible, dkim_domain, how = _dkim_state(sender)
+    if possible and dkim_domain and record.adkim == "s" and dkim_domain != sender.domain and within(sender.domain, dkim_domain):
+        yield sender.finding(
+            f"`{label}`: `adkim=s` (strict) but DKIM signs as `{dkim_domain}` while `from` is on `{sender.domain}`: "
+            f"DKIM never aligns, so with p={policy} this mail will fail DMARC unless SPF aligns"
+        )
+        return
+    dkim_aligned = bool(possible and dkim_domain and _aligned(dkim_domain, sender.domain, record.adkim, organization))
+    if dkim_aligned:
+        return
+    mail_unknown = False
+    for mail_from in sender.mail_from:
+        mx_ok, spf_ok = mail_from.mx_ok, mail_from.spf_ok
+        if mx_ok and spf_ok and _aligned(mail_from.domain, sender.domain, record.aspf, organization):
+            return
+        if mx_ok is None or spf_ok is None:
+            mail_unknown = True
+    if possible is None or mail_unknown:
+        return
+    if possible:
+        dkim_words = f"DKIM signs as `{dkim_domain}`, not aligned with `{sender.domain}` (adkim={record.adkim})"
+    else:
+        dkim_words = f"no aligned DKIM ({how})"
+    mail_words = (
+        "no custom MAIL FROM with a correct MX and SPF" if sender.mail_from
+        else "no custom MAIL FROM (with SES's default MAIL FROM, SPF never aligns)"
+    )
+    yield sender.finding(f"`{label}`: the policy is p={policy}, but there is {dkim_words} and {mail_words}: this mail will fail DMARC")
+
+
+@rule("SES627", "dmarc-obsolete-tag", stage=DNS, severity=WARNING)
+def dmarc_obsolete_tag(sender: SenderDomain) -> Iterator[Finding]:
+    """The DMARC record uses `pct`, `rf` or `ri`, tags removed by RFC 9989 (May 2026).
+
+    Details: RFC 9989 drops these RFC 7489 tags from the tag registry (its list of changes from RFC 7489);
+    receivers following it ignore them. The record is accepted otherwise (both RFCs are read).
+    Why: `pct` no longer samples: a record with `pct=10; p=reject` is read as `p=reject` for all mail.
+    `rf` and `ri` no longer change the report format or interval.
+    Fix: remove the tags; for a gradual rollout use `t=y` (RFC 9989) with the policy you aim at.
+    Bad:
+        _dmarc.acme.example.net.  300 IN TXT "v=DMARC1; p=quarantine; pct=25; ri=3600"
+    Good:
+        _dmarc.acme.example.net.  300 IN TXT "v=DMARC1; p=quarantine"
+    """
+    record = sender.facts.dmarc.record
+    if not sender.exists or record is None:
+        return
+    obsolete = record.obsolete
+    if obsolete:
+        tags = ", ".join(f"`{tag}={record.tags[tag]}`" for tag in obsolete)
+        yield sender.finding(f"`_dmarc.{record.domain} TXT`: {tags}: removed by RFC 9989; receivers ignore {'it' if len(obsolete) == 1 else 'them'}")
+

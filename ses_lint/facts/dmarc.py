@@ -1,0 +1,296 @@
+"""DMARC: a record parser accepting RFC 7489 and RFC 9989 records, the RFC 9989 §4.10 DNS tree walk,
+and the external report authorization of RFC 7489 §7.1 / RFC 9990 §4.
+
+No dnspython here: lookups go through a `DnsCollector`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .dns import Answer, DnsCollector, normalize
+
+WALK_LIMIT = 8  # RFC 9989 §4.10: at most 8 queries
+POLICIES = ("none", "quarantine", "reject")
+OBSOLETE_TAGS = ("pct", "rf", "ri")  # removed by RFC 9989
+KNOWN_TAGS = ("v", "p", "sp", "np", "adkim", "aspf", "fo", "rua", "ruf", "psd", "t", *OBSOLETE_TAGS)
+_TAG_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)\s*=\s*(.*)$", re.DOTALL)
+
+
+@dataclass
+class DmarcRecord:
+    domain: str  # where it was found (without `_dmarc.`)
+    text: str
+    tags: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def policy(self, for_domain: str) -> Optional[str]:
+        """The policy applying to `for_domain` (RFC 9989 §4.10.1: sp for subdomains, else p; no p = none)."""
+        p = self.tags.get("p", "none").lower()
+        if normalize(for_domain) != self.domain:
+            sp = self.tags.get("sp", "").lower()
+            if sp in POLICIES:
+                return sp
+        return p if p in POLICIES else None
+
+    @property
+    def adkim(self) -> str:
+        return self.tags.get("adkim", "r").lower()
+
+    @property
+    def aspf(self) -> str:
+        return self.tags.get("aspf", "r").lower()
+
+    @property
+    def psd(self) -> str:
+        return self.tags.get("psd", "u").lower()
+
+    @property
+    def testing(self) -> bool:
+        return self.tags.get("t", "n").lower() == "y"
+
+    def report_uris(self) -> list[tuple[str, str]]:
+        """(tag, uri) for every rua/ruf URI."""
+        uris = []
+        for tag in ("rua", "ruf"):
+            for uri in self.tags.get(tag, "").split(","):
+                if uri.strip():
+                    uris.append((tag, uri.strip()))
+        return uris
+
+    @property
+    def obsolete(self) -> list[str]:
+        return [tag for tag in OBSOLETE_TAGS if tag in self.tags]
+
+
+def looks_like_dmarc(text: str) -> bool:
+    """A TXT that was meant as DMARC (`v=DMARC1` somewhere, in any case), valid or not."""
+    return "v=dmarc1" in text.replace(" ", "").lower()
+
+
+def is_dmarc(text: str) -> bool:
+    """RFC 9989 §4.7: the record starts with the exact tag `v=DMARC1` (spaces around `=` allowed)."""
+    match = re.match(r"^v\s*=\s*DMARC1\s*(;|$)", text)
+    return match is not None
+
+
+def parse(domain: str, text: str) -> DmarcRecord:
+    """Parse a DMARC record; `errors` lists each syntax problem (an empty list means valid)."""
+    record = DmarcRecord(normalize(domain), text)
+    if not is_dmarc(text):
+        record.errors.append("`v=DMARC1` must come first, exactly so (RFC 9989 §4.7)")
+    parts = [part.strip() for part in text.split(";")]
+    for index, part in enumerate(parts):
+        if not part:
+            if index != len(parts) - 1:
+                record.errors.append("empty tag between `;;`")
+            continue
+        match = _TAG_RE.match(part)
+        if not match:
+            record.errors.append(f"`{part}` is not `tag=value`")
+            continue
+        tag, value = match.group(1).lower(), match.group(2).strip()
+        if tag in record.tags:
+            record.errors.append(f"tag `{tag}` given twice")
+            continue
+        record.tags[tag] = value
+        problem = _check_value(tag, value)
+        if problem:
+            record.errors.append(problem)
+    return record
+
+
+def _check_value(tag: str, value: str) -> Optional[str]:
+    lowered = value.lower()
+    if tag == "v":
+        return None if value == "DMARC1" else f"`v={value}`: the version must be exactly `DMARC1`"
+    if tag in ("p", "sp", "np"):
+        return None if lowered in POLICIES else f"`{tag}={value}`: must be none, quarantine or reject"
+    if tag in ("adkim", "aspf"):
+        return None if lowered in ("r", "s") else f"`{tag}={value}`: must be r or s"
+    if tag == "t":
+        return None if lowered in ("y", "n") else f"`t={value}`: must be y or n"
+    if tag == "psd":
+        return None if lowered in ("y", "n", "u") else f"`psd={value}`: must be y, n or u"
+    if tag == "fo":
+        options = [option.strip() for option in lowered.split(":")]
+        return None if options and all(option in ("0", "1", "d", "s") for option in options) else f"`fo={value}`: must be 0, 1, d, s or a `:` list of them"
+    if tag == "pct":
+        return None if value.isdigit() and 0 <= int(value) <= 100 else f"`pct={value}`: must be a number from 0 to 100"
+    if tag == "ri":
+        return None if value.isdigit() else f"`ri={value}`: must be a number of seconds"
+    if tag == "rf":
+        return None if all(part.strip().lower() == "afrf" for part in value.split(":")) else f"`rf={value}`: must be afrf"
+    if tag in ("rua", "ruf"):
+        for uri in value.split(","):
+            uri = uri.strip()
+            if not uri:
+                return f"`{tag}`: empty URI in the list"
+            address = uri.split("!", 1)[0]
+            if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:.+", address):
+                return f"`{tag}`: `{uri}` is not a URI (write `mailto:reports@example.org`)"
+            if address.lower().startswith("mailto:") and "@" not in address:
+                return f"`{tag}`: `{uri}` has no address"
+        return None
+    return None  # unknown tags are ignored (RFC 9989 §4.7)
+
+
+def mailto_domain(uri: str) -> Optional[str]:
+    address = uri.split("!", 1)[0]
+    if not address.lower().startswith("mailto:") or "@" not in address:
+        return None
+    return normalize(address.rsplit("@", 1)[1].split("?", 1)[0])
+
+
+def walk_targets(domain: str) -> list[str]:
+    """RFC 9989 §4.10 tree walk: the names asked, from `domain` up to its TLD, at most 8 of them."""
+    labels = normalize(domain).split(".")
+    targets = [".".join(labels)]
+    if len(labels) >= WALK_LIMIT:
+        labels = labels[-(WALK_LIMIT - 1):]
+        targets.append(".".join(labels))
+    else:
+        labels = labels[1:]
+        if labels:
+            targets.append(".".join(labels))
+    while len(labels) > 1:
+        labels = labels[1:]
+        targets.append(".".join(labels))
+    return targets
+
+
+@dataclass
+class WalkLevel:
+    domain: str
+    answer: Answer
+    records: list[DmarcRecord]  # the TXT strings starting as DMARC (valid or not)
+    lookalikes: list[str]  # meant as DMARC but not starting with v=DMARC1: discarded
+
+
+@dataclass
+class Authorization:
+    tag: str
+    uri: str
+    destination: str
+    name: str  # <policy-domain>._report._dmarc.<destination>
+    answer: Optional[Answer] = None
+
+    @property
+    def authorized(self) -> Optional[bool]:
+        if self.answer is None or self.answer.fault:
+            return None
+        return any(is_dmarc(text) for text in self.answer.records)
+
+
+@dataclass
+class DmarcFacts:
+    """The tree walk for one domain and what it decides."""
+
+    domain: str
+    levels: list[WalkLevel] = field(default_factory=list)
+    faults: list[Answer] = field(default_factory=list)
+    record: Optional[DmarcRecord] = None  # the policy record (first single DMARC record walking up)
+    multiple: Optional[WalkLevel] = None  # the first level with several DMARC records
+    known: bool = False  # the walk reached a decision without a fault in the way
+    organizational_domain: Optional[str] = None
+    authorizations: list[Authorization] = field(default_factory=list)
+
+    @property
+    def lookalikes(self) -> list[tuple[str, str]]:
+        found = []
+        for level in self.levels:
+            found += [(level.domain, text) for text in level.lookalikes]
+            if self.record is not None and level.domain == self.record.domain:
+                break
+        return found
+
+
+async def discover(collector: DnsCollector, domain: str) -> DmarcFacts:
+    """Ask every name of the tree walk at once (they are few and shared), then decide as RFC 9989 §4.10."""
+    domain = normalize(domain)
+    facts = DmarcFacts(domain)
+    targets = walk_targets(domain)
+    answers = await collector.gather((f"_dmarc.{target}", "TXT") for target in targets)
+    blocked = False  # a fault below the policy record: the outcome is unknown
+    for target, answer in zip(targets, answers):
+        if answer.fault:
+            facts.faults.append(answer)
+            if facts.record is None:
+                blocked = True
+            level = WalkLevel(target, answer, [], [])
+            facts.levels.append(level)
+            continue
+        texts = answer.records if answer.ok else ()
+        dmarc = [parse(target, text) for text in texts if is_dmarc(text)]
+        lookalikes = [text for text in texts if not is_dmarc(text) and looks_like_dmarc(text)]
+        level = WalkLevel(target, answer, dmarc, lookalikes)
+        facts.levels.append(level)
+        if blocked:
+            continue
+        if len(dmarc) > 1:
+            facts.multiple = facts.multiple or level
+            continue  # RFC 9989 §4.10 step 2: all discarded, the walk goes on
+        if len(dmarc) == 1 and facts.record is None:
+            facts.record = dmarc[0]
+        if len(dmarc) == 1 and (dmarc[0].psd == "n" or (dmarc[0].psd == "y" and target != domain)):
+            break
+    facts.known = not blocked
+    facts.organizational_domain = organizational_domain(domain, facts.levels)
+    if facts.record is not None and facts.known:
+        facts.authorizations = await _authorizations(collector, facts)
+    return facts
+
+
+def organizational_domain(domain: str, levels: list[WalkLevel]) -> str:
+    """RFC 9989 §4.10.2: from the longest name to the shortest with one valid record: psd=n is it;
+    psd=y makes it the name one label below; else the valid record with the fewest labels."""
+    valid = [(level.domain, level.records[0]) for level in levels if len(level.records) == 1]
+    for name, record in valid:
+        if record.psd == "n":
+            return name
+        if record.psd == "y" and name != domain:
+            labels = domain.split(".")
+            return ".".join(labels[-(len(name.split(".")) + 1):])
+    if valid:
+        return min(valid, key=lambda item: len(item[0].split(".")))[0]
+    return domain
+
+
+def within(name: str, parent: str) -> bool:
+    return name == parent or name.endswith("." + parent)
+
+
+async def _authorizations(collector: DnsCollector, facts: DmarcFacts) -> list[Authorization]:
+    record = facts.record
+    assert record is not None
+    organization = facts.organizational_domain or record.domain
+    checks = []
+    for tag, uri in record.report_uris():
+        destination = mailto_domain(uri)
+        if destination is None or within(destination, organization) or within(destination, record.domain):
+            continue
+        checks.append(Authorization(tag, uri, destination, f"{record.domain}._report._dmarc.{destination}"))
+    if checks:
+        answers = await collector.gather((check.name, "TXT") for check in checks)
+        for check, answer in zip(checks, answers):
+            check.answer = answer
+    return checks
+
+
+async def organizational_domain_of(collector: DnsCollector, domain: str) -> tuple[str, list[Answer]]:
+    """The organizational domain of any domain (for alignment), with the faults met on the way."""
+    facts_targets = walk_targets(domain)
+    answers = await collector.gather((f"_dmarc.{target}", "TXT") for target in facts_targets)
+    levels, faults = [], []
+    for target, answer in zip(facts_targets, answers):
+        if answer.fault:
+            faults.append(answer)
+        texts = answer.records if answer.ok else ()
+        levels.append(WalkLevel(target, answer, [parse(target, t) for t in texts if is_dmarc(t)], []))
+    return organizational_domain(normalize(domain), levels), faults
+

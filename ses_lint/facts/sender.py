@@ -1,0 +1,240 @@
+"""The dns stage's subject: one `SenderDomain` per enabled SES provider, holding the DNS facts of its
+`from` domain (SPF, DMARC, existence), of its DKIM domain and of its custom MAIL FROM domains.
+
+Providers that share a domain share its facts (one collector, one cache, one walk per domain); each
+provider still gets its own findings, at its own `config.from`. All lookups of the run happen in one
+event loop, concurrently, bounded by `--timeout` per lookup and by a deadline for the stage.
+
+Imported on the static path: no dnspython, no publicsuffixlist at import time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Optional
+
+from ..findings import Finding, Severity
+from ..run import Run
+from ..subjects import SesProvider
+from .hints import DnsHints
+
+if TYPE_CHECKING:  # the collectors are imported only when the dns stage runs
+    from .dkim import DkimKey
+    from .dmarc import DmarcFacts
+    from .dns import Answer
+    from .spf import SpfTree
+
+LOOKUP_LIMIT = 10  # RFC 7208 §4.6.4, also in facts.spf
+VOID_LIMIT = 2
+MX_LIMIT = 10
+
+DEFAULT_REGION = "us-east-1"
+AMAZONSES = "amazonses.com"
+DEFAULT_DKIM_ZONE = "dkim.amazonses.com"
+# Regions whose Easy DKIM CNAMEs point at a regional zone, dkim.<region>.amazonses.com (AWS General
+# Reference, ses_dkim_domains). Every other region uses dkim.amazonses.com.
+REGIONAL_DKIM_ZONES = frozenset({
+    "af-south-1", "ap-northeast-3", "ap-south-2", "ap-southeast-3", "ap-southeast-5", "ca-west-1",
+    "eu-central-2", "eu-south-1", "il-central-1", "me-central-1", "us-gov-east-1",
+})
+
+
+@dataclass(frozen=True)
+class GradedFinding(Finding):
+    """A finding whose severity the rule chose (the registry would otherwise stamp the rule's default
+    on it). A `--severity` override still applies: the engine's later evolve carries no `code`."""
+
+    def evolve_graded(self, severity: Severity) -> "GradedFinding":
+        return replace(self, severity=severity)
+
+    def evolve(self, **changes: Any) -> "Finding":
+        if "code" in changes and "severity" in changes:
+            changes.pop("severity")
+        return replace(self, **changes)
+
+
+def dkim_zone(region: Optional[str]) -> str:
+    region = (region or DEFAULT_REGION).lower()
+    return f"dkim.{region}.amazonses.com" if region in REGIONAL_DKIM_ZONES else DEFAULT_DKIM_ZONE
+
+
+def feedback_host(region: Optional[str]) -> str:
+    return f"feedback-smtp.{(region or DEFAULT_REGION).lower()}.amazonses.com"
+
+
+def within(name: str, parent: str) -> bool:
+    """`name` is `parent` or below it."""
+    return name == parent or name.endswith("." + parent)
+
+
+def normalize(name: str) -> str:
+    return name.strip().rstrip(".").lower()
+
+
+def domain_of(address: Optional[str]) -> Optional[str]:
+    """The A-label domain of a `from` value (`Name <a@b>` or `a@b`), or None if there is none."""
+    if not address:
+        return None
+    from email.utils import parseaddr
+
+    _, addr = parseaddr(address)
+    if "@" not in addr:
+        return None
+    domain = addr.rsplit("@", 1)[1].strip().rstrip(".").lower()
+    return a_label(domain)
+
+
+def a_label(domain: str) -> Optional[str]:
+    if not domain or any(char.isspace() for char in domain):
+        return None
+    try:
+        domain = domain.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return None
+    labels = domain.split(".")
+    if len(domain) > 253 or len(labels) < 2 or any(not label or len(label) > 63 for label in labels):
+        return None
+    return domain
+
+
+@dataclass(eq=False)
+class DomainFacts:
+    """DNS facts of one `from` domain, shared by every provider sending from it."""
+
+    domain: str
+    apex: Answer  # TXT at the domain: existence and SPF
+    spf: SpfTree
+    spf99: Answer  # an RR of type SPF (99), obsolete
+    dmarc: DmarcFacts
+
+    @property
+    def exists(self) -> Optional[bool]:
+        if self.apex.fault:
+            return None
+        return self.apex.status != "nxdomain"
+
+
+@dataclass
+class DkimCheck:
+    """One DKIM name: an Easy DKIM token's CNAME, or a `--dkim-selector` key."""
+
+    kind: str  # "token" | "selector"
+    selector: str
+    name: str  # <selector>._domainkey.<domain>
+    expected: Optional[str]  # the CNAME target SES wants (tokens), if known
+    cname: Optional[Answer] = None
+    txt: Optional[Answer] = None
+    key: Optional[DkimKey] = None
+
+    @property
+    def target(self) -> Optional[str]:
+        return self.cname.records[0] if self.cname is not None and self.cname.ok and self.cname.records else None
+
+    @property
+    def points_at_ses(self) -> bool:
+        return self.target is not None and within(self.target, AMAZONSES)
+
+
+@dataclass(eq=False)
+class DkimFacts:
+    """What DNS says about DKIM for one signing domain."""
+
+    domain: str  # the DKIM (d=) domain: the SES identity's domain when known, else the `from` domain
+    source: str  # "aws" (tokens from the aws stage) | "dns" (RFC 8020 fallback)
+    zone: str  # the SES DKIM hosted zone CNAMEs must point into
+    nodes: list[Answer] = field(default_factory=list)  # `_domainkey.<d>` for the from domain and its parents
+    checks: list[DkimCheck] = field(default_factory=list)
+    node_domain: Optional[str] = None  # the deepest domain whose `_domainkey` exists (fallback)
+
+    @property
+    def nodes_known(self) -> bool:
+        return not any(answer.fault for answer in self.nodes)
+
+    @property
+    def any_node(self) -> Optional[bool]:
+        """Does `_domainkey` exist under the from domain or a parent? None if a fault hides it."""
+        if any(answer.status != "nxdomain" and not answer.fault for answer in self.nodes):
+            return True
+        return None if not self.nodes_known else False
+
+    def faults(self) -> list[Answer]:
+        answers = list(self.nodes)
+        for check in self.checks:
+            answers += [answer for answer in (check.cname, check.txt) if answer is not None]
+        return [answer for answer in answers if answer.fault]
+
+
+@dataclass(eq=False)
+class MailFromFacts:
+    domain: str
+    region: str
+    source: str  # "aws" | "option"
+    mx: Answer
+    spf: SpfTree
+
+    @property
+    def expected_mx(self) -> str:
+        return feedback_host(self.region)
+
+    @property
+    def mx_ok(self) -> Optional[bool]:
+        if self.mx.fault:
+            return None
+        return self.mx.ok and {host for _, host in self.mx.mx} == {self.expected_mx}
+
+    @property
+    def spf_ok(self) -> Optional[bool]:
+        if not self.spf.known or (self.spf.faults and not self.spf.includes_domain(AMAZONSES)):
+            return None
+        return self.spf.status == "ok" and self.spf.includes_domain(AMAZONSES)
+
+
+@dataclass(eq=False)
+class SenderDomain:
+    """One enabled SES provider and the DNS facts of the domains it sends from."""
+
+    provider: SesProvider
+    domain: str
+    region: str
+    facts: DomainFacts
+    dkim: DkimFacts
+    mail_from: list[MailFromFacts]
+    hints: Optional[DnsHints] = None
+    default_mail_from: bool = False  # the aws stage says: no custom MAIL FROM (SES's own domain is used)
+
+    @classmethod
+    def gather(cls, run: Run) -> list["SenderDomain"]:
+        from .collect import gather
+
+        return gather(run)
+
+    def finding(self, message: str, severity: Optional[Severity] = None) -> Finding:
+        """A finding at the provider's `config.from`. `severity` grades it below the rule's default
+        (a rule such as SES604 is an error past the limit and a warning near it)."""
+        finding = self.provider.finding("config.from", message)
+        if severity is None:
+            return finding
+        return GradedFinding(**{name: getattr(finding, name) for name in finding.__dataclass_fields__}).evolve_graded(severity)
+
+    @property
+    def exists(self) -> bool:
+        """The from domain exists (rules about its records stay silent otherwise)."""
+        return self.facts.exists is True
+
+    def faults(self) -> list[tuple[Answer, str]]:
+        """Every lookup that failed, with what it was needed for, each name and type once."""
+        found: list[tuple[Answer, str]] = []
+        facts = self.facts
+        found += [(answer, "SPF") for answer in [facts.apex] + facts.spf.faults if answer.fault]
+        if facts.spf99.fault:
+            found.append((facts.spf99, "the obsolete SPF record type"))
+        found += [(answer, "DMARC") for answer in facts.dmarc.faults]
+        found += [(auth.answer, "DMARC report authorization") for auth in facts.dmarc.authorizations if auth.answer is not None and auth.answer.fault]
+        found += [(answer, "DKIM") for answer in self.dkim.faults()]
+        for mail_from in self.mail_from:
+            if mail_from.mx.fault:
+                found.append((mail_from.mx, f"MAIL FROM MX of `{mail_from.domain}`"))
+            found += [(answer, f"MAIL FROM SPF of `{mail_from.domain}`") for answer in [mail_from.spf.answer] + mail_from.spf.faults if answer is not None and answer.fault]
+        unique: dict[str, tuple[Answer, str]] = {}
+        for answer, purpose in found:
+            unique.setdefault(answer.label, (answer, purpose))
+        return list(unique.values())

@@ -105,6 +105,18 @@ class Document:
     def loaded(self) -> bool:
         return self.root is not None and not any(p.kind in ("syntax", "unsafe") for p in self.problems)
 
+    def scalar_content_lines(self) -> set[int]:
+        """Lines that lie inside a multi-line scalar (a block `|`/`>` or a folded quoted string): a `#`
+        there is text, not a comment."""
+        lines: set[int] = set()
+        for _, node in iter_scalars(self.root):
+            if node.end_line > node.line:
+                lines.update(range(node.line + 1, node.end_line + 1))
+        for key_node, _ in _all_pairs(self.root):
+            if key_node.end_line > key_node.line:
+                lines.update(range(key_node.line + 1, key_node.end_line + 1))
+        return lines
+
     def data(self) -> Any:
         """The first document as plain Python values, aliases expanded within a bound."""
         if self._data is None and self.loaded:
@@ -391,3 +403,18 @@ def iter_scalars(node: Node | None, path: tuple[PathPart, ...] = ()) -> Iterator
             stack.extend(reversed([(item, current_path + (index,)) for index, item in enumerate(current.value)]))
         else:
             stack.extend(reversed([(value, current_path + (key.value,)) for key, value in current.value if key.kind == "scalar"]))
+
+
+def _all_pairs(node: Node | None) -> Iterator[tuple[Node, Node]]:
+    stack = [node] if node is not None else []
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.kind == "map":
+            yield from current.value
+            stack.extend(value for _, value in current.value)
+        elif current.kind == "seq":
+            stack.extend(current.value)

@@ -102,7 +102,11 @@ def run_lint(sources: list[Source], options: Options, environ: dict[str, str] | 
     late = [rule for rule in selected if getattr(rule.subject, "late", False)]
     findings = [_place(finding, run) for rule in ordinary for subject in run.subjects(rule.subject) for finding in rule.run(subject)]
     findings = _drop_per_file_ignores(findings, options.per_file_ignores, rules)
-    run.suppressions = [s for document in documents for s in inline.parse(document.path, document.text)]
+    run.suppressions = [
+        suppression
+        for document in documents
+        for suppression in inline.parse(document.path, document.text, document.scalar_content_lines() if document.loaded else set())
+    ]
     findings = inline.apply(findings, run.suppressions)
     run.findings = findings
     late_findings = [_place(finding, run) for rule in late for subject in run.subjects(rule.subject) for finding in rule.run(subject)]

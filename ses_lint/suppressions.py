@@ -24,11 +24,12 @@ class Suppression:
         return next((code for code in self.codes if finding.code.startswith(code)), None)
 
 
-def parse(path: str, text: str) -> list[Suppression]:
+def parse(path: str, text: str, text_lines: set[int] = frozenset()) -> list[Suppression]:
+    """The directives in a file's comments; `text_lines` are lines inside multi-line scalars, skipped."""
     suppressions = []
     lines = text.splitlines()
     for index, line in enumerate(lines):
-        if "ses-lint" not in line:
+        if "ses-lint" not in line or index + 1 in text_lines:
             continue
         match = _DIRECTIVE.search(line)
         if not match:

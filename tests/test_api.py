@@ -73,3 +73,19 @@ def test_env_expands_references_before_checking_addresses():
     report = ses_lint.lint(["-"], stdin=config, env=True, environ={})
     assert [finding.code for finding in report.findings] == ["SES312"]
     assert "SENDER" in report.findings[0].message
+
+
+def test_a_directive_inside_a_block_scalar_is_text_not_a_suppression():
+    config = CONFIG + b"""workflows:
+  - steps:
+      - task: notify
+        config:
+          provider: email-ses
+          subject: s
+          to: [ops@mycompany.io]
+          body:
+            text: |
+              # ses-lint: disable=SES999
+              # ses-lint: disable=SES401
+"""
+    assert codes(ses_lint.lint(["-"], stdin=config)) == [("SES401", 7, 15)]

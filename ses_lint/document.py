@@ -301,8 +301,14 @@ class _Builder:
 
     def check_boolean(self, node: Node) -> None:
         if node.kind == "scalar" and node.plain and node.text.lower() in YAML11_BOOLEANS:
+            meant = "true" if node.text.lower() in ("yes", "on", "y") else "false"
             self.document.problems.append(
-                LoadProblem("yaml11-boolean", f"`{node.text}` is a boolean in YAML 1.1 but a string in YAML 1.2; write `{'true' if node.value is True else 'false' if node.value is False else repr(node.text)}`", node.line, node.column)
+                LoadProblem(
+                    "yaml11-boolean",
+                    f"`{node.text}` is a boolean in YAML 1.1 but a string in YAML 1.2; write `{meant}`, or quote it if you meant the text",
+                    node.line,
+                    node.column,
+                )
             )
 
 

@@ -61,7 +61,8 @@ def _rule(rule: Rule, mask: Masker) -> dict:
     docs = rule.docs
     full = docs.summary
     if docs.sections.get("Details"):
-        full = f"{full} {_one_line(docs.sections['Details'])}"
+        details = _one_line(docs.sections["Details"])
+        full = f"{full} {details[:1].upper()}{details[1:]}"
     return {
         "id": rule.code,
         "name": rule.name,
@@ -70,7 +71,7 @@ def _rule(rule: Rule, mask: Masker) -> dict:
         "help": {"text": mask(docs.text()) or rule.name, "markdown": mask(_markdown(rule)) or rule.name},
         "helpUri": INFORMATION_URI,
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"tags": [rule.stage.value, rule.family]},
+        "properties": {"tags": list(dict.fromkeys((rule.stage.value, rule.family)))},  # unique, as the schema requires
     }
 
 

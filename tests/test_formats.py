@@ -1,0 +1,381 @@
+"""Every output format, end to end: JSON's documented shape, SARIF for GitHub code scanning (validated
+against the 2.1.0 schema), GitHub workflow commands, JUnit XML; and no secret in any of them."""
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import jsonschema
+import pytest
+
+from conftest import ACCESS_KEY, BROKEN_YAML, CLEAN, DATA, HARDCODED, NOT_A_CONFIG, RESERVED, SECRET, run_cli
+from test_cli import SEED_FINDINGS
+
+FORMATS = ("text", "json", "sarif", "github", "junit")
+FINDING_KEYS = ["code", "name", "severity", "stage", "message", "file", "line", "column", "provider", "key"]
+SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+GITHUB_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+@pytest.fixture(scope="module")
+def sarif_validator():
+    schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def as_json(*args, **kwargs) -> tuple[int, dict]:
+    code, out, err = run_cli("--format", "json", *args, **kwargs)
+    assert code in (0, 1), err
+    return code, json.loads(out)
+
+
+def as_sarif(validator, *args, **kwargs) -> tuple[int, dict]:
+    code, out, err = run_cli("--format", "sarif", *args, **kwargs)
+    assert code in (0, 1), err
+    document = json.loads(out)
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:10])
+    return code, document
+
+
+# --- JSON -----------------------------------------------------------------------------------------
+
+
+def test_json_shape_exactly_as_documented(write, workdir):
+    from ses_lint import __version__
+
+    write("keys.yaml", HARDCODED)
+    code, document = as_json("keys.yaml", cwd=workdir)
+    assert code == 1
+    assert list(document) == ["tool", "findings", "summary"]
+    assert document["tool"] == {"name": "ses-lint", "version": __version__}
+    assert list(document["summary"]) == ["files", "errors", "warnings", "infos"]
+    assert document["summary"] == {"files": 1, "errors": 2, "warnings": 0, "infos": 1}
+    for finding in document["findings"]:
+        assert list(finding) == FINDING_KEYS
+    secret = document["findings"][2]
+    assert secret == {
+        "code": "SES301",
+        "name": "hardcoded-secret",
+        "severity": "error",
+        "stage": "static",
+        "message": secret["message"],
+        "file": "keys.yaml",
+        "line": 11,
+        "column": 26,
+        "provider": "email-ses",
+        "key": "providers.email-ses.config.secret_access_key",
+    }
+    assert isinstance(secret["message"], str) and secret["message"]
+    assert [(f["code"], f["line"], f["column"]) for f in document["findings"]] == [("SES309", 10, 7), ("SES302", 10, 22), ("SES301", 11, 26)]
+
+
+def test_json_seed_examples():
+    code, document = as_json("examples/seed")
+    assert code == 1
+    assert [(f["file"], f["line"], f["column"], f["code"], f["severity"]) for f in document["findings"]] == SEED_FINDINGS
+    assert document["summary"] == {"files": 6, "errors": 2, "warnings": 7, "infos": 2}
+    for finding in document["findings"]:
+        assert finding["stage"] == "static"
+        assert isinstance(finding["line"], int) and finding["line"] >= 1
+        assert isinstance(finding["column"], int) and finding["column"] >= 1
+
+
+def test_json_null_provider_and_key_for_file_level_findings(write, workdir):
+    write("broken.yaml", BROKEN_YAML)
+    code, document = as_json("broken.yaml", cwd=workdir)
+    assert code == 1
+    [finding] = document["findings"]
+    assert finding["code"] == "SES001" and finding["name"] == "yaml-syntax"
+    assert finding["provider"] is None and finding["key"] is None
+    assert finding["line"] >= 1 and finding["column"] >= 1
+    assert document["summary"] == {"files": 1, "errors": 1, "warnings": 0, "infos": 0}
+
+
+def test_json_key_column_for_key_problems_value_column_for_value_problems(write, workdir):
+    write("c.yaml", CLEAN.replace("      region: eu-west-1\n", "      region: eu-west1\n      aws_regoin: x\n"))
+    _, document = as_json("c.yaml", cwd=workdir)
+    found = {f["code"]: f for f in document["findings"]}
+    assert (found["SES401"]["line"], found["SES401"]["column"]) == (9, 15)  # the value
+    assert (found["SES103"]["line"], found["SES103"]["column"]) == (10, 7)  # the key
+    assert found["SES103"]["key"] == "providers.email-ses.config.aws_regoin"
+
+
+def test_json_summary_counts_only_provider_configs(write, workdir):
+    write("d/clean.yaml", CLEAN)
+    write("d/other.yaml", NOT_A_CONFIG)
+    write("d/another.yml", "just: data\n")
+    _, document = as_json("d", cwd=workdir)
+    assert document == {**document, "findings": []}
+    assert document["summary"]["files"] == 1
+
+
+def test_json_clean_is_still_a_document_when_quiet(write, workdir):
+    write("clean.yaml", CLEAN)
+    code, out, _ = run_cli("--format", "json", "--quiet", "clean.yaml", cwd=workdir)
+    assert code == 0
+    assert json.loads(out)["findings"] == []
+
+
+# --- SARIF ----------------------------------------------------------------------------------------
+
+
+def test_sarif_examples_valid_and_complete(sarif_validator):
+    from ses_lint import __version__
+    from ses_lint.registry import load_rules
+
+    code, document = as_sarif(sarif_validator, "examples/")
+    assert code == 1
+    assert document["version"] == "2.1.0"
+    assert document["$schema"].startswith("https://")
+    [run] = document["runs"]
+    assert run["columnKind"] == "unicodeCodePoints"
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "ses-lint"
+    assert driver["version"] == __version__
+    assert driver["informationUri"] == "https://pypi.org/project/ses-lint/"
+
+    registry = load_rules()
+    assert [rule["id"] for rule in driver["rules"]] == list(registry)
+    for rule in driver["rules"]:
+        source = registry[rule["id"]]
+        assert rule["name"] == source.name
+        assert rule["shortDescription"]["text"] == source.docs.summary
+        assert rule["fullDescription"]["text"].startswith(source.docs.summary)
+        assert rule["help"]["text"] and rule["help"]["markdown"]
+        if source.docs.sections.get("Why"):
+            assert "Why" in rule["help"]["text"] and "**Why:**" in rule["help"]["markdown"]
+        assert rule["defaultConfiguration"]["level"] == SARIF_LEVEL[source.severity.value]
+        assert rule["properties"]["tags"] == list(dict.fromkeys([source.stage.value, source.family]))
+
+    _, reference = as_json("examples/")
+    assert len(run["results"]) == len(reference["findings"])
+    for result, finding in zip(run["results"], reference["findings"]):
+        assert result["ruleId"] == finding["code"]
+        assert driver["rules"][result["ruleIndex"]]["id"] == finding["code"]
+        assert result["level"] == SARIF_LEVEL[finding["severity"]]
+        assert result["message"]["text"] == finding["message"]
+        [location] = result["locations"]
+        physical = location["physicalLocation"]
+        assert physical["artifactLocation"]["uri"] == finding["file"]
+        region = physical["region"]
+        assert (region["startLine"], region["startColumn"]) == (finding["line"], finding["column"])
+        if "endLine" in region:
+            assert (region["endLine"], region["endColumn"]) > (region["startLine"], region["startColumn"])
+        assert result["partialFingerprints"]["primaryLocationLineHash"]
+
+
+def test_sarif_seed_regions(sarif_validator):
+    _, document = as_sarif(sarif_validator, "examples/seed")
+    results = document["runs"][0]["results"]
+    got = [
+        (
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            r["locations"][0]["physicalLocation"]["region"]["startColumn"],
+            r["ruleId"],
+            r["level"],
+        )
+        for r in results
+    ]
+    assert got == [(file, line, col, code, SARIF_LEVEL[level]) for file, line, col, code, level in SEED_FINDINGS]
+    # `from: noreply@example.com` at 9:13: the region ends after the value (exclusive end column).
+    assert results[0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 9, "startColumn": 13, "endLine": 9, "endColumn": 32}
+
+
+def test_sarif_levels_follow_severity_overrides(sarif_validator, write, workdir):
+    write("keys.yaml", HARDCODED)
+    _, document = as_sarif(sarif_validator, "--severity", "SES301=warning", "--severity", "SES309=error", "keys.yaml", cwd=workdir)
+    levels = {r["ruleId"]: r["level"] for r in document["runs"][0]["results"]}
+    assert levels == {"SES309": "error", "SES302": "error", "SES301": "warning"}
+    rules = {rule["id"]: rule for rule in document["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["SES309"]["defaultConfiguration"]["level"] == "note"  # the default stays the default
+
+
+def test_sarif_stdin_uri(sarif_validator, workdir):
+    _, document = as_sarif(sarif_validator, "-", input=HARDCODED, cwd=workdir)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in document["runs"][0]["results"]}
+    assert uris == {"stdin"}
+
+
+def test_sarif_uris_are_repo_relative_with_forward_slashes(sarif_validator, write, workdir):
+    path = write("deploy/email config/keys.yaml", HARDCODED)
+    for given in ("deploy/email config/keys.yaml", "./deploy/email config/keys.yaml", str(path)):
+        _, document = as_sarif(sarif_validator, given, cwd=workdir)
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in document["runs"][0]["results"]}
+        assert uris == {"deploy/email%20config/keys.yaml"}, given
+    _, document = as_sarif(sarif_validator, str(path), cwd=workdir / "deploy")
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in document["runs"][0]["results"]}
+    assert uris == {"email%20config/keys.yaml"}
+
+
+def test_sarif_fingerprints_stable_unique_and_line_independent(sarif_validator, write, workdir):
+    write("keys.yaml", HARDCODED)
+    write("reserved.yaml", RESERVED)
+
+    def prints():
+        _, document = as_sarif(sarif_validator, ".", cwd=workdir)
+        return {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]): r["partialFingerprints"]["primaryLocationLineHash"] for r in document["runs"][0]["results"]}
+
+    first = prints()
+    assert len(set(first.values())) == len(first) == 4
+    assert prints() == first
+    write("keys.yaml", "# a comment added above\n\n" + HARDCODED)
+    moved = prints()
+    assert moved == first
+
+
+def test_sarif_clean_run(sarif_validator, write, workdir):
+    write("clean.yaml", CLEAN)
+    code, document = as_sarif(sarif_validator, "clean.yaml", cwd=workdir)
+    assert code == 0
+    assert document["runs"][0]["results"] == []
+    assert document["runs"][0]["tool"]["driver"]["rules"]
+
+
+def test_sarif_broken_yaml(sarif_validator, write, workdir):
+    write("broken.yaml", BROKEN_YAML)
+    code, document = as_sarif(sarif_validator, "broken.yaml", cwd=workdir)
+    assert code == 1
+    [result] = document["runs"][0]["results"]
+    assert result["ruleId"] == "SES001" and result["level"] == "error"
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+
+
+# --- GitHub ---------------------------------------------------------------------------------------
+
+
+def test_github_seed_annotations():
+    code, out, _ = run_cli("--format", "github", "examples/seed")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == (
+        "::warning file=examples/seed/direct-provider.yaml,line=9,col=13,endLine=9,endColumn=32,"
+        "title=SES502 reserved-domain::`example.com` is a reserved domain: the sender can never be verified in SES or receive mail"
+    )
+    annotations = [line for line in lines if line.startswith("::")]
+    assert len(annotations) == len(SEED_FINDINGS)
+    for line, (file, row, col, code_, level) in zip(annotations, SEED_FINDINGS):
+        assert line.startswith(f"::{GITHUB_COMMAND[level]} file={file},line={row},col={col},endLine={row},")
+        assert f",title={code_} " in line
+    assert lines[-1] == "Found 2 errors, 7 warnings, 2 infos (6 files checked)."
+
+
+def test_github_escaping(write, workdir):
+    write("odd,name:x.yaml", CLEAN.replace("      region: eu-west-1\n", '      region: eu-west-1\n      "bad\\nkey\\r100%": 1\n'))
+    code, out, _ = run_cli("--format", "github", "odd,name:x.yaml", cwd=workdir)
+    assert code == 1
+    [annotation, summary] = out.splitlines()
+    assert annotation.startswith("::error file=odd%2Cname%3Ax.yaml,line=10,col=7,endLine=10,")
+    assert annotation.endswith("title=SES103 unknown-key::unknown key `bad%0Akey%0D100%25`")
+    assert summary.startswith("Found 1 error")
+
+
+def test_github_escape_functions():
+    from ses_lint.report.github import escape_data, escape_property
+
+    assert escape_data("a%b\r\nc:d,e") == "a%25b%0D%0Ac:d,e"
+    assert escape_property("a%b\r\nc:d,e") == "a%25b%0D%0Ac%3Ad%2Ce"
+
+
+def test_github_columns_only_on_single_line_regions():
+    from ses_lint.findings import Finding, Severity
+    from ses_lint.report.github import annotation
+
+    base = Finding("m", "f.yaml", line=3, column=5, code="SES101", name="missing-field", severity=Severity.WARNING)
+    assert annotation(base.evolve(end_line=3, end_column=9)) == "::warning file=f.yaml,line=3,col=5,endLine=3,endColumn=9,title=SES101 missing-field::m"
+    assert annotation(base.evolve(end_line=6, end_column=2)) == "::warning file=f.yaml,line=3,endLine=6,title=SES101 missing-field::m"
+    assert annotation(base) == "::warning file=f.yaml,line=3,col=5,endLine=3,title=SES101 missing-field::m"
+    assert annotation(base.evolve(severity=Severity.INFO, file="-")) == "::notice line=3,col=5,endLine=3,title=SES101 missing-field::m"
+
+
+def test_github_quiet_and_clean(write, workdir):
+    write("clean.yaml", CLEAN)
+    assert run_cli("--format", "github", "clean.yaml", cwd=workdir) == (0, "No problems found (1 file checked).\n", "")
+    write("keys.yaml", HARDCODED)
+    _, out, _ = run_cli("--format", "github", "-q", "keys.yaml", cwd=workdir)
+    assert [line.split(" ", 1)[0] for line in out.splitlines()] == ["::notice", "::error", "::error"]
+
+
+# --- JUnit ----------------------------------------------------------------------------------------
+
+
+def junit(*args, **kwargs) -> tuple[int, ET.Element]:
+    code, out, err = run_cli("--format", "junit", *args, **kwargs)
+    assert code in (0, 1), err
+    assert out.startswith("<?xml")
+    return code, ET.fromstring(out.encode("utf-8"))
+
+
+def the_suite(root: ET.Element) -> ET.Element:
+    suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+    assert len(suites) == 1
+    assert suites[0].get("name") == "ses-lint"
+    return suites[0]
+
+
+def test_junit_seed():
+    code, root = junit("examples/seed")
+    assert code == 1
+    suite = the_suite(root)
+    cases = suite.findall("testcase")
+    assert len(cases) == len(SEED_FINDINGS)
+    assert suite.get("tests") == str(len(SEED_FINDINGS))
+    assert suite.get("failures") == str(sum(1 for f in SEED_FINDINGS if f[4] != "info"))
+    for case, (file, line, col, code_, level) in zip(cases, SEED_FINDINGS):
+        assert case.get("classname") == file
+        assert case.get("name") == f"{code_} {line}:{col}"
+        failure = case.find("failure")
+        if level == "info":
+            assert failure is None
+            assert case.find("system-out").text
+        else:
+            assert failure.get("type") == code_
+            assert failure.get("message")
+            assert f"{file}:{line}:{col}" in failure.text
+
+
+def test_junit_clean_has_one_passing_case(write, workdir):
+    write("clean.yaml", CLEAN)
+    code, root = junit("clean.yaml", cwd=workdir)
+    assert code == 0
+    suite = the_suite(root)
+    [case] = suite.findall("testcase")
+    assert case.get("name") == "ses-lint"
+    assert case.find("failure") is None
+    assert (suite.get("tests"), suite.get("failures")) == ("1", "0")
+
+
+def test_junit_hostile_message_is_still_xml(write, workdir):
+    write("h.yaml", CLEAN.replace("      region: eu-west-1\n", '      region: eu-west-1\n      "a\\x01<b>&\\"c\\u0000": 1\n'))
+    code, root = junit("h.yaml", cwd=workdir)
+    assert code == 1
+    failure = the_suite(root).find("testcase/failure")
+    assert failure.get("type") == "SES103"
+    assert "<b>&" in failure.get("message")
+
+
+# --- secrets --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("format_name", FORMATS)
+def test_no_secret_in_any_format(format_name, write, workdir):
+    write("keys.yaml", HARDCODED)
+    write("reserved.yaml", RESERVED.replace("region: eu-west-1", f"region: {SECRET}"))  # a secret where none belongs
+    write("stdin-copy.yaml", HARDCODED.replace("email-ses", "email-other"))
+    for args in ((".",), ("-",), ("--quiet", "keys.yaml"), ("--severity", "SES301=info", "keys.yaml")):
+        code, out, err = run_cli("--format", format_name, *args, cwd=workdir, input=HARDCODED)
+        assert code in (0, 1), err
+        assert SECRET not in out + err, (format_name, args)
+        assert SECRET[:20] not in out and SECRET[-20:] not in out
+    run_cli("--format", format_name, "--output", "report.out", ".", cwd=workdir)
+    assert SECRET not in (workdir / "report.out").read_text(encoding="utf-8")
+
+
+def test_no_secret_in_sarif_rule_docs(sarif_validator):
+    """SES301's docs quote AWS's example secret; SARIF's rule help must mask it like everything else."""
+    _, document = as_sarif(sarif_validator, "examples/broken/credentials.yaml")
+    text = json.dumps(document)
+    assert SECRET not in text
+    assert "SES301" in text and ACCESS_KEY not in json.dumps(document["runs"][0]["results"])

@@ -149,6 +149,7 @@ class FaultResolver:
             self.delay = delay
             self.counts: Counter = Counter()
             self.by_proto: Counter = Counter()
+            self.payloads: list[int] = []  # EDNS UDP payload sizes offered by the client
 
     def count(self, name: str, rtype: str) -> int:
         return self.counts[(name.rstrip(".").lower(), rtype.upper())]
@@ -163,6 +164,7 @@ class FaultResolver:
         with self.lock:
             self.counts[key] += 1
             self.by_proto[(key, handler.protocol)] += 1
+            self.payloads += [rr.rclass for rr in request.ar if rr.rtype == QTYPE.OPT]
             fault = self.faults.get(key, self.faults.get(key[0]))
         if self.delay:
             time.sleep(self.delay)

@@ -1,0 +1,109 @@
+"""Faults are facts: SERVFAIL, REFUSED, timeouts, truncation and slow answers from a dnslib server on
+loopback that counts every query, so that "each name and type is asked once" is asserted, not hoped."""
+from __future__ import annotations
+
+import time
+
+from dnsfixtures import codes, run_dns, write_config
+
+CLEAN = (
+    '{d}. TXT "v=spf1 include:_spf.shared.test include:amazonses.com -all"\n'
+    '_dmarc.{d}. TXT "v=DMARC1; p=reject; rua=mailto:dmarc@{d}"\n'
+    "tok1._domainkey.{d}. CNAME tok1.dkim.amazonses.com.\n"
+)
+SHARED = '_spf.shared.test. TXT "v=spf1 ip4:192.0.2.0/24 -all"\n'
+
+
+def zone(*domains: str) -> str:
+    return SHARED + "".join(CLEAN.format(d=domain) for domain in domains)
+
+
+def test_each_name_and_type_is_asked_once_across_providers_and_files(tmp_path, faults):
+    faults.resolver.reset(zone("one.test", "two.test"))
+    first = write_config(tmp_path, ("a", "a@one.test"), ("b", "b@two.test"), name="first.yaml")
+    second = write_config(tmp_path, ("c", "Ops <c@one.test>"), ("d", "d@two.test"), name="second.yaml")
+    report = run_dns([first, second], faults, mail_from=["one.test"], dkim_selectors=["tok1"])
+    assert codes(report) == ["SES631", "SES631"]  # one.test as MAIL FROM has no MX: for a and c
+    counts = faults.resolver.counts
+    assert counts and max(counts.values()) == 1, {key: n for key, n in counts.items() if n > 1}
+    assert faults.resolver.count("_spf.shared.test", "TXT") == 1
+    assert faults.resolver.count("amazonses.com", "TXT") == 1
+    assert faults.resolver.count("_dmarc.test", "TXT") == 1
+    assert faults.resolver.count("one.test", "TXT") == 1  # for SPF of the from domain and of the MAIL FROM
+
+
+def test_edns_payload_is_1232(tmp_path, faults):
+    faults.resolver.reset(zone("one.test"))
+    run_dns(write_config(tmp_path, ("a", "a@one.test")), faults)
+    assert faults.resolver.payloads and set(faults.resolver.payloads) == {1232}
+
+
+def test_servfail_is_reported_and_spf_rules_stay_silent(tmp_path, faults):
+    faults.resolver.reset("_dmarc.sf.test. TXT \"v=DMARC1; p=none\"\n", faults={"sf.test": "servfail"})
+    report = run_dns(write_config(tmp_path, ("a", "a@sf.test")), faults)
+    unknown = [f for f in report.findings if f.code == "SES640"]
+    labels = sorted(f.message.split("`")[1] for f in unknown)
+    assert labels == ["sf.test SPF", "sf.test TXT"]
+    assert all("SERVFAIL" in f.message and (f.line, f.column) == (7, 13) for f in unknown)
+    assert "SPF" in next(f.message for f in unknown if "sf.test TXT" in f.message)
+    assert not {"SES600", "SES601", "SES606", "SES607", "SES611", "SES624"} & set(codes(report))
+
+
+def test_refused_dmarc_lookup_silences_dmarc_missing(tmp_path, faults):
+    faults.resolver.reset('rf.test. TXT "v=spf1 include:amazonses.com -all"\ntok1._domainkey.rf.test. CNAME tok1.dkim.amazonses.com.\n',
+                          faults={("_dmarc.rf.test", "TXT"): "refused"})
+    report = run_dns(write_config(tmp_path, ("a", "a@rf.test")), faults)
+    assert codes(report) == ["SES640"]
+    message = report.findings[0].message
+    assert "`_dmarc.rf.test TXT`" in message and "REFUSED" in message and "DMARC" in message
+
+
+def test_timeout_silences_dkim_rules(tmp_path, faults):
+    faults.resolver.reset('to.test. TXT "v=spf1 include:amazonses.com -all"\n_dmarc.to.test. TXT "v=DMARC1; p=reject"\n',
+                          faults={"_domainkey.to.test": "timeout"})
+    started = time.monotonic()
+    report = run_dns(write_config(tmp_path, ("a", "a@to.test")), faults, timeout=0.4)
+    assert time.monotonic() - started < 2.0
+    assert codes(report) == ["SES640"]  # neither SES611 nor SES626: their facts are unknown
+    assert "`_domainkey.to.test TXT`" in report.findings[0].message and "timed out" in report.findings[0].message
+
+
+def test_fault_inside_an_include(tmp_path, faults):
+    faults.resolver.reset(zone("inc.test"), faults={"_spf.shared.test": "servfail"})
+    report = run_dns(write_config(tmp_path, ("a", "a@inc.test")), faults)
+    assert codes(report) == ["SES640"]
+    assert "`_spf.shared.test TXT`" in report.findings[0].message
+
+
+def test_truncated_udp_answer_is_retried_over_tcp(tmp_path, faults):
+    faults.resolver.reset(zone("tc.test"), faults={("tc.test", "TXT"): "truncate"})
+    report = run_dns(write_config(tmp_path, ("a", "a@tc.test")), faults)
+    assert report.findings == []
+    key = ("tc.test", "TXT")
+    assert faults.resolver.by_proto[(key, "udp")] == 1 and faults.resolver.by_proto[(key, "tcp")] == 1
+
+
+def test_slow_answer_within_the_timeout(tmp_path, faults):
+    faults.resolver.reset(zone("slow.test"), faults={("slow.test", "TXT"): 0.3})
+    assert run_dns(write_config(tmp_path, ("a", "a@slow.test")), faults, timeout=2.0).findings == []
+
+
+def test_the_stage_as_a_whole_is_bounded(tmp_path, faults):
+    faults.resolver.reset(zone("a.test"), delay=0.25)
+    senders = [(f"p{n}", f"x@d{n}.test") for n in range(4)]
+    started = time.monotonic()
+    report = run_dns(write_config(tmp_path, *senders), faults, timeout=0.2)
+    elapsed = time.monotonic() - started
+    assert elapsed < 0.2 * 6 + 1.5
+    assert set(codes(report)) == {"SES640"}
+
+
+def test_dmarc_tree_walk_asks_at_most_eight_names(tmp_path, faults):
+    deep = "a.b.c.d.e.f.g.h.deep.test"
+    faults.resolver.reset(f'{deep}. TXT "v=spf1 include:amazonses.com -all"\n_dmarc.deep.test. TXT "v=DMARC1; p=none"\n')
+    report = run_dns(write_config(tmp_path, ("a", f"a@{deep}")), faults, select=["SES621", "SES624"])
+    asked = sorted(name for (name, rtype) in faults.resolver.counts if name.startswith("_dmarc."))
+    assert len(asked) == 8
+    assert f"_dmarc.{deep}" in asked and "_dmarc.d.e.f.g.h.deep.test" in asked and "_dmarc.test" in asked
+    assert codes(report) == ["SES624"]
+    assert "`_dmarc.deep.test TXT`" in report.findings[0].message

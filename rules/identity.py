@@ -68,10 +68,11 @@ def identity_pending(aws: AwsProvider) -> Iterator[Finding]:
 def dkim_not_verified(aws: AwsProvider) -> Iterator[Finding]:
     """The verified identity covering `from` does not sign with DKIM (status not SUCCESS, or signing off).
 
-    Details: checked once `from` is covered by a verified identity. Passes when any verified identity
-    covering `from` (the address, its domain or a parent domain) has DKIM signing enabled and status
-    Success; otherwise names the most specific domain identity's DKIM state, or says that only the
-    address is verified and no domain identity signs for it.
+    Details: checked once `from` is covered by a verified identity. Easy DKIM keys belong to domain
+    identities (an address identity signs with its domain's keys), so this passes when a verified domain
+    identity covering `from` (its domain or a parent domain) has DKIM signing enabled and status Success;
+    otherwise it names the most specific domain identity's DKIM state, or says that only the address is
+    verified and no domain identity signs for it.
     Why: without DKIM for your domain, receivers see only SES's own signature; with SES's default MAIL
     FROM, SPF never aligns either, so a DMARC policy of quarantine or reject fails your mail.
     Fix: enable Easy DKIM on the domain identity (`aws ses verify-domain-dkim --domain example.com`) and
@@ -85,8 +86,8 @@ def dkim_not_verified(aws: AwsProvider) -> Iterator[Finding]:
     """
     if not aws.checked or aws.identities is None or not aws.dkim_known or aws.covering is None:
         return
-    verified = [identity for identity in aws.existing if identity.verified]
-    if any(identity.dkim_enabled and identity.dkim_status == "Success" for identity in verified):
+    domains = [identity for identity in aws.existing if identity.verified and identity.is_domain]
+    if any(identity.dkim_enabled and identity.dkim_status == "Success" for identity in domains):
         return
     domain = aws.domain_identity
     if domain is None:

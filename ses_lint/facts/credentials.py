@@ -211,14 +211,9 @@ def _resolver(session: Any, environ: Mapping[str, str], *, explicit_profile: Opt
             },
         )
     )
-    for method, provider in replacements.items():
-        if resolver.get_provider(method) is not None:
-            resolver.insert_before(method, provider)
-            # insert_before put the new one first among equals; drop the old (the later one)
-            old = [p for p in resolver.providers if getattr(p, "METHOD", None) == method][1]
-            resolver.providers.remove(old)
+    resolver.providers[:] = [replacements.get(getattr(provider, "METHOD", ""), provider) for provider in resolver.providers]
     if not imds or imds_disabled_by_env(env):
-        resolver.remove("iam-role")
+        resolver.providers[:] = [provider for provider in resolver.providers if getattr(provider, "METHOD", "") != "iam-role"]
     return resolver
 
 

@@ -1,0 +1,1 @@
+"""Tests of the aws and probe stages against moto in server mode."""

@@ -1,0 +1,148 @@
+"""The pure parsers: SPF grammar and macros (RFC 7208), DMARC records (RFC 7489 / RFC 9989), DKIM keys
+and their size from the DER (RFC 6376, RFC 8301), the tree walk's names, the resolver's options."""
+from __future__ import annotations
+
+import base64
+import subprocess
+import sys
+
+import pytest
+from dnsfixtures import rsa_spki
+
+from ses_lint.facts import dkim, dmarc, spf
+from ses_lint.facts.dns import parse_nameserver
+from ses_lint.facts.sender import domain_of
+
+
+@pytest.mark.parametrize("record", [
+    "v=spf1 -all",
+    "v=spf1",
+    "V=SPF1 include:amazonses.com ~ALL",
+    "v=spf1 a mx/24 a:mail.example.org/24//64 mx:example.org ip4:192.0.2.0/24 ip6:2001:db8::/32 -all",
+    "v=spf1 exists:%{i}._spf.%{d} include:%{d2}.example.org redirect=_spf.example.org",
+    "v=spf1 ptr:example.org ?all exp=explain.%{d} custom-mod=%{h}",
+    "v=spf1  include:a.example.org   -all ",
+])
+def test_spf_valid(record):
+    spf.parse(record)
+
+
+@pytest.mark.parametrize("record, words", [
+    ("v=spf1 ip4:192.0.2.300 -all", "192.0.2.300"),
+    ("v=spf1 ip4:2001:db8::1 -all", "IPv6"),
+    ("v=spf1 ip4:192.0.2.0/33 -all", "CIDR"),
+    ("v=spf1 foo:example.org -all", "unknown mechanism"),
+    ("v=spf1 include -all", "needs"),
+    ("v=spf1 include:example -all", "not a domain"),
+    ("v=spf1 redirect=a.example.org redirect=b.example.org", "more than once"),
+    ("v=spf1 exists:%{c}.example.org -all", "only in `exp`"),
+    ("v=spf1 include:%{x}.example.org -all", "bad macro"),
+    ("v=spf1 all:example.org", "no argument"),
+    ("v=spf1 a//129 -all", "CIDR"),
+])
+def test_spf_syntax_errors(record, words):
+    with pytest.raises(spf.SpfSyntaxError) as caught:
+        spf.parse(record)
+    assert words in str(caught.value)
+
+
+def test_spf_terms():
+    record = spf.parse("v=spf1 include:%{d}.example.org a:host.example.org/24 -all")
+    include, a, all_term = record.terms
+    assert include.dynamic and include.is_lookup
+    assert a.kind == "a" and a.value == "host.example.org" and not a.dynamic
+    assert record.all_term is all_term and all_term.qualifier == "-"
+    assert not spf.is_spf("v=spf10 -all") and spf.is_spf("v=spf1")
+
+
+def test_dmarc_parse_both_rfcs():
+    old = dmarc.parse("example.org", "v=DMARC1; p=quarantine; pct=50; rf=afrf; ri=86400; rua=mailto:a@example.org!10m")
+    assert old.valid and old.obsolete == ["pct", "rf", "ri"]
+    new = dmarc.parse("example.org", "v=DMARC1; rua=mailto:a@example.org; np=reject; psd=n; t=y")
+    assert new.valid and new.policy("example.org") == "none" and new.testing and new.psd == "n"
+    sub = dmarc.parse("example.org", "v=DMARC1; p=reject; sp=none")
+    assert sub.policy("example.org") == "reject" and sub.policy("mail.example.org") == "none"
+
+
+@pytest.mark.parametrize("record, words", [
+    ("v=DMARC1; p=block", "`p=block`"),
+    ("v=DMARC1; p=none; adkim=x", "`adkim=x`"),
+    ("v=DMARC1; p=none; pct=150", "`pct=150`"),
+    ("v=DMARC1; p=none; fo=2", "`fo=2`"),
+    ("v=DMARC1; p=none; rua=dmarc@example.org", "not a URI"),
+    ("v=DMARC1; p=none; p=reject", "twice"),
+    ("v=dmarc1; p=none", "must come first"),
+])
+def test_dmarc_errors(record, words):
+    parsed = dmarc.parse("example.org", record)
+    assert any(words in error for error in parsed.errors), parsed.errors
+
+
+def test_dmarc_unknown_tags_are_ignored():
+    assert dmarc.parse("example.org", "v=DMARC1; p=none; future=1").valid
+
+
+def test_tree_walk_names():
+    assert dmarc.walk_targets("example.org") == ["example.org", "org"]
+    names = dmarc.walk_targets("a.b.c.d.e.f.g.h.example.org")
+    assert len(names) == 8 and names[1] == "d.e.f.g.h.example.org" and names[-1] == "org"
+    assert len(dmarc.walk_targets("a.b.c.d.e.f.example.org")) == 8
+
+
+def test_organizational_domain():
+    def level(name, text=None):
+        records = [dmarc.parse(name, text)] if text else []
+        return dmarc.WalkLevel(name, None, records, [])
+
+    levels = [level("a.mail.example.com"), level("mail.example.com", "v=DMARC1; p=none"), level("example.com", "v=DMARC1; p=none"), level("com")]
+    assert dmarc.organizational_domain("a.mail.example.com", levels) == "example.com"
+    levels = [level("a.mail.example.com"), level("mail.example.com"), level("example.com"), level("com", "v=DMARC1; p=none; psd=y")]
+    assert dmarc.organizational_domain("a.mail.example.com", levels) == "example.com"
+    levels = [level("a.mail.example.com"), level("mail.example.com", "v=DMARC1; psd=n"), level("example.com", "v=DMARC1; p=none")]
+    assert dmarc.organizational_domain("a.mail.example.com", levels) == "mail.example.com"
+
+
+@pytest.mark.parametrize("bits", [512, 1024, 1536, 2048, 4096])
+def test_dkim_key_size_from_der(bits):
+    key = dkim.parse_key("s._domainkey.example.org", f"v=DKIM1; k=rsa; p={rsa_spki(bits)}")
+    assert key.bits == bits and key.algorithm == "rsa" and not key.errors
+
+
+def test_dkim_key_size_matches_a_real_key():
+    serialization = pytest.importorskip("cryptography.hazmat.primitives.serialization")
+    rsa = pytest.importorskip("cryptography.hazmat.primitives.asymmetric.rsa")
+    ed25519 = pytest.importorskip("cryptography.hazmat.primitives.asymmetric.ed25519")
+    public = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key()
+    spki = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    pkcs1 = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+    for der in (spki, pkcs1):
+        assert dkim.key_info(der) == ("rsa", 1024)
+    raw = ed25519.Ed25519PrivateKey.generate().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    key = dkim.parse_key("s", f"v=DKIM1; k=ed25519; p={base64.b64encode(raw).decode()}")
+    assert key.algorithm == "ed25519" and key.bits == 256 and not key.errors
+
+
+def test_dkim_flags_and_errors():
+    assert dkim.parse_key("s", "v=DKIM1; p=").revoked
+    assert dkim.parse_key("s", "v=DKIM1; t=y:s; p=" + rsa_spki(2048)).testing
+    assert dkim.parse_key("s", "v=DKIM1; h=sha1; p=" + rsa_spki(2048)).sha1_only
+    assert not dkim.parse_key("s", "v=DKIM1; h=sha1:sha256; p=" + rsa_spki(2048)).sha1_only
+    assert dkim.parse_key("s", "v=DKIM1; p=!!!").errors
+    assert dkim.parse_key("s", "v=DKIM1; p=" + base64.b64encode(b"\x30\x03\x02\x01").decode()).errors
+    assert dkim.parse_key("s", "v=DKIM1; k=rsa").errors
+
+
+def test_nameserver_and_from_parsing():
+    assert parse_nameserver("127.0.0.1") == ("127.0.0.1", 53)
+    assert parse_nameserver("127.0.0.1:5353") == ("127.0.0.1", 5353)
+    assert parse_nameserver("[::1]:5353") == ("::1", 5353)
+    assert parse_nameserver("::1") == ("::1", 53)
+    assert domain_of("Ops <ops@Mail.Example.ORG>") == "mail.example.org"
+    assert domain_of("ops@bücher.example") == "xn--bcher-kva.example"
+    assert domain_of("not an address") is None and domain_of("a@nodot") is None
+
+
+def test_static_path_never_imports_dnspython():
+    code = "import sys, ses_lint.registry as r; r.load_rules(); print(sorted(m for m in sys.modules if m == 'dns' or m.startswith(('dns.', 'publicsuffixlist', 'ses_lint.facts.spf', 'ses_lint.facts.collect'))))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"

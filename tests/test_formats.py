@@ -379,3 +379,66 @@ def test_no_secret_in_sarif_rule_docs(sarif_validator):
     text = json.dumps(document)
     assert SECRET not in text
     assert "SES301" in text and ACCESS_KEY not in json.dumps(document["runs"][0]["results"])
+
+
+# --- any finding, any text: the renderers' own guarantees ----------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def findings(draw):
+    from ses_lint.findings import Finding, Severity
+
+    line = draw(st.integers(1, 10_000))
+    column = draw(st.integers(1, 500))
+    end_line = draw(st.one_of(st.none(), st.integers(line, line + 3)))
+    end_column = None if end_line is None else draw(st.integers(1 if end_line > line else column + 1, 600))
+    return Finding(
+        message=draw(st.text(min_size=1, max_size=60)),
+        file=draw(st.one_of(st.just("-"), st.text(st.characters(blacklist_characters="\x00/", blacklist_categories=("Cs",)), min_size=1, max_size=20).map(lambda name: f"dir/{name}.yaml"))),
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column,
+        provider=draw(st.one_of(st.none(), st.text(max_size=10))),
+        path=tuple(draw(st.lists(st.one_of(st.text(min_size=1, max_size=8), st.integers(0, 5)), max_size=4))),
+        code=draw(st.sampled_from(["SES001", "SES301", "SES502", "SES104"])),
+        name="some-rule",
+        severity=draw(st.sampled_from(list(Severity))),
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(findings(), max_size=6), st.booleans())
+def test_renderers_hold_for_any_finding(sarif_validator, items, quiet):
+    from ses_lint.engine import Report
+    from ses_lint.registry import load_rules
+    from ses_lint.report import Context, render
+
+    report = Report(findings=items, files=len(items), rules=load_rules())
+    context = Context("0.0.0", quiet=quiet)
+
+    sarif = json.loads(render("sarif", report, context))
+    assert not list(sarif_validator.iter_errors(sarif))
+    results = sarif["runs"][0]["results"]
+    assert len(results) == len(items)
+    prints = [r["partialFingerprints"]["primaryLocationLineHash"] for r in results]
+    assert len(set(prints)) == len(prints)
+
+    github = render("github", report, context).split("\n")[:-1]  # the runner splits on CR and LF only
+    assert len(github) == len(items) + (0 if quiet else 1)  # one physical line per annotation
+    for line, finding in zip(github, items):
+        command, rest = line[2:].split(" ", 1)
+        assert command in ("error", "warning", "notice")
+        properties, message = rest.split("::", 1)
+        assert "\r" not in line
+        assert message.replace("%25", "%").replace("%0D", "\r").replace("%0A", "\n") == finding.message
+        for part in properties.split(","):
+            assert part.count("=") >= 1 and ":" not in part
+
+    root = ET.fromstring(render("junit", report, context).encode("utf-8"))
+    suite = the_suite(root)
+    assert len(suite.findall("testcase")) == max(len(items), 1)
+    assert suite.get("failures") == str(sum(1 for f in items if f.severity.value != "info"))

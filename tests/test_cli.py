@@ -217,6 +217,16 @@ def test_folder_skips_non_config_yaml(write, workdir):
     assert json.loads(out)["summary"] == {"files": 2, "errors": 0, "warnings": 1, "infos": 0}
 
 
+def test_folder_reports_broken_configs_and_skips_other_broken_yaml(write, workdir):
+    write("f/config.yaml", BROKEN_YAML)
+    write("f/other.yaml", "foo: [1, 2\n")
+    code, out, err = run_cli("f", cwd=workdir)
+    assert code == 1
+    assert [(row[0], row[3]) for row in parse_text(out)] == [("f/config.yaml", "SES001")]
+    assert summary_line(out) == "Found 1 error (1 file checked, 1 skipped (not provider configs))."
+    assert "Traceback" not in err
+
+
 def test_default_path_is_current_folder(write, workdir):
     write("a/keys.yaml", HARDCODED)
     code, out, _ = run_cli(cwd=workdir)

@@ -208,6 +208,11 @@ def test_sarif_uris_are_repo_relative_with_forward_slashes(sarif_validator, writ
     _, document = as_sarif(sarif_validator, str(path), cwd=workdir / "deploy")
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in document["runs"][0]["results"]}
     assert uris == {"email%20config/keys.yaml"}
+    (workdir / "elsewhere").mkdir()
+    for given in ("../deploy/email config/keys.yaml", str(path)):  # outside the current folder: an absolute URI
+        _, document = as_sarif(sarif_validator, given, cwd=workdir / "elsewhere")
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in document["runs"][0]["results"]}
+        assert uris == {path.resolve().as_uri()}, given
 
 
 def test_sarif_fingerprints_stable_unique_and_line_independent(sarif_validator, write, workdir):

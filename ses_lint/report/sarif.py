@@ -123,15 +123,17 @@ def artifact_uri(file: str) -> str:
     CI); a `file://` URI for an absolute path outside it; `stdin` for standard input."""
     if file == "-":
         return STDIN_URI
-    path = file.replace(os.sep, "/") if os.sep != "/" else file
-    if os.path.isabs(file):
+    path = os.path.normpath(file)
+    if os.path.isabs(path) or path == ".." or path.startswith(".." + os.sep):
         try:
-            path = Path(file).resolve().relative_to(Path.cwd().resolve()).as_posix()
+            absolute = Path(path).resolve()
+        except (OSError, RuntimeError):
+            absolute = Path(os.path.abspath(path))
+        try:
+            path = str(absolute.relative_to(Path.cwd().resolve()))
         except (ValueError, OSError):
-            return Path(file).as_uri()
-    while path.startswith("./"):
-        path = path[2:]
-    return quote(path, safe=_URI_SAFE)
+            return absolute.as_uri()
+    return quote(path.replace(os.sep, "/"), safe=_URI_SAFE)
 
 
 def _fingerprint(finding: Finding, uri: str, seen: dict[str, int]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import textwrap
 import typing
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
@@ -89,7 +90,10 @@ def parse_docs(docstring: str) -> RuleDocs:
             current.append(line)
     return RuleDocs(
         summary=" ".join(line.strip() for line in summary_lines if line.strip()),
-        sections={name: inspect.cleandoc("\n".join(lines)) for name, lines in sections.items()},
+        sections={
+            name: textwrap.dedent("\n".join(lines)).strip("\n") if name in ("Bad", "Good") else inspect.cleandoc("\n".join(lines))
+            for name, lines in sections.items()
+        },
     )
 
 

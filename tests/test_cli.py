@@ -609,7 +609,6 @@ def test_explain_prints_docs():
 
 
 @pytest.mark.parametrize("code", ["SES001", "SES002", "SES101"])
-@pytest.mark.xfail(strict=True, reason="registry.parse_docs runs inspect.cleandoc per section, which flattens the nesting of Bad/Good YAML examples; see report")
 def test_explain_examples_keep_their_indentation(code):
     from ses_lint.registry import load_rules
 

@@ -54,7 +54,7 @@ class AccountState:
 @dataclass
 class State:
     accounts: dict[str, AccountState] = field(default_factory=dict)
-    faults: dict[str, tuple[str, str]] = field(default_factory=dict)  # operation name -> (error code, message)
+    faults: dict[Any, tuple[str, str]] = field(default_factory=dict)  # operation or (region, operation) -> (code, message)
     fault_counts: dict[str, int] = field(default_factory=dict)
     signing_zone: str = "dkim.amazonses.com"
     enforce_sandbox: bool = True
@@ -99,7 +99,7 @@ def _install_gap_closers() -> None:
         except Exception:
             action = "?"
         STATE.requests.append((_region(self), action))
-        fault = STATE.faults.get(action)
+        fault = STATE.faults.get((_region(self), action)) or STATE.faults.get(action)
         if fault:
             STATE.fault_counts[action] = STATE.fault_counts.get(action, 0) + 1
             return self.serialized(ActionResult(Fault(*fault)))
@@ -316,6 +316,12 @@ def loopback_only():
 
 
 # ---------------------------------------------------------------------------------------- fixtures
+@pytest.fixture(autouse=True)
+def quiet_moto_fault_warnings():
+    warnings.filterwarnings("ignore", message=r".*does not match an error shape")  # moto, about the faults tests inject
+    yield
+
+
 @pytest.fixture(scope="session")
 def moto_server():
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -377,6 +383,21 @@ class Moto:
     def data(self) -> dict:
         with urllib.request.urlopen(f"{self.url}/moto-api/data.json", timeout=5) as answer:
             return json.loads(answer.read())
+
+    def snapshot(self) -> dict:
+        """moto's stored state (backends, in process), not /moto-api/data.json: that one lists every model
+        object ever constructed, and moto's GetIdentityDkimAttributes constructs throwaway identities."""
+        from moto.iam.models import iam_backends
+        from moto.ses.models import ses_backends
+
+        state: dict = {}
+        for region, backend in ses_backends[ACCOUNT_ID].items():
+            state[("ses", region)] = (sorted(backend.email_identities), len(backend.sent_messages), backend.sent_message_count,
+                                      sorted(backend.identity_mail_from_domains))
+        iam = iam_backends[ACCOUNT_ID]["aws"]
+        state["iam"] = (sorted(iam.users), sorted(role.name for role in iam.roles.values()), sorted(iam.managed_policies),
+                        {name: sorted(user.policies) for name, user in iam.users.items()})
+        return state
 
     def sent(self) -> list[dict]:
         ses = self.data().get("ses", {})

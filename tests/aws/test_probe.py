@@ -1,0 +1,139 @@
+"""SES801, SES802, SES840: the send probe; and the aws stage alone is read-only."""
+from __future__ import annotations
+
+from collections import Counter
+
+from ses_lint.facts import aws as aws_facts
+
+from .conftest import SIMULATOR, config, line_of, provider
+from .helpers import check, codes, found
+
+WORKFLOW = """\
+workflows:
+  - name: notify
+    steps:
+      - task: notify
+        type: email
+        config:
+          provider: us
+          subject: hi
+          to: [someone@customer.org]
+          body: {text: hi}
+"""
+
+
+def _two_providers(moto):
+    moto.verify("example.com")
+    moto.verify("example.com", region="eu-west-1")
+    keys = moto.user()
+    return moto.write(config(
+        provider("us", sender="Bot <noreply@example.com>", endpoint=moto.url, keys=keys),
+        provider("eu", sender="alerts@mail.example.com", region="eu-west-1", endpoint=moto.url, keys=keys),
+        provider("off", sender="x@example.com", endpoint=moto.url, keys=keys, enabled=False),
+    ) + WORKFLOW)
+
+
+def test_aws_stage_is_read_only(moto):
+    path = _two_providers(moto)
+    moto.state.account("us-east-1").production = False
+    before = moto.snapshot()
+    start = len(moto.state.requests)
+    report, _ = check(moto, path)
+    assert found(report, "SES707")  # it did look at the recipients ...
+    operations = {operation for _, operation in moto.state.requests[start:]}
+    assert operations and all(operation.startswith(("Get", "List", "Describe", "Simulate")) for operation in operations), operations
+    # ... and changed nothing: no identity, user, role or policy created, no message sent, in any region
+    assert moto.snapshot() == before
+    assert moto.sent() == []
+
+
+def test_probe_sends_exactly_one_message_per_provider_to_the_simulator(moto):
+    path = _two_providers(moto)
+    report, _ = check(moto, path, probe=True)
+    sent = moto.sent()
+    assert len(sent) == 2, sent
+    assert sorted(message["source"] for message in sent) == ["Bot <noreply@example.com>", "alerts@mail.example.com"]
+    for message in sent:
+        assert message["destinations"]["ToAddresses"] == [SIMULATOR]
+        assert "someone@customer.org" not in str(message)
+    reports = {finding.provider: finding for finding in found(report, "SES802")}
+    assert set(reports) == {"us", "eu"}
+    assert "message id" in reports["us"].message and SIMULATOR in reports["us"].message and " ms" in reports["us"].message
+    assert reports["us"].line == line_of(path, "from: Bot")
+    assert not codes(report) & {"SES801", "SES840"}
+
+
+def test_probe_to(moto):
+    moto.verify("example.com")
+    moto.state.account("us-east-1").production = True
+    path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())))
+    report, _ = check(moto, path, probe=True, probe_to="ops@example.com")
+    [message] = moto.sent()
+    assert message["destinations"]["ToAddresses"] == ["ops@example.com"]
+    assert "ops@example.com" in found(report, "SES802")[0].message
+
+
+def test_probe_unverified_sender_quotes_the_verification_remedy(moto):
+    moto.verify("example.com", region="eu-west-1")
+    path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())))
+    report, _ = check(moto, path, probe=True)
+    [finding] = found(report, "SES801")
+    assert "MessageRejected" in finding.message
+    assert "Verification Issues" in finding.message and "Verify email address or domain in SES console" in finding.message
+    assert "verified in eu-west-1" in finding.message
+    assert moto.sent() == []
+
+
+def test_probe_sandbox_recipient_quotes_the_sandbox_remedy(moto):
+    moto.verify("example.com")
+    path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())))
+    report, _ = check(moto, path, probe=True, probe_to="someone@customer.org")
+    [finding] = found(report, "SES801")
+    assert "Sandbox Limitations" in finding.message and "Request production access from SES console" in finding.message
+
+
+def test_probe_throttled_is_sent_once_and_quotes_the_rate_remedy(moto):
+    moto.verify("example.com")
+    moto.state.faults["SendEmail"] = ("TooManyRequestsException", "Maximum sending rate exceeded.")
+    path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())))
+    report, _ = check(moto, path, probe=True)
+    [finding] = found(report, "SES801")
+    assert "TooManyRequestsException" in finding.message and "Sending Rate Exceeded" in finding.message
+    assert "Implement exponential backoff retry logic" in finding.message
+    assert moto.state.fault_counts["SendEmail"] == 1  # never retried: a retried send could deliver twice
+
+
+def test_probe_denied_quotes_the_authentication_remedy(moto):
+    moto.verify("example.com")
+    moto.state.faults["SendEmail"] = ("AccessDeniedException", "not authorized to perform ses:SendEmail")
+    path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())))
+    report, _ = check(moto, path, probe=True)
+    [finding] = found(report, "SES801")
+    assert "Authentication Errors" in finding.message and "Verify IAM permissions include `ses:SendEmail`" in finding.message
+
+
+def test_probe_without_credentials_is_unknown(moto):
+    path = moto.write(config(provider(endpoint=moto.url, keys=False)))
+    report, _ = check(moto, path, probe=True)
+    [finding] = found(report, "SES840")
+    assert "no AWS credentials" in finding.message
+    assert moto.sent() == []
+
+
+def test_calls_grow_with_regions_not_providers(moto):
+    moto.verify("example.com")
+    moto.verify("example.com", region="eu-west-1")
+    keys = moto.user()
+    providers = [provider(f"p{index}", sender=f"bot{index % 3}@example.com", region=("us-east-1", "eu-west-1")[index % 2],
+                          endpoint=moto.url, keys=keys) for index in range(12)]
+    path = moto.write(config(*providers))
+    before = Counter(aws_facts.CALLS)
+    report, _ = check(moto, path)
+    calls = Counter(aws_facts.CALLS)
+    calls.subtract(before)
+    assert calls["sts:GetCallerIdentity"] == 1
+    for operation in ("sesv2:GetAccount", "ses:GetIdentityVerificationAttributes", "ses:GetIdentityDkimAttributes",
+                      "ses:GetIdentityMailFromDomainAttributes", "cloudwatch:GetMetricData", "sesv2:GetEmailIdentity"):
+        assert calls[operation] == 2, (operation, calls)
+    assert calls["iam:SimulatePrincipalPolicy"] == 3  # one per distinct sender, all regions in one call
+    assert not found(report, "SES703")

@@ -10,8 +10,9 @@ credentials as botocore does (facts/credentials.py), then asks AWS in three conc
    recipient of any provider in that unit (100 identities a call); CloudWatch reputation metrics (one
    GetMetricData). Per credentials: iam:GetRole for an assumed role (to keep the role's path).
 3. v2 GetEmailIdentity for each covering domain identity (its DKIM SigningHostedZone); the other SES
-   regions, only for senders not covered in their own region; IAM SimulatePrincipalPolicy once per
-   (principal, from address) over the identity ARNs of every region that sender uses.
+   regions, only for senders not covered in their own region; iam:GetContextKeysForPrincipalPolicy once
+   per principal, then IAM SimulatePrincipalPolicy over the identity ARNs of every region: once per
+   principal when its policies do not test `ses:FromAddress`, else once per (principal, from address).
 
 So the number of calls grows with accounts, regions and distinct senders, not with providers. Every call
 uses the config's `endpoint`, bounded timeouts and small retries; every failed read becomes an unknown
@@ -348,6 +349,7 @@ class Collector:
         self.lock = threading.Lock()
         self._credential_cache: dict[tuple, CredentialFacts] = {}
         self.principals: dict[tuple, tuple[Optional[str], Optional[str]]] = {}
+        self.needs_sender: dict[tuple, bool] = {}
         self.pool: Optional[ThreadPoolExecutor] = None
 
     # ----- plumbing
@@ -496,13 +498,20 @@ class Collector:
                 askers = [subject for subject in members if subject.region != region]
                 if askers:
                     jobs.append(lambda m=askers, r=region: self.other_region(m, r))
-        simulations: dict[tuple, list[AwsProvider]] = defaultdict(list)
+        principals: dict[tuple, list[AwsProvider]] = defaultdict(list)
         for subject in ready:
             if subject.sender:
-                simulations[(id(subject.credentials), subject.endpoint, subject.caller_arn, subject.sender.lower())].append(subject)
-        for members in simulations.values():
-            jobs.append(lambda m=members: self.simulate(m))
+                principals[(id(subject.credentials), subject.endpoint, subject.caller_arn)].append(subject)
+        for key, members in principals.items():
+            jobs.append(lambda k=key, m=members: self.context_keys(k, m[0]))
         self.parallel(jobs)
+        # one simulation per principal when its policies do not test ses:FromAddress; else one per sender
+        simulations: dict[tuple, list[AwsProvider]] = defaultdict(list)
+        for key, members in principals.items():
+            per_sender = self.needs_sender.get(key, True)
+            for subject in members:
+                simulations[key + ((subject.sender or "").lower() if per_sender else "",)].append(subject)
+        self.parallel([lambda m=members, c=key[-1] != "": self.simulate(m, c) for key, members in simulations.items()])
 
     # ----- the reads
     def account(self, members: list[AwsProvider]) -> None:
@@ -710,7 +719,17 @@ class Collector:
                     subject.other_regions.append(region)
                     subject.other_regions.sort()
 
-    def simulate(self, members: list[AwsProvider]) -> None:
+    def context_keys(self, key: tuple, subject: AwsProvider) -> None:
+        """Whether the principal's policies test `ses:FromAddress` (then each sender is simulated apart)."""
+        principal = self.principals.get(key, (None, None))[0]
+        if principal is None:
+            return
+        outcome = self.call(subject, "iam", "GetContextKeysForPrincipalPolicy", PolicySourceArn=principal)
+        if outcome.ok:  # a failure only costs calls: every sender is then simulated with its own context
+            names = {str(name).lower() for name in outcome.value.get("ContextKeyNames") or []}
+            self.needs_sender[key] = "ses:fromaddress" in names
+
+    def simulate(self, members: list[AwsProvider], with_sender: bool = True) -> None:
         lead = members[0]
         principal, note = self.principals.get((id(lead.credentials), lead.endpoint, lead.caller_arn), (None, "caller unknown"))
         if principal is None:
@@ -729,10 +748,9 @@ class Collector:
         marker = None
         outcome = Outcome()
         for _ in range(10):
-            params: dict[str, Any] = {
-                "PolicySourceArn": principal, "ActionNames": list(SEND_ACTIONS), "ResourceArns": arns,
-                "ContextEntries": [{"ContextKeyName": "ses:FromAddress", "ContextKeyValues": [lead.sender], "ContextKeyType": "string"}],
-            }
+            params: dict[str, Any] = {"PolicySourceArn": principal, "ActionNames": list(SEND_ACTIONS), "ResourceArns": arns}
+            if with_sender:
+                params["ContextEntries"] = [{"ContextKeyName": "ses:FromAddress", "ContextKeyValues": [lead.sender], "ContextKeyType": "string"}]
             if marker:
                 params["Marker"] = marker
             outcome = self.call(lead, "iam", "SimulatePrincipalPolicy", **params)

@@ -220,6 +220,16 @@ def _install_gap_closers() -> None:
 
     IamResponse.simulate_principal_policy = simulate_principal_policy
 
+    # -- IAM GetContextKeysForPrincipalPolicy. moto: NotImplemented. IAM: the condition keys the
+    #    principal's policies use.
+    def get_context_keys_for_principal_policy(self):
+        documents = _policies_of(self.backend, self._get_params().get("PolicySourceArn"))
+        keys = sorted({key for document in documents for statement in _listify(document.get("Statement", []))
+                       for tests in (statement.get("Condition") or {}).values() for key in tests})
+        return ActionResult({"ContextKeyNames": keys})
+
+    IamResponse.get_context_keys_for_principal_policy = get_context_keys_for_principal_policy
+
 
 def _policies_of(backend, arn: str) -> list[dict]:
     name = arn.rsplit("/", 1)[-1]

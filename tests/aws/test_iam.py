@@ -28,6 +28,16 @@ def test_from_address_condition_denies(moto):
     assert "identity/example.com" in finding.message
 
 
+def test_each_sender_is_simulated_when_policies_test_from_address(moto):
+    moto.verify("example.com")
+    keys = moto.user("mailer", ONLY_THIS_SENDER)
+    path = moto.write(config(provider("a", endpoint=moto.url, keys=keys),
+                             provider("b", sender="other@example.com", endpoint=moto.url, keys=keys)))
+    report, _ = check(moto, path)
+    [finding] = found(report, "SES710")
+    assert finding.provider == "b" and "other@example.com" in finding.message
+
+
 def test_explicit_deny_of_raw(moto):
     moto.verify("example.com")
     keys = moto.user("mailer", {"Effect": "Allow", "Action": "ses:*", "Resource": "*"},

@@ -63,7 +63,7 @@ class _Gatherer:
         try:
             return self.collector.run(lambda: self._gather_all(plans))
         finally:
-            if self.collector.progress:
+            if self.collector.progress and self.collector.asked:
                 sys.stderr.write("\n")
 
     def _plans(self) -> list[_Plan]:

@@ -276,8 +276,7 @@ def progress_printer(enabled: bool) -> Optional[Callable[[int, int], None]]:
         if done < total and now - last[0] < 0.1:
             return
         last[0] = now
-        end = "\n" if done >= total else ""
-        sys.stderr.write(f"\rses-lint: dns lookups {done}/{total}{end}")
+        sys.stderr.write(f"\rses-lint: dns lookups {done}/{total}")
         sys.stderr.flush()
 
     return show

@@ -217,8 +217,9 @@ class SenderDomain:
 
     @property
     def exists(self) -> bool:
-        """The from domain exists (rules about its records stay silent otherwise)."""
-        return self.facts.exists is True
+        """The from domain is not known to be missing. Rules about its records stay silent for a
+        missing domain (SES600 says it); when the apex lookup failed, each rule's own facts decide."""
+        return self.facts.exists is not False
 
     def faults(self) -> list[tuple[Answer, str]]:
         """Every lookup that failed, with what it was needed for, each name and type once."""

@@ -146,3 +146,20 @@ def test_static_path_never_imports_dnspython():
     code = "import sys, ses_lint.registry as r; r.load_rules(); print(sorted(m for m in sys.modules if m == 'dns' or m.startswith(('dns.', 'publicsuffixlist', 'ses_lint.facts.spf', 'ses_lint.facts.collect'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_parsers_never_raise_on_hostile_text():
+    hypothesis = pytest.importorskip("hypothesis")
+    strategies = hypothesis.strategies
+
+    @hypothesis.settings(max_examples=300, deadline=None)
+    @hypothesis.given(strategies.text(alphabet=strategies.sampled_from(list("v=spf1 DMARC;:%{}/.-+~?!alxipmc0123456789@,_")), max_size=80))
+    def check(text):
+        try:
+            spf.parse("v=spf1 " + text)
+        except spf.SpfSyntaxError:
+            pass
+        dmarc.parse("example.org", "v=DMARC1; " + text)
+        dkim.parse_key("s._domainkey.example.org", text)
+
+    check()

@@ -21,8 +21,8 @@ def domain_not_found(sender: SenderDomain) -> Iterator[Finding]:
     Details: the TXT query at the domain is answered NXDOMAIN (RFC 8020: nothing exists at or below
     that name). The other DNS rules stay silent for such a domain. A lookup that times out or fails is
     not "does not exist": that is SES640.
-    Why: SES cannot verify a domain that does not exist, and receivers reject mail from a domain that
-    has no DNS at all (RFC 5321 §4.1.4 receivers commonly check the sender's domain).
+    Why: SES cannot verify a domain that does not exist, and receivers commonly reject mail whose
+    `From` domain does not resolve; DMARC treats it as a non-existent domain (RFC 9989 terminology, after RFC 8020).
     Fix: correct the domain in `from` (a typo?) or register and publish the domain.
     Bad:
         ; no zone at all for the from domain: alerts@acme-typo.example.net

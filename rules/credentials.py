@@ -38,7 +38,7 @@ def hardcoded_secret(provider: SesProvider) -> Iterator[Finding]:
     secret scanning may quarantine the key.
     Fix: rotate the key now; then read it from the environment, or use a profile or an IAM role.
     Bad:
-        secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRf...   # 40 characters, pasted in
+        secret_access_key: "(a 40-character secret, pasted in)"
     Good:
         secret_access_key: ${AWS_SECRET_ACCESS_KEY}
     """

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import (
+from cli_support import (
     BROKEN_YAML,
     CLEAN,
     HARDCODED,

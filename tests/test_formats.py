@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import jsonschema
 import pytest
 
-from conftest import ACCESS_KEY, BROKEN_YAML, CLEAN, DATA, HARDCODED, NOT_A_CONFIG, RESERVED, SECRET, run_cli
+from cli_support import ACCESS_KEY, BROKEN_YAML, CLEAN, DATA, HARDCODED, NOT_A_CONFIG, RESERVED, SECRET, run_cli
 from test_cli import SEED_FINDINGS
 
 FORMATS = ("text", "json", "sarif", "github", "junit")

@@ -114,4 +114,11 @@ def probe_unknown(result: ProbeResult) -> Iterator[Finding]:
     """
     if result.not_attempted is None:
         return
-    yield result.aws.finding(result.aws.credential_key() or "config.from", f"probe not sent: {result.not_attempted}")
+    aws = result.aws
+    if aws.credentials is not None and (aws.credentials.error or aws.auth_error):
+        key = aws.credential_key()
+    elif aws.unreachable and aws.endpoint:
+        key = "config.endpoint"
+    else:
+        key = "config.from"
+    yield aws.finding(key, f"probe not sent: {result.not_attempted}")

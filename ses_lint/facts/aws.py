@@ -164,6 +164,7 @@ class AwsProvider:
     region: str = DEFAULT_REGION
     endpoint: Optional[str] = None
     sender: Optional[str] = None  # the addr-spec of `from`
+    from_value: Optional[str] = None  # `from` as written (display name kept), references expanded
     credentials: Optional[CredentialFacts] = None
     caller_arn: Optional[str] = None
     account: Optional[str] = None
@@ -405,7 +406,8 @@ class Collector:
         subject.region = region or DEFAULT_REGION
         endpoint = provider.endpoint
         subject.endpoint = _expanded(endpoint, self.environ) if endpoint else None
-        subject.sender = sender_address(_expanded(provider.sender, self.environ) if provider.sender else None)
+        subject.from_value = _expanded(provider.sender, self.environ) if provider.sender else None
+        subject.sender = sender_address(subject.from_value)
         if endpoint and subject.endpoint is None:
             subject.unreachable = f"`endpoint` `{endpoint}` references an unset environment variable"
             subject.unknowns.append(Unknown("config.endpoint", f"nothing checked in AWS: {subject.unreachable}"))
@@ -559,7 +561,9 @@ class Collector:
                 if not outcome.ok:
                     raw.setdefault("failed", set()).update(names)
                     if any(name in names for name in subject.candidates):
-                        subject.unknowns.append(Unknown("config.from", f"identity verification of `{subject.sender}` in {subject.region} not checked: {outcome.error.describe()}"))
+                        recipients = len(subject.recipients)
+                        also = f" and of its {recipients} workflow recipient(s)" if recipients else ""
+                        subject.unknowns.append(Unknown("config.from", f"identity verification of `{subject.sender}`{also} in {subject.region} not checked: {outcome.error.describe()}"))
                     continue
                 raw.setdefault("verification", {}).update(
                     {name: (_lower_keys(outcome.value.get("VerificationAttributes") or {})).get(name.lower()) for name in names})

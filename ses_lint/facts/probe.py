@@ -64,7 +64,7 @@ class ProbeResult:
         try:
             client = aws.client("sesv2", attempts=1)
             answer = client.send_email(
-                FromEmailAddress=aws.provider.sender,
+                FromEmailAddress=aws.from_value or aws.sender,
                 Destination={"ToAddresses": [self.recipient]},
                 Content={"Simple": {
                     "Subject": {"Data": SUBJECT},

@@ -26,7 +26,7 @@ def test_unreachable_endpoint(moto):
     assert "endpoint unreachable" in unknown.message and "nothing checked" in unknown.message
     assert unknown.line == line_of(path, "access_key_id:")
     [probe] = found(report, "SES840")
-    assert "unreachable" in probe.message
+    assert "unreachable" in probe.message and probe.line == line_of(path, "endpoint:")
     assert not codes(report) & {"SES703", "SES706", "SES710", "SES802", "SES801"}
 
 

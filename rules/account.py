@@ -146,7 +146,8 @@ def aws_unknown(aws: AwsProvider) -> Iterator[Finding]:
     unchecked.
     Fix: allow the read calls to the identity running ses-lint (`sts:GetCallerIdentity`,
     `ses:GetAccount`, `ses:GetSendQuota`, `ses:GetAccountSendingEnabled`, `ses:GetIdentity*`,
-    `ses:GetEmailIdentity`, `cloudwatch:GetMetricData`, `iam:GetRole`, `iam:SimulatePrincipalPolicy`),
+    `ses:GetEmailIdentity`, `cloudwatch:GetMetricData`, `iam:GetRole`, `iam:GetContextKeysForPrincipalPolicy`,
+    `iam:SimulatePrincipalPolicy`),
     check the network path to the endpoint, or raise `--timeout`.
     Bad:
         # ses:GetIdentityVerificationAttributes denied to the CI role

@@ -60,8 +60,9 @@ def send_not_allowed(aws: AwsProvider) -> Iterator[Finding]:
     Details: IAM SimulatePrincipalPolicy is asked for both actions on the identity ARN SES authorizes
     the send against (the most specific verified identity covering `from`; the address and domain
     identity ARNs when none is verified), with `ses:FromAddress` set to the `from` address, so
-    conditions on it are evaluated; identity policies, permissions boundaries and SCPs count as the
-    simulator evaluates them. An assumed-role caller is simulated as its role (path read with
+    conditions on it are evaluated (when iam:GetContextKeysForPrincipalPolicy shows the policies never
+    test `ses:FromAddress`, one simulation covers every sender of that principal); identity policies,
+    permissions boundaries and SCPs count as the simulator evaluates them. An assumed-role caller is simulated as its role (path read with
     iam:GetRole). The account root is not checked (it may do anything). Both actions are required, as
     the provider documentation's minimum policy grants both.
     Why: an IAM denial makes every send fail with AccessDenied.

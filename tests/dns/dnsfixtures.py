@@ -77,8 +77,24 @@ class Nsd:
 
     def __init__(self, folder: Path, records: str, extra_zones: dict[str, str] | None = None):
         self.folder = folder
-        self.port = free_port()
         zones = {"test": records, "com": COM_ZONE, **(extra_zones or {})}
+        for origin, body in zones.items():
+            (folder / f"{origin}.zone").write_text(zone_text(origin, body))
+        for attempt in range(3):  # the free port may be taken before NSD binds it: try another
+            self.port = free_port()
+            self._write_conf(zones)
+            self.proc = subprocess.Popen([NSD, "-d", "-c", str(folder / "nsd.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            try:
+                wait_ready(self.port, "test.", proc=self.proc)
+                return
+            except RuntimeError:
+                self.stop()
+                if attempt == 2:
+                    log = (folder / "nsd.log").read_text() if (folder / "nsd.log").exists() else ""
+                    raise RuntimeError(f"nsd did not start: {log}") from None
+
+    def _write_conf(self, zones: dict[str, str]) -> None:
+        folder = self.folder
         conf = [
             "server:",
             "  ip-address: 127.0.0.1",
@@ -98,17 +114,9 @@ class Nsd:
             "remote-control:",
             "  control-enable: no",
         ]
-        for origin, body in zones.items():
-            (folder / f"{origin}.zone").write_text(zone_text(origin, body))
+        for origin in zones:
             conf += ["zone:", f"  name: {origin}", f'  zonefile: "{origin}.zone"']
         (folder / "nsd.conf").write_text("\n".join(conf) + "\n")
-        self.proc = subprocess.Popen([NSD, "-d", "-c", str(folder / "nsd.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            wait_ready(self.port, "test.", proc=self.proc)
-        except RuntimeError:
-            self.stop()
-            log = (folder / "nsd.log").read_text() if (folder / "nsd.log").exists() else ""
-            raise RuntimeError(f"nsd did not start: {log}{self.proc.stderr.read().decode() if self.proc.stderr else ''}")
 
     @property
     def nameserver(self) -> str:
@@ -204,9 +212,16 @@ class FaultServer:
         from dnslib.server import DNSServer
 
         self.resolver = FaultResolver()
-        self.udp = DNSServer(self.resolver, address="127.0.0.1", port=0, logger=_QuietLogger())
-        self.port = self.udp.server.server_address[1]
-        self.tcp = DNSServer(self.resolver, address="127.0.0.1", port=self.port, tcp=True, logger=_QuietLogger())
+        for attempt in range(20):  # the UDP port's TCP twin may be taken by some client's ephemeral port
+            self.udp = DNSServer(self.resolver, address="127.0.0.1", port=0, logger=_QuietLogger())
+            self.port = self.udp.server.server_address[1]
+            try:
+                self.tcp = DNSServer(self.resolver, address="127.0.0.1", port=self.port, tcp=True, logger=_QuietLogger())
+                break
+            except OSError:
+                self.udp.server.server_close()
+                if attempt == 19:
+                    raise
         self.udp.start_thread()
         self.tcp.start_thread()
 

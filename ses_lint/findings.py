@@ -35,7 +35,8 @@ class Finding:
 
     A rule gives the `file` and either a key `path` into the document (resolved to a line and column by
     the engine: the key's position when `at="key"`, the value's when `at="value"`) or an explicit
-    `line`/`column`. The engine fills in the rule's code, name, stage and severity.
+    `line`/`column`. The engine fills in the rule's code, name and stage, and its default severity
+    unless the rule chose one for this finding.
     """
 
     message: str
@@ -50,7 +51,7 @@ class Finding:
     code: str = ""
     name: str = ""
     stage: Stage = Stage.STATIC
-    severity: Severity = Severity.ERROR
+    severity: Severity | None = None  # None: the rule's default; a rule may grade a finding lower or higher
     suggestion: str | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 

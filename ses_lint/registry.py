@@ -52,7 +52,7 @@ class Rule:
 
     def run(self, subject: object) -> Iterator[Finding]:
         for finding in self.check(subject) or ():
-            yield finding.evolve(code=self.code, name=self.name, stage=self.stage, severity=self.severity)
+            yield finding.evolve(code=self.code, name=self.name, stage=self.stage, severity=finding.severity or self.severity)
 
 
 RULES: dict[str, Rule] = {}

@@ -9,7 +9,7 @@ Imported on the static path: no dnspython, no publicsuffixlist at import time.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Optional
 
 from ..findings import Finding, Severity
@@ -36,20 +36,6 @@ REGIONAL_DKIM_ZONES = frozenset({
     "af-south-1", "ap-northeast-3", "ap-south-2", "ap-southeast-3", "ap-southeast-5", "ca-west-1",
     "eu-central-2", "eu-south-1", "il-central-1", "me-central-1", "us-gov-east-1",
 })
-
-
-@dataclass(frozen=True)
-class GradedFinding(Finding):
-    """A finding whose severity the rule chose (the registry would otherwise stamp the rule's default
-    on it). A `--severity` override still applies: the engine's later evolve carries no `code`."""
-
-    def evolve_graded(self, severity: Severity) -> "GradedFinding":
-        return replace(self, severity=severity)
-
-    def evolve(self, **changes: Any) -> "Finding":
-        if "code" in changes and "severity" in changes:
-            changes.pop("severity")
-        return replace(self, **changes)
 
 
 def dkim_zone(region: Optional[str]) -> str:
@@ -210,10 +196,7 @@ class SenderDomain:
     def finding(self, message: str, severity: Optional[Severity] = None) -> Finding:
         """A finding at the provider's `config.from`. `severity` grades it below the rule's default
         (a rule such as SES604 is an error past the limit and a warning near it)."""
-        finding = self.provider.finding("config.from", message)
-        if severity is None:
-            return finding
-        return GradedFinding(**{name: getattr(finding, name) for name in finding.__dataclass_fields__}).evolve_graded(severity)
+        return self.provider.finding("config.from", message).evolve(severity=severity)
 
     @property
     def exists(self) -> bool:

@@ -10,7 +10,7 @@ Imported on the static path: no dnspython, no publicsuffixlist at import time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 from ..findings import Finding, Severity
 from ..run import Run

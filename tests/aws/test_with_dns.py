@@ -1,0 +1,71 @@
+"""The aws and dns stages together: DKIM tokens, their hosted zone and the custom MAIL FROM domain come
+from SES (moto on loopback) into the DNS checks (NSD on loopback). SES611, SES612, SES631, SES632."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import ses_lint
+
+from .conftest import config, line_of, provider
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "dns"))
+from dnsfixtures import NSD, Nsd  # noqa: E402  (tests/dns is not a package: it would shadow dnspython)
+
+DOMAIN = "mailer.test"
+MAIL_FROM = f"bounce.{DOMAIN}"
+
+
+@pytest.fixture
+def dkim_tokens(moto) -> list[str]:
+    moto.verify(DOMAIN)  # a domain identity with Easy DKIM (moto's three fixed tokens)
+    ses = moto.client("ses")
+    ses.set_identity_mail_from_domain(Identity=DOMAIN, MailFromDomain=MAIL_FROM)
+    tokens = ses.get_identity_dkim_attributes(Identities=[DOMAIN])["DkimAttributes"][DOMAIN]["DkimTokens"]
+    assert len(tokens) == 3
+    return tokens
+
+
+def lint_online(moto, tmp_path, records: str):
+    if not Path(NSD).exists():
+        pytest.fail("nsd is not installed (Debian package `nsd`; .ci/run installs it)")
+    zones = tmp_path / "zones"
+    zones.mkdir()
+    server = Nsd(zones, records)
+    try:
+        path = moto.write(config(provider(sender=f"noreply@{DOMAIN}", endpoint=moto.url, keys=moto.user())))
+        report = ses_lint.lint([str(path)], online=True, nameservers=[server.nameserver], environ=moto.environ(),
+                               timeout=3, select=["SES611", "SES612", "SES631", "SES632"])
+        return path, report
+    finally:
+        server.stop()
+
+
+def test_aws_hints_drive_the_dkim_and_mail_from_checks(moto, tmp_path, dkim_tokens):
+    first, second, third = dkim_tokens
+    records = (
+        f"{first}._domainkey.{DOMAIN}. CNAME {first}.dkim.amazonses.com.\n"
+        f"{second}._domainkey.{DOMAIN}. CNAME {second}.dkim.elsewhere.example.\n"  # wrong target
+        # the third token has no CNAME at all
+        f"{MAIL_FROM}. MX 10 feedback-smtp.eu-west-1.amazonses.com.\n"  # wrong region: the provider is in us-east-1
+        f'{MAIL_FROM}. TXT "v=spf1 -all"\n'  # no include:amazonses.com
+    )
+    path, report = lint_online(moto, tmp_path, records)
+    by_code = {finding.code: finding for finding in report.findings}
+    assert sorted(finding.code for finding in report.findings) == ["SES611", "SES612", "SES631", "SES632"], report.findings
+    assert f"{third}._domainkey.{DOMAIN}" in by_code["SES611"].message
+    assert f"{second}._domainkey.{DOMAIN}" in by_code["SES612"].message and "dkim.amazonses.com" in by_code["SES612"].message
+    assert MAIL_FROM in by_code["SES631"].message and "feedback-smtp.us-east-1.amazonses.com" in by_code["SES631"].message
+    assert MAIL_FROM in by_code["SES632"].message
+    assert {finding.line for finding in report.findings} == {line_of(path, "from:")}
+
+
+def test_records_that_match_the_identity_are_silent(moto, tmp_path, dkim_tokens):
+    records = "".join(f"{token}._domainkey.{DOMAIN}. CNAME {token}.dkim.amazonses.com.\n" for token in dkim_tokens) + (
+        f"{MAIL_FROM}. MX 10 feedback-smtp.us-east-1.amazonses.com.\n"
+        f'{MAIL_FROM}. TXT "v=spf1 include:amazonses.com -all"\n'
+    )
+    _, report = lint_online(moto, tmp_path, records)
+    assert report.findings == []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import assert_bad, assert_good, fixture, lint, positions, spec_params
+from .helpers import fixture, lint, positions
 
 # (code, [(line, column), ...], [words each finding's message holds])
 SPEC = [
@@ -17,16 +17,6 @@ SPEC = [
     # Only codes whose rules ran are judged: with select=[SES008] the SES403 suppression is not.
     ("SES008", [(8, 7)], [["`SES999` is not a ses-lint rule code"]]),
 ]
-
-
-@pytest.mark.parametrize("code, expected, words", spec_params(SPEC))
-def test_bad_fixture_fires_exactly(code, expected, words):
-    assert_bad(code, expected, words)
-
-
-@pytest.mark.parametrize("code", [row[0] for row in SPEC])
-def test_good_fixture_is_silent(code):
-    assert_good(code)
 
 
 def test_useless_suppression_of_a_rule_that_ran():

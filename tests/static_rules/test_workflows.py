@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import assert_bad, assert_good, fixture, lint, positions, spec_params
+from .helpers import fixture, lint, positions
 
 SPEC = [
     ("SES504", [(17, 21)], [["no provider `email-sse` is defined", "did you mean `email-ses`?"]]),
@@ -28,16 +28,6 @@ workflows:
           to: [ops@mycompany.com]
           body: {{text: Deployed.}}
 """
-
-
-@pytest.mark.parametrize("code, expected, words", spec_params(SPEC))
-def test_bad_fixture_fires_exactly(code, expected, words):
-    assert_bad(code, expected, words)
-
-
-@pytest.mark.parametrize("code", [row[0] for row in SPEC])
-def test_good_fixture_is_silent(code):
-    assert_good(code)
 
 
 def test_misspelt_reference_suggests_the_defined_provider():

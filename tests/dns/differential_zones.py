@@ -64,6 +64,8 @@ SHARED = (
     "reports-any.test. MX 10 mx1.shared.test.\n"
     'dmarc-ext-auth.test._report._dmarc.reports-ok.test. TXT "v=DMARC1"\n'
     '*._report._dmarc.reports-any.test. TXT "v=DMARC1"\n'
+    "reports-v.test. MX 10 mx1.shared.test.\n"
+    'dmarc-ext-auth-upper.test._report._dmarc.reports-v.test. TXT "V=DMARC1"\n'
 )
 
 CASES: dict[str, Case] = {
@@ -85,6 +87,10 @@ CASES: dict[str, Case] = {
     "spf-void-3": spf("v=spf1 a:gone1.$D a:gone2.$D mx:gone3.$D -all", "SES605"),
     "spf-void-2": spf("v=spf1 a:gone1.$D mx:gone2.$D -all"),
     "spf-void-nodata": spf("v=spf1 a mx a:txtonly.$D -all", "SES605", extra='txtonly.$D. TXT "x"\n'),
+    "spf-void-via-include": spf("v=spf1 a:gone1.$D include:v.$D -all", "SES605",
+                                extra='v.$D. TXT "v=spf1 a:gone2.$D mx:gone3.$D -all"\n'),
+    "spf-null-mx": spf("v=spf1 mx:n1.$D mx:n2.$D mx:n3.$D -all",
+                       extra="n1.$D. MX 0 .\nn2.$D. MX 0 .\nn3.$D. MX 0 .\n"),
     "spf-v6-only": spf("v=spf1 a:v6only.shared.test a:v6only.shared.test a:v6only.shared.test -all"),
     "spf-void-exists": spf("v=spf1 exists:gone1.$D exists:gone2.$D exists:gone3.$D -all", "SES605"),
     "spf-void-ptr": spf("v=spf1 ptr ptr:gone1.$D ptr:gone2.$D -all"),
@@ -111,6 +117,10 @@ CASES: dict[str, Case] = {
     "spf-exp-only-macro": spf("v=spf1 exists:%{c}.$D -all", "SES603"),
     "spf-two-exp": spf("v=spf1 -all exp=e1.$D exp=e2.$D", "SES603"),
     "spf-single-label": spf("v=spf1 include:localhost -all", "SES603"),
+    "spf-junk-after-all": spf("v=spf1 -all foo", "SES603"),
+    "spf-upper-case": _case('$D. TXT "V=SPF1 INCLUDE:OK1.SHARED.TEST Ip4:192.0.2.1 -ALL"\n', spf=False),
+    "spf-cidr-leading-zero": spf("v=spf1 ip4:192.0.2.0/024 -all", "SES603"),
+    "spf-a-cidr": spf("v=spf1 a:h1.shared.test/24 mx:ten.shared.test/24//64 -all"),
     "spf-include-syntax": spf("v=spf1 include:bad.$D -all", "SES603", extra='bad.$D. TXT "v=spf1 ip4:10.0.0.256 -all"\n'),
     # -- SPF: the final `all` --------------------------------------------------------------------
     "spf-plus-all": spf("v=spf1 include:ok1.shared.test +all", "SES606"),
@@ -123,6 +133,9 @@ CASES: dict[str, Case] = {
     "dmarc-p-late": dmarc("v=DMARC1; rua=mailto:d@$D; p=reject"),
     "dmarc-trailing-sep": dmarc("v=DMARC1; p=reject;"),
     "dmarc-unknown-tag": dmarc("v=DMARC1; p=reject; foo=bar"),
+    "dmarc-spaces": dmarc("v = DMARC1 ;p = reject ; adkim = s"),
+    "dmarc-https-rua": dmarc("v=DMARC1; p=reject; rua=https://reports.test/dmarc"),
+    "dmarc-fo-both": dmarc("v=DMARC1; p=reject; fo=0:1; ruf=mailto:f@$D"),
     "dmarc-parent": _case('sub.$D. TXT "v=spf1 -all"\n', dmarc=True),  # linted as sub.<case>.test below
     # -- DMARC: bad tags ---------------------------------------------------------------------------------
     "dmarc-bad-p": dmarc("v=DMARC1; p=block", "SES622"),
@@ -134,6 +147,8 @@ CASES: dict[str, Case] = {
     "dmarc-bad-pct": dmarc("v=DMARC1; p=reject; pct=150", "SES622"),
     "dmarc-dup-tag": dmarc("v=DMARC1; p=reject; p=none", "SES622"),
     "dmarc-bad-uri": dmarc("v=DMARC1; p=reject; rua=d@$D", "SES622"),
+    "dmarc-leading-space": dmarc(" v=DMARC1; p=reject", "SES622"),
+    "dmarc-empty-mailto": dmarc("v=DMARC1; p=reject; rua=mailto:", "SES622"),
     "dmarc-not-first": dmarc("p=reject; v=DMARC1", "SES622"),
     "dmarc-no-sep": dmarc("v=DMARC1 p=reject", "SES622"),
     "dmarc-upper-v": dmarc("V=DMARC1; p=reject", "SES622"),
@@ -147,6 +162,10 @@ CASES: dict[str, Case] = {
     "dmarc-ext-ruf-unauth": dmarc("v=DMARC1; p=reject; rua=mailto:d@$D; ruf=mailto:f@reports.test", "SES625"),
     "dmarc-ext-auth": dmarc("v=DMARC1; p=reject; rua=mailto:d@reports-ok.test"),
     "dmarc-ext-wildcard": dmarc("v=DMARC1; p=reject; rua=mailto:d@reports-any.test"),
+    "dmarc-ext-size": dmarc("v=DMARC1; p=reject; rua=mailto:d@reports.test!10m", "SES625"),
+    "dmarc-ext-upper": dmarc("v=DMARC1; p=reject; rua=mailto:d@REPORTS.test", "SES625"),
+    "dmarc-ext-trailing-comma": dmarc("v=DMARC1; p=reject; rua=mailto:d@reports-any.test,", "SES622"),
+    "dmarc-ext-auth-upper": dmarc("v=DMARC1; p=reject; rua=mailto:d@reports-v.test", "SES625"),
     "dmarc-ext-mixed": dmarc("v=DMARC1; p=reject; rua=mailto:d@reports-any.test,mailto:d@reports.test", "SES625"),
     "dmarc-same-org": dmarc("v=DMARC1; p=reject; rua=mailto:d@reports.$D", extra="reports.$D. MX 10 mx1.shared.test.\n"),
     "dmarc-walk-vs-psl": _case('a.$D. TXT "v=spf1 -all"\n_dmarc.a.$D. TXT "v=DMARC1; p=reject; rua=mailto:d@$D"\n'

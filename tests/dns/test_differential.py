@@ -58,6 +58,14 @@ KNOWN_DISAGREEMENTS: dict[str, str] = {
                             "the 3 voids",
     "spf-single-label": "`include:localhost` breaks the RFC 7208 §12 grammar (domain-end needs `.toplabel`): "
                         "ses-lint SES603; checkdmarc only warns (it leaves invalid names to §4.8) and looks it up",
+    "spf-junk-after-all": "RFC 7208 §4.6: a syntax error anywhere in the record is a permerror, so `-all foo` is "
+                          "SES603 for ses-lint; checkdmarc parses only up to `all` and warns that the rest is ignored",
+    "spf-upper-case": "`V=SPF1 INCLUDE:... -ALL` is valid: RFC 7208 §12's ABNF literals and §4.6.1's names are "
+                      "case-insensitive; checkdmarc's grammar matches the version `v=spf1` case-sensitively and "
+                      "raises SPFSyntaxError (a checkdmarc bug); ses-lint accepts it",
+    "spf-null-mx": "three `mx` terms on null MX names (`MX 0 .`, RFC 7505): checkdmarc drops the null MX and counts "
+                   "each as void (SES605); the answer holds a record, and RFC 7208 §4.6.4 calls void only an empty "
+                   "answer or NXDOMAIN, so ses-lint counts none",
     "dmarc-bad-adkim": "checkdmarc follows RFC 9989 §4.8 (an invalid value is replaced by the default, a warning); "
                        "ses-lint reports it as SES622 because the alignment written is not the one applied",
     "dmarc-bad-pct": "checkdmarc no longer validates the tags RFC 9989 removed (pct, rf, ri: a warning); ses-lint "
@@ -70,6 +78,10 @@ KNOWN_DISAGREEMENTS: dict[str, str] = {
     "dmarc-upper-v": "BUG: `V=DMARC1; p=reject` is valid: the ABNF's \"v\" is case-insensitive (RFC 5234 §2.3; "
                      "RFC 7489 §6.4, RFC 9989), only `DMARC1` is case-sensitive; checkdmarc accepts it, ses-lint "
                      "(facts/dmarc.py `is_dmarc`, regex `^v\\s*=`) discards it as a lookalike and reports SES622",
+    "dmarc-ext-auth-upper": "BUG: same cause as dmarc-upper-v: the authorization record "
+                            "`<domain>._report._dmarc.<dest> TXT \"V=DMARC1\"` is valid (RFC 9990 §4 asks for a DMARC "
+                            "record), checkdmarc accepts it, ses-lint's `Authorization.authorized` uses `is_dmarc` and "
+                            "reports SES625",
 }
 
 

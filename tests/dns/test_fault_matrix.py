@@ -3,7 +3,8 @@
 Each row of `ROWS` is a zone that fires one rule, and the name(s) and type(s) that rule needs. Each
 column is a fault the dnslib server on loopback injects on exactly those names:
 
-- hard faults (`timeout`: no reply at all, `servfail`, `refused`): the rule must NOT fire, and it must
+- hard faults (`timeout`: no reply at all, `servfail`, `refused`, and `truncate-tcp-down`: a truncated
+  UDP answer from a server whose TCP port is closed, so the retry over TCP fails): the rule must NOT fire, and it must
   not pass silently either: SES640 names every faulted `name TYPE`, at the provider's `from`. Nothing
   else may appear that the fault-free run did not report, except the codes a row lists in `unmasked`
   (facts that the fault made relevant and that were themselves read, explained per row).
@@ -160,10 +161,11 @@ ROWS = [
     row("SES632", "include", clean("mf.test") + MAIL_FROM, "a@mf.test", ("_spf.mf.test", "TXT"), mail_from=["inc.mf.test"]),
 ]
 
-HARD = ("timeout", "servfail", "refused")
+HARD = ("timeout", "servfail", "refused", "truncate-tcp-down")
 SOFT = ("truncate", "slow")
-FAULT_VALUE: dict[str, Any] = {"timeout": "timeout", "servfail": "servfail", "refused": "refused", "truncate": "truncate", "slow": SLOW}
-DESCRIBED = {"timeout": "timed out", "servfail": "SERVFAIL", "refused": "REFUSED"}
+FAULT_VALUE: dict[str, Any] = {"timeout": "timeout", "servfail": "servfail", "refused": "refused", "truncate-tcp-down": "truncate",
+                               "truncate": "truncate", "slow": SLOW}
+DESCRIBED = {"timeout": "timed out", "servfail": "SERVFAIL", "refused": "REFUSED", "truncate-tcp-down": "the lookup failed"}
 DNS_RULES = {"SES600", "SES601", "SES602", "SES603", "SES604", "SES605", "SES606", "SES607", "SES608", "SES609", "SES611",
              "SES612", "SES613", "SES614", "SES621", "SES622", "SES623", "SES624", "SES625", "SES626", "SES627", "SES631",
              "SES632"}
@@ -215,6 +217,19 @@ def shown(report) -> list[tuple]:
     return sorted((f.code, f.severity.value, f.message, f.line, f.column) for f in report.findings)
 
 
+@pytest.fixture(scope="module")
+def udp_only():
+    """A second fault server whose TCP twin is closed: a truncated answer cannot be completed."""
+    from dnsfixtures import FaultServer
+
+    server = FaultServer()
+    server.tcp.stop()
+    server.tcp.server.server_close()
+    yield server
+    server.udp.stop()
+    server.udp.server.server_close()
+
+
 @pytest.fixture
 def baseline(faults, tmp_path, monkeypatch):
     """The fault-free findings of a row; the row's rule must fire in them (else the row proves nothing)."""
@@ -232,9 +247,10 @@ def baseline(faults, tmp_path, monkeypatch):
 # -- the matrix --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("fault", HARD)
 @pytest.mark.parametrize("case", ROWS, ids=[r.id for r in ROWS])
-def test_hard_fault_silences_the_rule_and_is_reported(case, fault, faults, baseline, tmp_path, monkeypatch):
+def test_hard_fault_silences_the_rule_and_is_reported(case, fault, faults, udp_only, baseline, tmp_path, monkeypatch):
     before = baseline(case)
-    report = lint(case, faults, tmp_path, monkeypatch, fault, HARD_TIMEOUT)
+    server = udp_only if fault == "truncate-tcp-down" else faults
+    report = lint(case, server, tmp_path, monkeypatch, fault, HARD_TIMEOUT)
     fired = [f.code for f in report.findings]
     assert case.rule not in fired, f"{case.rule} fired on unknown facts: {shown(report)}"
     unknown = [f for f in report.findings if f.code == "SES640"]

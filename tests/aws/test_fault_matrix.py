@@ -1,0 +1,370 @@
+"""The AWS fault matrix (issue 5, item 4): every AWS failure against every AWS rule that depends on it.
+
+One scenario fires every AWS rule SES703-SES713 at once, in one account and region (one STS call,
+one unit), from three providers sharing one IAM user:
+
+- `unverified` (noreply@example.com, no identity): SES703; its workflow recipient someone@customer.org: SES707
+- `pending` (noreply@pending.org, identity Pending): SES704
+- `dkim` (noreply@dkim.org, verified, DKIM Pending, custom MAIL FROM Pending): SES705, SES711
+- all three: the account is sandboxed (SES706), sending disabled and on PROBATION (SES708), 95% of its
+  quota used (SES709), the user may send only as other@example.com (SES710), a 7% bounce rate (SES712),
+  and static keys (SES713).
+
+Two tables:
+
+- `STAGE_FAILURES`: the whole stage fails (unreachable endpoint, silent endpoint, STS denied or
+  throttled, an expired token, an unknown key under moto's auth mode, no credentials). No rule SES703-
+  SES712 may speak; the failure is named by SES740, SES702 or SES701 as the catalogue says; the probe
+  is SES840, never SES801/SES802.
+- `CALLS` x `FAILURES`: one read call (or the fallback chain of one fact) fails with access denied,
+  throttling past the retries, or a token that expires mid-run. The rules that depend on that call
+  stay silent, every provider they would have spoken for gets an SES740 naming the call and what was
+  not checked, and every other rule says exactly what it said without the fault.
+
+Every run happens in a worker thread that must finish within a bound derived from `--timeout`
+(`Thread.join(bound)`, then `is_alive()`), not by wall-clock arithmetic. All traffic goes to 127.0.0.1
+(conftest's socket guard enforces it).
+"""
+from __future__ import annotations
+
+import datetime
+import socket
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import pytest
+
+import ses_lint
+from ses_lint.facts.aws import ATTEMPTS
+
+from .conftest import ACCOUNT_ID, STATE, Moto, _post, config, line_of, provider
+
+TIMEOUT = 1.0  # --timeout of every run: a silent endpoint costs ATTEMPTS of it
+CALL_ROUNDS = 4  # sequential rounds of calls at most: STS; account/identities/IAM; zones/regions/context keys; simulation
+SLACK = 6.0  # seconds beyond the calls' own bound: credential resolution, throttling back-off, the rules
+BOUND = CALL_ROUNDS * ATTEMPTS * TIMEOUT + SLACK
+
+PROVIDERS = ("unverified", "pending", "dkim")
+SENDERS = {"unverified": "noreply@example.com", "pending": "noreply@pending.org", "dkim": "noreply@dkim.org"}
+ONLY_OTHER_SENDER = {"Effect": "Allow", "Action": ["ses:SendEmail", "ses:SendRawEmail"], "Resource": "*",
+                     "Condition": {"StringEquals": {"ses:FromAddress": "other@example.com"}}}
+WORKFLOW = """
+- name: notify
+  steps:
+    - task: notify
+      type: email
+      config:
+        provider: unverified
+        subject: hi
+        to: [someone@customer.org]
+        body: {text: hi}
+"""
+AWS_RULES = ("SES701", "SES702", "SES703", "SES704", "SES705", "SES706", "SES707", "SES708", "SES709", "SES710",
+             "SES711", "SES712", "SES713")
+FACT_RULES = frozenset(AWS_RULES[2:12])  # SES703-SES712: what AWS says about identities, account, IAM, reputation
+# (rule, provider) the scenario fires without any fault
+EXPECTED = {("SES703", "unverified"), ("SES704", "pending"), ("SES705", "dkim"), ("SES707", "unverified"), ("SES711", "dkim")} | {
+    (code, name) for code in ("SES706", "SES708", "SES709", "SES710", "SES712", "SES713") for name in PROVIDERS}
+MARKER = ("fault-matrix", "scenario")  # in conftest's STATE.identities: gone when another test reset the emulator
+
+
+def test_the_matrix_covers_every_aws_rule():
+    from ses_lint.findings import Stage
+    from ses_lint.registry import load_rules
+
+    catalogue = {code for code, r in load_rules().items() if r.stage is Stage.AWS and code != "SES740"}
+    assert catalogue == set(AWS_RULES)
+    covered = {code for code, _ in EXPECTED} | {"SES701", "SES702"}
+    assert covered == set(AWS_RULES)
+
+
+# -- the scenario --------------------------------------------------------------------------------------
+@dataclass
+class Scenario:
+    moto: Moto
+    keys: tuple[str, str]
+    path: Any
+    baseline: set = field(default_factory=set)
+
+    def write(self, name: str, *, endpoint: Optional[str] = None, keys: Any = None, extra: str = ""):
+        entries = [provider(key, sender=SENDERS[key], endpoint=endpoint or self.moto.url, keys=keys if keys is not None else self.keys,
+                            extra=extra) for key in PROVIDERS]
+        return self.moto.write(config(*entries, workflows=WORKFLOW), name=name)
+
+
+def _build(url: str, folder) -> Scenario:
+    _post(f"{url}/moto-api/reset")
+    _post(f"{url}/moto-api/reset-auth", b"inf")
+    for table in (STATE.accounts, STATE.faults, STATE.fault_counts, STATE.identities):
+        table.clear()
+    STATE.requests.clear()
+    STATE.signing_zone, STATE.enforce_sandbox = "dkim.amazonses.com", True
+    moto = Moto(url, folder)
+    moto.verify("pending.org", "dkim.org")
+    moto.identity("pending.org", status="Pending")
+    moto.client("ses").set_identity_mail_from_domain(Identity="dkim.org", MailFromDomain="bounce.dkim.org",
+                                                      BehaviorOnMXFailure="RejectMessage")
+    moto.identity("dkim.org", dkim="Pending", mail_from_status="Pending")
+    account = STATE.account("us-east-1")
+    account.sending_enabled, account.enforcement, account.sent_24h = False, "PROBATION", 190.0
+    now = datetime.datetime.now(datetime.timezone.utc)
+    moto.client("cloudwatch").put_metric_data(Namespace="AWS/SES", MetricData=[
+        {"MetricName": "Reputation.BounceRate", "Value": 0.07, "Timestamp": now - datetime.timedelta(minutes=5)}])
+    STATE.identities[MARKER] = {}
+    scenario = Scenario(moto, moto.user("matrix", ONLY_OTHER_SENDER), None)
+    scenario.path = scenario.write("ses.yaml")
+    report = bounded_lint(scenario.path, moto.environ())
+    scenario.baseline = pairs(report)
+    assert scenario.baseline == EXPECTED, sorted(scenario.baseline ^ EXPECTED)
+    return scenario
+
+
+def _intact() -> bool:
+    from moto.iam.models import iam_backends
+
+    return MARKER in STATE.identities and "matrix" in iam_backends[ACCOUNT_ID]["aws"].users
+
+
+@pytest.fixture(scope="module")
+def _scenario(moto_server, tmp_path_factory):
+    holder = {"folder": tmp_path_factory.mktemp("aws-matrix")}
+    holder["scenario"] = _build(moto_server, holder["folder"])
+    yield holder
+    STATE.faults.clear()
+    _post(f"{moto_server}/moto-api/reset-auth", b"inf")
+
+
+@pytest.fixture
+def world(_scenario, moto_server) -> Scenario:
+    """The scenario, rebuilt if another module's `moto` fixture reset the emulator; no faults injected."""
+    if not _intact():
+        _scenario["scenario"] = _build(moto_server, _scenario["folder"])
+    STATE.faults.clear()
+    STATE.fault_counts.clear()
+    STATE.requests.clear()
+    yield _scenario["scenario"]
+    STATE.faults.clear()
+    _post(f"{moto_server}/moto-api/reset-auth", b"inf")
+
+
+# -- running -------------------------------------------------------------------------------------------
+def bounded_lint(path, environ, **options):
+    """Lint (aws stage; probe with probe=True) in a worker thread that must finish within BOUND seconds."""
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["report"] = ses_lint.lint([str(path)], aws=True, environ=environ, timeout=TIMEOUT,
+                                              select=["SES7", "SES8"], **options)
+        except BaseException as error:  # re-raised in the test thread: a traceback is a failure
+            outcome["error"] = error
+
+    worker = threading.Thread(target=work, daemon=True, name="aws-fault-matrix")
+    worker.start()
+    worker.join(BOUND)
+    assert not worker.is_alive(), f"the aws stage did not finish within {BOUND:g} s (--timeout {TIMEOUT:g})"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["report"]
+
+
+def pairs(report) -> set[tuple[str, str]]:
+    return {(f.code, f.provider) for f in report.findings}
+
+
+def of(report, code: str, name: Optional[str] = None) -> list:
+    return [f for f in report.findings if f.code == code and (name is None or f.provider == name)]
+
+
+def closed_port() -> int:
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return port
+
+
+class SilentEndpoint:
+    """A loopback listener that accepts connections and never answers."""
+
+    def __init__(self) -> None:
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(16)
+        self.server.settimeout(0.1)
+        self.held: list[socket.socket] = []
+        self.stop = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.getsockname()[1]}"
+
+    def _accept(self) -> None:
+        while not self.stop.is_set():
+            try:
+                self.held.append(self.server.accept()[0])
+            except OSError:
+                continue
+
+    def close(self) -> None:
+        self.stop.set()
+        self.server.close()
+        for connection in self.held:
+            connection.close()
+
+
+# -- table 1: the whole stage fails --------------------------------------------------------------------
+@dataclass(frozen=True)
+class StageFailure:
+    id: str
+    code: str  # what names the failure for every provider: SES740, SES702 or SES701
+    words: tuple[str, ...]  # in that finding's message
+    key: str  # the line that finding points at
+    probe_key: str  # the line SES840 points at
+    caller_known: Optional[bool]  # SES713: True/False = fires (caller ARN known or not); None = silent
+
+
+STAGE_FAILURES = [
+    StageFailure("unreachable", "SES740", ("nothing checked", "endpoint unreachable"), "access_key_id:", "endpoint:", False),
+    StageFailure("silent-endpoint", "SES740", ("nothing checked", "timed out"), "access_key_id:", "endpoint:", False),
+    StageFailure("sts-denied", "SES740", ("nothing checked", "sts:GetCallerIdentity access denied"), "access_key_id:", "endpoint:", False),
+    StageFailure("sts-throttled", "SES740", ("nothing checked", f"sts:GetCallerIdentity throttled past {ATTEMPTS} attempts"),
+                 "access_key_id:", "endpoint:", False),
+    StageFailure("sts-expired-token", "SES702", ("static keys", "ExpiredToken"), "access_key_id:", "access_key_id:", None),
+    StageFailure("unknown-key-auth-mode", "SES702", ("static keys", "InvalidClientTokenId"), "access_key_id:", "access_key_id:", None),
+    StageFailure("no-credentials", "SES701", ("no AWS credentials", "`absent`", "not defined"), "profile:", "profile:", None),
+]
+
+
+@pytest.mark.parametrize("failure", STAGE_FAILURES, ids=[item.id for item in STAGE_FAILURES])
+def test_stage_failure_is_named_and_nothing_passes(failure, world):
+    path, environ, listener = world.path, world.moto.environ(), None
+    if failure.id == "unreachable":
+        path = world.write("unreachable.yaml", endpoint=f"http://127.0.0.1:{closed_port()}")
+    elif failure.id == "silent-endpoint":
+        listener = SilentEndpoint()
+        path = world.write("silent.yaml", endpoint=listener.url)
+    elif failure.id == "sts-denied":
+        STATE.faults["GetCallerIdentity"] = ("AccessDenied", "not authorized to perform: sts:GetCallerIdentity")
+    elif failure.id == "sts-throttled":
+        STATE.faults["GetCallerIdentity"] = ("Throttling", "Rate exceeded")
+    elif failure.id == "sts-expired-token":
+        STATE.faults["GetCallerIdentity"] = ("ExpiredToken", "The security token included in the request is expired")
+    elif failure.id == "unknown-key-auth-mode":
+        path = world.write("unknown-key.yaml", keys=("AKIAUNKNOWNUNKNOWN12", world.keys[1]))
+        world.moto.auth(True)
+    elif failure.id == "no-credentials":
+        path = world.write("no-credentials.yaml", keys=False, extra="profile: absent")
+    try:
+        report = bounded_lint(path, environ, probe=True)
+    finally:
+        world.moto.auth(False)
+        if listener is not None:
+            listener.close()
+
+    assert not {code for code, _ in pairs(report)} & (FACT_RULES | {"SES801", "SES802"}), sorted(pairs(report))
+    operations = [operation for _, operation in STATE.requests]
+    assert "SendEmail" not in operations  # the probe never sent
+    for name in PROVIDERS:
+        [named] = of(report, failure.code, name)
+        assert all(word in named.message for word in failure.words), named.message
+        assert named.line == line_of(path, failure.key, PROVIDERS.index(name) + 1)
+        [probe] = of(report, "SES840", name)
+        assert "probe not sent" in probe.message and probe.line == line_of(path, failure.probe_key, PROVIDERS.index(name) + 1)
+        source = of(report, "SES713", name)
+        if failure.caller_known is None:
+            assert not source, source
+        else:
+            [source] = source
+            assert ("caller not known" in source.message) is not failure.caller_known
+    if failure.code != "SES740":
+        assert not of(report, "SES740")  # one finding names the failure, not two
+    if failure.id == "sts-throttled":
+        assert STATE.fault_counts["GetCallerIdentity"] == ATTEMPTS  # one call, retried
+    if failure.id == "no-credentials":
+        assert operations == []  # nothing was asked
+
+
+# -- table 2: one read fails ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Call:
+    id: str
+    operations: tuple[str, ...]  # injected on each (a fact and its fallbacks)
+    silent: frozenset  # the rules that depend on it: they must not speak
+    words: Optional[str]  # what SES740 must say went unchecked (None: nothing goes unchecked)
+    label: str  # the failed call SES740 names
+    who: tuple[str, ...] = ()  # providers that must get the SES740 besides those a silenced rule spoke for
+
+
+CALLS = [
+    # SES v2 GetAccount, then v1 GetSendQuota and GetAccountSendingEnabled: the account's facts
+    Call("account-and-fallbacks", ("GetAccount", "GetSendQuota", "GetAccountSendingEnabled"),
+         frozenset({"SES706", "SES707", "SES708", "SES709"}), "sandbox status, 24-hour quota, whether sending is enabled",
+         "sesv2:GetAccount"),
+    # v1 GetSendQuota answers sandbox (guessed from 200/1) and quota; only the enforcement status is lost
+    Call("GetAccount", ("GetAccount",), frozenset(), "enforcement status (probation, shutdown)", "sesv2:GetAccount", PROVIDERS),
+    Call("GetSendQuota", ("GetAccount", "GetSendQuota"), frozenset({"SES706", "SES707", "SES709"}),
+         "sandbox status, 24-hour quota", "ses:GetSendQuota"),
+    Call("GetAccountSendingEnabled", ("GetAccount", "GetAccountSendingEnabled"), frozenset({"SES708"}),
+         "whether sending is enabled", "ses:GetAccountSendingEnabled"),
+    Call("GetIdentityVerificationAttributes", ("GetIdentityVerificationAttributes",),
+         frozenset({"SES703", "SES704", "SES705", "SES707", "SES711"}), "identity verification", "ses:GetIdentityVerificationAttributes"),
+    Call("GetIdentityDkimAttributes", ("GetIdentityDkimAttributes",), frozenset({"SES705"}), "DKIM status", "ses:GetIdentityDkimAttributes"),
+    Call("GetIdentityMailFromDomainAttributes", ("GetIdentityMailFromDomainAttributes",), frozenset({"SES711"}),
+         "custom MAIL FROM status", "ses:GetIdentityMailFromDomainAttributes"),
+    Call("SimulatePrincipalPolicy", ("SimulatePrincipalPolicy",), frozenset({"SES710"}), "IAM permission to send", "iam:SimulatePrincipalPolicy"),
+    # only saves calls: without it every sender is simulated with its own ses:FromAddress, nothing goes unchecked
+    Call("GetContextKeysForPrincipalPolicy", ("GetContextKeysForPrincipalPolicy",), frozenset(), None,
+         "iam:GetContextKeysForPrincipalPolicy"),
+    Call("GetMetricData", ("GetMetricData",), frozenset({"SES712"}), "bounce and complaint rates", "cloudwatch:GetMetricData"),
+    # only the DNS stage's hint depends on it (the DKIM zone): no aws rule, but it is still named
+    Call("GetEmailIdentity", ("GetEmailIdentity",), frozenset(), "DKIM signing hosted zone", "sesv2:GetEmailIdentity", ("dkim",)),
+]
+FAILURES = {
+    # id: (injected code, message, how SES740 describes it)
+    "denied": ("AccessDenied", "User: arn:aws:iam::123456789012:user/matrix is not authorized", "access denied"),
+    "throttled": ("Throttling", "Rate exceeded", f"throttled past {ATTEMPTS} attempts"),
+    "expired-mid-run": ("ExpiredToken", "The security token included in the request is expired", "credentials rejected"),
+}
+
+
+@pytest.mark.parametrize("failure", list(FAILURES))
+@pytest.mark.parametrize("call", CALLS, ids=[item.id for item in CALLS])
+def test_failed_read_silences_its_rules_and_is_named(call, failure, world):
+    code, message, described = FAILURES[failure]
+    for operation in call.operations:
+        STATE.faults[operation] = (code, message)
+    report = bounded_lint(world.path, world.moto.environ())
+    found = pairs(report)
+
+    spoke = sorted(pair for pair in found if pair[0] in call.silent)
+    assert not spoke, f"rules that depend on {call.label} spoke on unknown facts: {spoke}"
+    # every other rule says what it said without the fault
+    assert {pair for pair in found if pair[0] != "SES740"} == {pair for pair in world.baseline if pair[0] not in call.silent}
+    unknowns = of(report, "SES740")
+    if call.words is None:
+        assert not unknowns, [f.message for f in unknowns]
+    else:
+        owed = {name for rule, name in world.baseline if rule in call.silent} | set(call.who)
+        assert owed
+        for name in sorted(owed):
+            named = [f for f in unknowns if f.provider == name and call.words in f.message and call.label in f.message]
+            assert named, f"no SES740 for `{name}` names {call.label} ({call.words}): {[f.message for f in unknowns]}"
+            assert all(described in f.message and ("not checked" in f.message or "not read" in f.message) for f in named)
+    # every SES740 is about this fault, nothing else went unknown
+    assert all(any(label in f.message for label in _labels(call)) for f in unknowns), [f.message for f in unknowns]
+    counts = STATE.fault_counts
+    if failure == "throttled":
+        assert counts.get(call.operations[-1], 0) >= ATTEMPTS, counts  # retried, then given up
+    else:
+        assert counts.get(call.operations[-1], 0) >= 1, counts
+    if call.id == "GetContextKeysForPrincipalPolicy":
+        simulated = [operation for _, operation in STATE.requests if operation == "SimulatePrincipalPolicy"]
+        assert len(simulated) == len(PROVIDERS)  # the safe fallback: one simulation per sender
+
+
+def _labels(call: Call) -> list[str]:
+    return [f"{service}:{operation}" for operation in call.operations
+            for service in ("sesv2", "ses", "iam", "cloudwatch", "sts")]

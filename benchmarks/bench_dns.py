@@ -6,7 +6,8 @@ NSD (Debian package `nsd`) serves the zones on 127.0.0.1; a dnslib forwarder in 
 `--delay` seconds on every query, then forwards it to NSD, and counts the queries per (name, type).
 Prints the wall time of `ses_lint.lint(..., dns=True)` and of the whole `ses-lint check --dns` process,
 with the queries per domain. Target: under 3 s (issue 3), each name and type asked once.
-Nothing leaves 127.0.0.1.
+Nothing leaves 127.0.0.1. The same zones beside checkdmarc's Python API: bench_peers_dns.py; every
+benchmark at once: run_all.py.
 """
 from __future__ import annotations
 

@@ -74,8 +74,9 @@ def looks_like_dmarc(text: str) -> bool:
 
 
 def is_dmarc(text: str) -> bool:
-    """RFC 9989 §4.7: the record starts with the exact tag `v=DMARC1` (spaces around `=` allowed)."""
-    match = re.match(r"^v\s*=\s*DMARC1\s*(;|$)", text)
+    """RFC 9989 §4.7: the record starts with the tag `v=DMARC1` (spaces around `=` allowed). The tag name
+    is case-insensitive like every ABNF literal (RFC 5234 §2.3); the value `DMARC1` is exact."""
+    match = re.match(r"^[vV]\s*=\s*DMARC1\s*(;|$)", text)
     return match is not None
 
 

@@ -151,7 +151,7 @@ CASES: dict[str, Case] = {
     "dmarc-empty-mailto": dmarc("v=DMARC1; p=reject; rua=mailto:", "SES622"),
     "dmarc-not-first": dmarc("p=reject; v=DMARC1", "SES622"),
     "dmarc-no-sep": dmarc("v=DMARC1 p=reject", "SES622"),
-    "dmarc-upper-v": dmarc("V=DMARC1; p=reject", "SES622"),
+    "dmarc-upper-v": dmarc("V=DMARC1; p=reject"),
     "dmarc-unrelated-txt": dmarc("v=DMARC1; p=reject", extra='_dmarc.$D. TXT "some-verification=abc"\n'),
     # -- DMARC: multiplicity --------------------------------------------------------------------------
     "dmarc-multiple": dmarc("v=DMARC1; p=reject", "SES623", extra='_dmarc.$D. TXT "v=DMARC1; p=none"\n'),
@@ -165,7 +165,7 @@ CASES: dict[str, Case] = {
     "dmarc-ext-size": dmarc("v=DMARC1; p=reject; rua=mailto:d@reports.test!10m", "SES625"),
     "dmarc-ext-upper": dmarc("v=DMARC1; p=reject; rua=mailto:d@REPORTS.test", "SES625"),
     "dmarc-ext-trailing-comma": dmarc("v=DMARC1; p=reject; rua=mailto:d@reports-any.test,", "SES622"),
-    "dmarc-ext-auth-upper": dmarc("v=DMARC1; p=reject; rua=mailto:d@reports-v.test", "SES625"),
+    "dmarc-ext-auth-upper": dmarc("v=DMARC1; p=reject; rua=mailto:d@reports-v.test"),
     "dmarc-ext-mixed": dmarc("v=DMARC1; p=reject; rua=mailto:d@reports-any.test,mailto:d@reports.test", "SES625"),
     "dmarc-same-org": dmarc("v=DMARC1; p=reject; rua=mailto:d@reports.$D", extra="reports.$D. MX 10 mx1.shared.test.\n"),
     "dmarc-walk-vs-psl": _case('a.$D. TXT "v=spf1 -all"\n_dmarc.a.$D. TXT "v=DMARC1; p=reject; rua=mailto:d@$D"\n'

@@ -75,13 +75,6 @@ KNOWN_DISAGREEMENTS: dict[str, str] = {
     "dmarc-walk-vs-psl": "checkdmarc decides \"external\" with the public suffix list (its own comment calls it an "
                          "approximation); ses-lint uses the RFC 9989 tree walk, where the record at `_dmarc.a.<d>` "
                          "makes `a.<d>` the organizational domain, so reports to `<d>` need authorization (RFC 9990 §4)",
-    "dmarc-upper-v": "BUG: `V=DMARC1; p=reject` is valid: the ABNF's \"v\" is case-insensitive (RFC 5234 §2.3; "
-                     "RFC 7489 §6.4, RFC 9989), only `DMARC1` is case-sensitive; checkdmarc accepts it, ses-lint "
-                     "(facts/dmarc.py `is_dmarc`, regex `^v\\s*=`) discards it as a lookalike and reports SES622",
-    "dmarc-ext-auth-upper": "BUG: same cause as dmarc-upper-v: the authorization record "
-                            "`<domain>._report._dmarc.<dest> TXT \"V=DMARC1\"` is valid (RFC 9990 §4 asks for a DMARC "
-                            "record), checkdmarc accepts it, ses-lint's `Authorization.authorized` uses `is_dmarc` and "
-                            "reports SES625",
 }
 
 

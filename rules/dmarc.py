@@ -183,7 +183,9 @@ def dmarc_will_fail(sender: SenderDomain) -> Iterator[Finding]:
     policy = record.policy(sender.domain)
     if policy not in ENFORCING:
         return
-    organization = dmarc.organizational_domain or record.domain
+    organization = dmarc.organizational_domain
+    if organization is None:
+        return  # a failed lookup of the tree walk leaves alignment unknown (SES640 says which)
     label = f"_dmarc.{record.domain} TXT"
     possible, dkim_domain, how = _dkim_state(sender)
     if possible and dkim_domain and record.adkim == "s" and dkim_domain != sender.domain and within(sender.domain, dkim_domain):

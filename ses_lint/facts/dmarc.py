@@ -247,18 +247,25 @@ async def discover(collector: DnsCollector, domain: str) -> DmarcFacts:
     return facts
 
 
-def organizational_domain(domain: str, levels: list[WalkLevel]) -> str:
+def organizational_domain(domain: str, levels: list[WalkLevel]) -> Optional[str]:
     """RFC 9989 §4.10.2: from the longest name to the shortest with one valid record: psd=n is it;
-    psd=y makes it the name one label below; else the valid record with the fewest labels."""
-    valid = [(level.domain, level.records[0]) for level in levels if len(level.records) == 1]
-    for name, record in valid:
+    psd=y makes it the name one label below; else the valid record with the fewest labels. None when a
+    lookup that could change the answer failed."""
+    valid = []
+    for level in levels:
+        if level.answer is not None and level.answer.fault:
+            return None
+        if len(level.records) != 1:
+            continue
+        record = level.records[0]
         if record.psd == "n":
-            return name
-        if record.psd == "y" and name != domain:
+            return level.domain
+        if record.psd == "y" and level.domain != domain:
             labels = domain.split(".")
-            return ".".join(labels[-(len(name.split(".")) + 1):])
+            return ".".join(labels[-(len(level.domain.split(".")) + 1):])
+        valid.append(level.domain)
     if valid:
-        return min(valid, key=lambda item: len(item[0].split(".")))[0]
+        return min(valid, key=lambda name: len(name.split(".")))
     return domain
 
 
@@ -268,8 +275,9 @@ def within(name: str, parent: str) -> bool:
 
 async def _authorizations(collector: DnsCollector, facts: DmarcFacts) -> list[Authorization]:
     record = facts.record
-    assert record is not None
-    organization = facts.organizational_domain or record.domain
+    organization = facts.organizational_domain
+    if record is None or organization is None:
+        return []  # which destinations are external is unknown: the fault is reported as SES640
     checks = []
     for tag, uri in record.report_uris():
         destination = mailto_domain(uri)
@@ -281,17 +289,3 @@ async def _authorizations(collector: DnsCollector, facts: DmarcFacts) -> list[Au
         for check, answer in zip(checks, answers):
             check.answer = answer
     return checks
-
-
-async def organizational_domain_of(collector: DnsCollector, domain: str) -> tuple[str, list[Answer]]:
-    """The organizational domain of any domain (for alignment), with the faults met on the way."""
-    facts_targets = walk_targets(domain)
-    answers = await collector.gather((f"_dmarc.{target}", "TXT") for target in facts_targets)
-    levels, faults = [], []
-    for target, answer in zip(facts_targets, answers):
-        if answer.fault:
-            faults.append(answer)
-        texts = answer.records if answer.ok else ()
-        levels.append(WalkLevel(target, answer, [parse(target, t) for t in texts if is_dmarc(t)], []))
-    return organizational_domain(normalize(domain), levels), faults
-

@@ -10,7 +10,7 @@ import pytest
 from dnsfixtures import rsa_spki
 
 from ses_lint.facts import dkim, dmarc, spf
-from ses_lint.facts.dns import parse_nameserver
+from ses_lint.facts.dns import Answer, parse_nameserver
 from ses_lint.facts.sender import domain_of
 
 
@@ -100,6 +100,9 @@ def test_organizational_domain():
     assert dmarc.organizational_domain("a.mail.example.com", levels) == "example.com"
     levels = [level("a.mail.example.com"), level("mail.example.com", "v=DMARC1; psd=n"), level("example.com", "v=DMARC1; p=none")]
     assert dmarc.organizational_domain("a.mail.example.com", levels) == "mail.example.com"
+    failed = dmarc.WalkLevel("example.com", Answer("_dmarc.example.com", "TXT", "servfail"), [], [])
+    levels = [level("a.mail.example.com"), level("mail.example.com", "v=DMARC1; p=none"), failed, level("com")]
+    assert dmarc.organizational_domain("a.mail.example.com", levels) is None  # the fewest-labels record may be the one not read
 
 
 @pytest.mark.parametrize("bits", [512, 1024, 1536, 2048, 4096])

@@ -277,23 +277,16 @@ def test_soft_fault_changes_nothing(case, fault, faults, baseline, tmp_path, mon
             assert faults.resolver.by_proto[(key, "tcp")] >= 1, f"`{name} {rtype}` was not retried over TCP"
 
 
-# -- found by the matrix: a fault ABOVE the policy record -----------------------------------------------
-# The walk stops being "blocked" once the policy record is found, but RFC 9989 §4.10.2 takes the
-# organizational domain from every level of the walk (the valid record with the fewest labels). With
-# `_dmarc.org.test` unread, it comes out as `mail.org.test` instead of `org.test`, and the rules that
-# read it (relaxed alignment in SES626, "external" report destinations in SES625) fire on that guess.
+# -- a fault ABOVE the policy record ---------------------------------------------------------------------
+# RFC 9989 §4.10.2 takes the organizational domain from every level of the walk (the valid record with
+# the fewest labels). With `_dmarc.org.test` unread it is unknown, so the rules that read it (relaxed
+# alignment in SES626, "external" report destinations in SES625) stay silent and SES640 names the lookup.
 ABOVE = {
     "SES625": ('_dmarc.mail.org.test. TXT "v=DMARC1; p=reject; rua=mailto:d@org.test"\n'
                "tok1._domainkey.mail.org.test. CNAME tok1.dkim.amazonses.com.\n"),
     "SES626": ('_dmarc.mail.org.test. TXT "v=DMARC1; p=reject"\n'
                "tok1._domainkey.org.test. CNAME tok1.dkim.amazonses.com.\n"),
 }
-BUG_ORG_DOMAIN = ("BUG: facts/dmarc.py discover() sets known=True when the fault lies above the policy record, "
-                  "but organizational_domain() silently skips the faulted level; SES625/SES626 then fire on a guessed "
-                  "organizational domain (mail.org.test instead of org.test)")
-
-
-@pytest.mark.xfail(strict=True, reason=BUG_ORG_DOMAIN)
 @pytest.mark.parametrize("fault", ("timeout", "servfail", "refused"))
 @pytest.mark.parametrize("rule", sorted(ABOVE))
 def test_fault_above_the_policy_record_leaves_the_organizational_domain_unknown(rule, fault, faults, tmp_path):

@@ -25,10 +25,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter, defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from email.utils import parseaddr
-from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Optional
 
 from .. import references
 from ..findings import Stage
@@ -36,6 +34,9 @@ from ..run import Run
 from ..subjects import NotifyStep, SesProvider
 from .credentials import CredentialFacts, resolve
 from .hints import DnsHints
+
+if TYPE_CHECKING:  # the stage's machinery is imported when it runs, not on the static path
+    from concurrent.futures import ThreadPoolExecutor
 
 DEFAULT_REGION = "us-east-1"
 BATCH = 100  # identities per v1 Get*Attributes call (the API's limit)
@@ -256,6 +257,8 @@ def candidates(address: str) -> list[str]:
 def sender_address(value: Any) -> Optional[str]:
     if not isinstance(value, str) or not value.strip():
         return None
+    from email.utils import parseaddr
+
     _, address = parseaddr(value)
     return address if "@" in address else None
 
@@ -383,6 +386,8 @@ class Collector:
         for subject in self.subjects:
             self.prepare(subject)
         ready = [subject for subject in self.subjects if subject.credentials and subject.credentials.ok and not subject.unreachable]
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="ses-lint-aws") as pool:
             self.pool = pool
             self.progress(f"{len(self.subjects)} provider(s): checking credentials")

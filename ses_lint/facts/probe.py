@@ -7,7 +7,6 @@ retried send after a read timeout could deliver twice); its outcome is a fact, n
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Optional
 
@@ -37,6 +36,8 @@ class ProbeResult:
         results = [cls(subject, run.options.probe_to) for subject in subjects]
         todo = [result for result in results if result.prepare()]
         if todo:
+            from concurrent.futures import ThreadPoolExecutor
+
             with ThreadPoolExecutor(max_workers=min(8, len(todo)), thread_name_prefix="ses-lint-probe") as pool:
                 list(pool.map(lambda result: result.send(), todo))
         return results

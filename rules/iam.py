@@ -101,5 +101,5 @@ def credential_source(aws: AwsProvider) -> Iterator[Finding]:
     credentials = aws.credentials
     if not aws.checked or credentials is None or not credentials.ok or aws.auth_error:
         return
-    caller = f"caller {aws.caller_arn}" if aws.caller_arn else "caller not known (STS did not answer)"
+    caller = f"caller {aws.caller_arn}" if aws.caller_arn else "caller not known (STS GetCallerIdentity failed: see SES740)"
     yield aws.finding(aws.credential_key(), f"credentials from {credentials.source}; {caller}")

@@ -14,9 +14,8 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
-import pytest
 
 import ses_lint
 

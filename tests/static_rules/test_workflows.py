@@ -1,7 +1,6 @@
 """SES504–SES507, workflow notify steps and the providers they name, across the files of one run."""
 from __future__ import annotations
 
-import pytest
 
 from .helpers import fixture, lint, positions
 

@@ -14,7 +14,7 @@ from ses_lint.credentials_shape import (
 )
 from ses_lint.findings import ERROR, INFO, STATIC, WARNING, Finding
 from ses_lint.registry import rule
-from ses_lint.subjects import SesProvider
+from ses_lint.subjects import ProviderValue, SesProvider
 
 CONFIG_STRINGS = ("platform", "from_", "region", "profile", "access_key_id", "secret_access_key", "endpoint")
 
@@ -206,9 +206,10 @@ def imds_disabled_without_source(provider: SesProvider) -> Iterator[Finding]:
 
 
 @rule("SES311", "malformed-reference", stage=STATIC, severity=ERROR)
-def malformed_reference(provider: SesProvider) -> Iterator[Finding]:
+def malformed_reference(value: ProviderValue) -> Iterator[Finding]:
     """A broken environment reference: `${AWS_KEY` (unclosed), `$AWS_KEY}`, `${}`, `${1KEY}`.
 
+    Details: every string value of every provider entry is checked (an SMTP `password` too).
     Why: a broken reference is not expanded: the literal text is used as the value and fails at the
     first send.
     Fix: write `${NAME}`.
@@ -217,17 +218,17 @@ def malformed_reference(provider: SesProvider) -> Iterator[Finding]:
     Good:
         secret_access_key: ${AWS_SECRET_ACCESS_KEY}
     """
-    for name in CONFIG_STRINGS:
-        problem = references.malformation(provider.field(name))
-        if problem:
-            yield provider.finding(_key(name), problem)
+    problem = references.malformation(value.value)
+    if problem:
+        yield value.finding(problem)
 
 
 @rule("SES312", "unset-reference", stage=STATIC, severity=ERROR)
-def unset_reference(provider: SesProvider) -> Iterator[Finding]:
+def unset_reference(value: ProviderValue) -> Iterator[Finding]:
     """With `--env` (a deployment-readiness check): a `${NAME}` reference whose variable is not set.
 
-    Details: runs only with `--env`, against the environment ses-lint runs in.
+    Details: runs only with `--env`, against the environment ses-lint runs in; every string value of
+    every provider entry is checked.
     Why: the provider would start with an empty or literal value and fail at the first send.
     Fix: set the variable in the deployment's environment.
     Bad:
@@ -235,9 +236,8 @@ def unset_reference(provider: SesProvider) -> Iterator[Finding]:
     Good:
         secret_access_key: ${AWS_SECRET_ACCESS_KEY}   # with it set
     """
-    if not provider.run.options.env:
+    if not value.run.options.env:
         return
-    for name in CONFIG_STRINGS:
-        for variable in references.names(provider.field(name)):
-            if variable not in provider.run.environ:
-                yield provider.finding(_key(name), f"environment variable `{variable}` is not set")
+    for variable in references.names(value.value):
+        if variable not in value.run.environ:
+            yield value.finding(f"environment variable `{variable}` is not set")

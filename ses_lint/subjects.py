@@ -349,3 +349,33 @@ class Configuration:
             entry.run_has_workflows = has_workflows
             entry.used_by = [step for step in steps if step.target is entry or step.provider_key == entry.key]
         return [cls(entries, steps)]
+
+
+@dataclass(eq=False)
+class ProviderValue:
+    """A string value anywhere in a provider entry, of any provider type: where `${NAME}` references live."""
+
+    entry: ProviderEntry
+    path: tuple  # relative to the entry
+    value: str
+    run: Run
+
+    @classmethod
+    def gather(cls, run: Run) -> Iterator["ProviderValue"]:
+        for entry in run.subjects(ProviderEntry):
+            for path, value in _strings(entry.data):
+                yield cls(entry, path, value, run)
+
+    def finding(self, message: str) -> Finding:
+        return self.entry.finding(self.path, message)
+
+
+def _strings(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, path + (key,))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, path + (index,))

@@ -89,3 +89,21 @@ def test_a_directive_inside_a_block_scalar_is_text_not_a_suppression():
               # ses-lint: disable=SES401
 """
     assert codes(ses_lint.lint(["-"], stdin=config)) == [("SES401", 7, 15)]
+
+
+def test_references_are_judged_in_every_provider_not_only_ses():
+    config = b"""version: "1.0"
+providers:
+  email-smtp:
+    provider: email.smtp
+    config:
+      host: smtp.mycompany.io
+      from: noreply@mycompany.io
+      password: ${SMTP_PASSWORD
+      username: ${SMTP_USER}
+"""
+    assert codes(ses_lint.lint(["-"], stdin=config, select=["SES311"])) == [("SES311", 8, 17)]
+    report = ses_lint.lint(["-"], stdin=config, select=["SES312"], env=True, environ={})
+    assert codes(report) == [("SES312", 9, 17)]
+    assert "SMTP_USER" in report.findings[0].message
+    assert codes(ses_lint.lint(["-"], stdin=config, select=["SES312"], env=True, environ={"SMTP_USER": "mailer"})) == []

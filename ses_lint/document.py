@@ -165,9 +165,15 @@ def load(path: str, raw: bytes) -> Document:
     if document.loaded:
         try:
             document._data = to_python(document.root)
-        except ExpansionError:
+        except ExpansionError as error:
+            where = f"the value of `{error.node.text}`" if error.node is not document.root and error.node.text else "the document"
             document.problems.append(
-                LoadProblem("unsafe", f"aliases expand past {MAX_EXPANDED_NODES:,} nodes or {MAX_DEPTH} levels (an alias bomb, or an alias inside its own anchor); the file is not expanded", 1, 1)
+                LoadProblem(
+                    "unsafe",
+                    f"{where} expands past {MAX_EXPANDED_NODES:,} nodes or {MAX_DEPTH} levels through aliases (an alias bomb, or an alias inside its own anchor); the file is not expanded",
+                    error.node.line,
+                    error.node.column,
+                )
             )
             document.root = None
     return document
@@ -358,17 +364,22 @@ def _syntax_problem(error: yaml.YAMLError, text: str) -> LoadProblem:
 
 
 class ExpansionError(Exception):
-    pass
+    """Aliases expand past the bounds; `node` is the top-level key whose value did (or the root)."""
+
+    def __init__(self, node: Node) -> None:
+        super().__init__(node)
+        self.node = node
 
 
 def to_python(root: Node) -> Any:
     """Plain Python values from a node tree, expanding aliases within MAX_EXPANDED_NODES; merge keys honoured."""
     budget = [MAX_EXPANDED_NODES]
+    top_key = [root]
 
     def convert(node: Node, depth: int) -> Any:
         budget[0] -= 1
         if budget[0] < 0 or depth > MAX_DEPTH:
-            raise ExpansionError
+            raise ExpansionError(top_key[0])
         if node.kind == "scalar":
             return node.value
         if node.kind == "seq":
@@ -383,6 +394,8 @@ def to_python(root: Node) -> Any:
                     if isinstance(value, dict):
                         merged = {**value, **merged}
                 continue
+            if depth == 0:
+                top_key[0] = key_node
             key = convert(key_node, depth + 1)
             if not _hashable(key):
                 key = repr(key)

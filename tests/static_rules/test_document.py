@@ -63,5 +63,6 @@ def test_an_alias_inside_its_own_anchor_is_unsafe_not_a_crash(tmp_path):
     path = tmp_path / "recursive.yaml"
     path.write_text('version: "1.0"\nproviders: &loop\n  email-ses: *loop\n')
     found = lint([str(path)])
-    assert positions(found) == [("SES005", 1, 1)]
+    assert positions(found) == [("SES005", 2, 1)]
+    assert "the value of `providers`" in found[0].message
     assert "its own anchor" in found[0].message

@@ -208,7 +208,9 @@ class SenderDomain:
         """Every lookup that failed, with what it was needed for, each name and type once."""
         found: list[tuple[Answer, str]] = []
         facts = self.facts
-        found += [(answer, "SPF") for answer in [facts.apex] + facts.spf.faults if answer.fault]
+        if facts.apex.fault:
+            found.append((facts.apex, "the domain's existence and its SPF"))
+        found += [(answer, "SPF") for answer in facts.spf.faults if answer.fault]
         if facts.spf99.fault:
             found.append((facts.spf99, "the obsolete SPF record type"))
         found += [(answer, "DMARC") for answer in facts.dmarc.faults]

@@ -11,6 +11,7 @@ from typing import Iterable, Sequence
 from . import suppressions as inline
 from .document import Document, iter_scalars, load
 from .findings import Finding, Severity
+from .references import expand
 from .registry import Rule, load_rules
 from .run import Options, Run
 from .secrets import Masker
@@ -98,19 +99,19 @@ def run_lint(sources: list[Source], options: Options, environ: dict[str, str] | 
     if environ is not None:
         run.environ = environ
 
-    ordinary = [rule for rule in selected if not getattr(rule.subject, "late", False)]
-    late = [rule for rule in selected if getattr(rule.subject, "late", False)]
-    findings = [_place(finding, run) for rule in ordinary for subject in run.subjects(rule.subject) for finding in rule.run(subject)]
-    findings = _drop_per_file_ignores(findings, options.per_file_ignores, rules)
     run.suppressions = [
         suppression
         for document in documents
         for suppression in inline.parse(document.path, document.text, document.scalar_content_lines() if document.loaded else set())
     ]
-    findings = inline.apply(findings, run.suppressions)
-    run.findings = findings
-    late_findings = [_place(finding, run) for rule in late for subject in run.subjects(rule.subject) for finding in rule.run(subject)]
-    findings += inline.apply(_drop_per_file_ignores(late_findings, options.per_file_ignores, rules), run.suppressions)
+
+    def judge(chosen: list[Rule]) -> list[Finding]:
+        found = [_place(finding, run) for rule in chosen for subject in run.subjects(rule.subject) for finding in rule.run(subject)]
+        return inline.apply(_drop_per_file_ignores(found, options.per_file_ignores, rules), run.suppressions)
+
+    # Late rules (SES008) judge the suppressions, so they run after the others have used them.
+    findings = judge([rule for rule in selected if not getattr(rule.subject, "late", False)])
+    findings += judge([rule for rule in selected if getattr(rule.subject, "late", False)])
 
     masker = _masker(documents, run)
     overrides = _severity_overrides(options.severity, rules)
@@ -168,7 +169,5 @@ def _masker(documents: list[Document], run: Run) -> Masker:
             if path and isinstance(path[-1], str) and any(word in path[-1].lower() for word in SECRET_KEY_WORDS):
                 masker.add(node.text)
                 if run.options.env:
-                    from .references import expand
-
                     masker.add(expand(node.text, run.environ))
     return masker

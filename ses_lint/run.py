@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .document import Document
-from .findings import Finding, Severity, Stage
+from .findings import Severity, Stage
 
 DEFAULT_TIMEOUT = 5.0
 
@@ -37,9 +37,9 @@ class Run:
     documents: list[Document]
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     selected_codes: frozenset[str] = frozenset()
-    findings: list[Finding] = field(default_factory=list)
     suppressions: list[Any] = field(default_factory=list)
     _subjects: dict[type, list[Any]] = field(default_factory=dict)
+    _by_path: dict[str, Document] = field(init=False, default_factory=dict)
 
     def subjects(self, subject_type: type) -> list[Any]:
         """The subjects of one type, gathered once per run by `subject_type.gather(run)`."""
@@ -50,5 +50,8 @@ class Run:
     def stage_enabled(self, stage: Stage) -> bool:
         return stage in self.options.stages
 
+    def __post_init__(self) -> None:
+        self._by_path = {document.path: document for document in self.documents}
+
     def document(self, path: str) -> Document | None:
-        return next((document for document in self.documents if document.path == path), None)
+        return self._by_path.get(path)

@@ -39,12 +39,15 @@ class SourceFile:
         return Finding(message, self.path, path=path, at=at)  # type: ignore[arg-type]
 
     def node(self, *path: Any) -> Optional[Node]:
-        return self.document.find(path)[1] if self.document.loaded and self.document.find(path)[0] else None
+        if not self.document.loaded:
+            return None
+        key, value = self.document.find(path)
+        return value if key is not None else None
 
 
 @dataclass(eq=False)
 class SchemaProblem:
-    """A schema error found by validating a file against the pydantic models."""
+    """A schema error found by validating a file against the schemas of ses_lint.model."""
 
     file: str
     issue: model.SchemaIssue
@@ -56,15 +59,11 @@ class SchemaProblem:
             data = document.data() if document.loaded else None
             if not isinstance(data, dict):
                 continue
-            _, issues = model.validate(model.FileModel, data)
-            yield from (cls(document.path, issue) for issue in issues)
-            for entry in run.subjects(ProviderEntry):
-                if entry.file != document.path:
-                    continue
-                yield from (cls(document.path, issue, entry.key) for issue in entry.issues)
-            for step in run.subjects(NotifyStep):
-                if step.file == document.path:
-                    yield from (cls(document.path, issue) for issue in step.issues)
+            yield from (cls(document.path, issue) for issue in model.validate(model.FileModel, data)[1])
+        for entry in run.subjects(ProviderEntry):
+            yield from (cls(entry.file, issue, entry.key) for issue in entry.issues)
+        for step in run.subjects(NotifyStep):
+            yield from (cls(step.file, issue) for issue in step.issues)
 
     def finding(self, message: str) -> Finding:
         at = "value" if self.issue.kind == "wrong-type" and not self.issue.on_key else "key"
@@ -83,6 +82,7 @@ class ProviderEntry:
     config: dict[str, Any]
     used_by: list["NotifyStep"] = field(default_factory=list)
     run_has_workflows: bool = False
+    ses_fields: dict[str, Any] = field(default_factory=dict)  # the SES config's fields that validated
 
     @classmethod
     def gather(cls, run: Run) -> list["ProviderEntry"]:
@@ -105,8 +105,6 @@ class ProviderEntry:
             entries.append(entry)
         return entries
 
-    ses_fields: dict[str, Any] = field(default_factory=dict)
-
     @property
     def path(self) -> tuple:
         return ("providers", self.key)
@@ -127,7 +125,7 @@ class ProviderEntry:
 
     @property
     def is_email(self) -> bool:
-        return self.provider_type is not None and (self.provider_type in model.KNOWN_PROVIDERS or _suggest_provider(self.provider_type) is not None)
+        return self.provider_type is not None and (self.provider_type in model.KNOWN_PROVIDERS or suggest_provider(self.provider_type) is not None)
 
     @property
     def is_ses(self) -> bool:
@@ -136,7 +134,7 @@ class ProviderEntry:
         if kind is None:
             return False
         if kind not in model.KNOWN_PROVIDERS:
-            return _suggest_provider(kind) == "email.ses"
+            return suggest_provider(kind) == "email.ses"
         if kind == "email.ses":
             return True
         if kind != "email":
@@ -154,7 +152,7 @@ def document_has_workflows(document: Document) -> bool:
     return isinstance(data, dict) and isinstance(data.get("workflows"), list) and bool(data["workflows"])
 
 
-def _suggest_provider(value: str) -> Optional[str]:
+def suggest_provider(value: str) -> Optional[str]:
     """The known provider type a misspelt one was meant to be (`SES`, `aws-ses` -> `email.ses`)."""
     lowered = value.strip().lower()
     if lowered in model.KNOWN_PROVIDERS:
@@ -169,8 +167,6 @@ def _suggest_provider(value: str) -> Optional[str]:
         return model.suggest_key(lowered, list(model.KNOWN_PROVIDERS)) or "email"
     return None
 
-
-suggest_provider = _suggest_provider
 
 
 @dataclass(eq=False)

@@ -211,7 +211,12 @@ class _Builder:
         except _Abort:
             self.document.root = None
         except yaml.YAMLError as error:
-            self.document.problems.append(_syntax_problem(error, self.document.text))
+            problem = _syntax_problem(error, self.document.text)
+            if "maximum nesting depth" in problem.message:
+                # LibYAML (bundled since PyYAML 6.0.2's wheels) refuses deep nesting in its scanner, ahead
+                # of the events this builder bounds: the same refusal, whichever layer makes it.
+                problem = LoadProblem("unsafe", f"nesting deeper than {MAX_DEPTH} levels; the file is not loaded", problem.line, problem.column)
+            self.document.problems.append(problem)
             self.document.root = None
         except (RecursionError, MemoryError, ValueError) as error:  # defensive: never crash on input
             self.document.problems.append(LoadProblem("unsafe", f"could not be loaded safely: {type(error).__name__}", 1, 1))

@@ -387,7 +387,7 @@ def test_no_escape_codes_when_not_a_terminal(write, workdir):
 def _run_on_tty(args: list[str], cwd, env: dict) -> str:
     pty = pytest.importorskip("pty")
     master, slave = pty.openpty()
-    process = subprocess.Popen([SES_LINT, *args], cwd=cwd, stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=base_env(env))
+    process = subprocess.Popen([SES_LINT, *args], cwd=cwd, stdout=slave, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=base_env(env))
     os.close(slave)
     chunks = []
     try:

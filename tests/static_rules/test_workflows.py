@@ -1,6 +1,7 @@
 """SES504–SES507, workflow notify steps and the providers they name, across the files of one run."""
 from __future__ import annotations
 
+from pathlib import Path
 
 from .helpers import fixture, lint, positions
 
@@ -53,7 +54,7 @@ def test_a_misspelt_cross_file_reference_suggests_the_other_files_provider(tmp_p
 
 def test_cross_file_reference_in_a_folder(tmp_path):
     (tmp_path / "workflow.yaml").write_text(WORKFLOW.format(provider="email-ses"))
-    (tmp_path / "providers.yaml").write_text(open(fixture("SES203", "good")).read())
+    (tmp_path / "providers.yaml").write_text(Path(fixture("SES203", "good")).read_text())
     found = lint([str(tmp_path)])
     assert positions(found, "SES504") == [] and positions(found, "SES104") == []
 
@@ -62,7 +63,7 @@ def test_disabled_provider_in_another_file(tmp_path):
     workflow = tmp_path / "workflow.yaml"
     workflow.write_text(WORKFLOW.format(provider="email-ses"))
     providers = tmp_path / "providers.yaml"
-    providers.write_text(open(fixture("SES205", "bad")).read())
+    providers.write_text(Path(fixture("SES205", "bad")).read_text())
     found = lint([str(workflow), str(providers)], select=["SES505"])
     assert positions(found) == [("SES505", 7, 21)]
     assert str(providers) in found[0].message

@@ -14,8 +14,9 @@ def invalid_from(use: AddressUse) -> Iterator[Finding]:
     """`from` is not a valid address: an RFC 5322 addr-spec (`noreply@mycompany.com`) or a display name
     with one (`My Company <noreply@mycompany.com>`); internationalised domains are accepted.
 
-    Details: a `${NAME}` reference is judged only with `--env`, after expansion; a broken reference
-    (`${SENDER`) is reported by SES311 instead.
+    Details: a `${NAME}` reference is judged only with `--env`, after expansion (the message names the
+    variable); a broken reference (`${SENDER`) is reported by SES311 instead; a template
+    (`{{ .Values.ses.from }}`) is not known until rendered and is not judged.
     Why: SES rejects the send with `InvalidParameterValue`, or the address can never be verified.
     Fix: write a full address.
     Bad:
@@ -26,7 +27,7 @@ def invalid_from(use: AddressUse) -> Iterator[Finding]:
     if use.role == "from":
         parsed = addresses.parse(use.text)
         if parsed.error:
-            yield use.finding(f"`{use.text}` is not a valid address: {parsed.error}")
+            yield use.finding(f"`{use.text}`{use.origin} is not a valid address: {parsed.error}")
 
 
 @rule("SES502", "reserved-domain", stage=STATIC, severity=WARNING)
@@ -46,13 +47,15 @@ def reserved_domain(use: AddressUse) -> Iterator[Finding]:
     parsed = addresses.parse(use.text)
     if parsed.domain and addresses.is_reserved(parsed.domain):
         what = "the sender" if use.role == "from" else "the recipient"
-        yield use.finding(f"`{parsed.domain}` is a reserved domain: {what} can never be verified in SES or receive mail")
+        yield use.finding(f"`{parsed.domain}`{use.origin} is a reserved domain: {what} can never be verified in SES or receive mail")
 
 
 @rule("SES503", "invalid-recipient", stage=STATIC, severity=ERROR)
 def invalid_recipient(use: AddressUse) -> Iterator[Finding]:
     """A notify step's recipient (`to`, `cc`, `bcc`) is not a valid address.
 
+    Details: as for `from` (SES501): a `${NAME}` reference is judged with `--env`, after expansion; a
+    template (`{{ user.email }}`) is not judged.
     Why: SES rejects the whole message when one recipient is invalid, so nobody gets it.
     Fix: correct the address.
     Bad:
@@ -63,4 +66,4 @@ def invalid_recipient(use: AddressUse) -> Iterator[Finding]:
     if use.role == "recipient":
         parsed = addresses.parse(use.text)
         if parsed.error:
-            yield use.finding(f"`{use.text}` is not a valid address: {parsed.error}")
+            yield use.finding(f"`{use.text}`{use.origin} is not a valid address: {parsed.error}")

@@ -1,5 +1,10 @@
 """SES3xx: credentials. ses-lint follows what the AWS SDK does: static keys, else the named profile, else
-the default chain (environment variables, shared files, container role, instance role)."""
+the default chain (environment variables, shared files, container role, instance role).
+
+Whether a credential is committed (SES301, SES302) is judged on the value as written; whether it can
+work (SES303, SES306-SES308, SES310) on the value as it will be used: with `--env`, a `${NAME}`
+reference after expansion, the message naming the variable. A template (`{{ .Values.key }}`) is not
+known until rendered and is never judged."""
 from __future__ import annotations
 
 from typing import Iterator
@@ -68,6 +73,10 @@ def hardcoded_access_key(provider: SesProvider) -> Iterator[Finding]:
 def placeholder_value(provider: SesProvider) -> Iterator[Finding]:
     """A placeholder was left in a field: `<your-access-key-id>`, `CHANGEME`, `xxx…`, `your-…`, `TODO`.
 
+    Details: with `--env`, a variable whose value is a placeholder is reported too
+    (`` `CHANGEME` (from ${SES_PROFILE}) is a placeholder ``). A template expression
+    (`{{ .Values.ses.key }}`) is not a placeholder: it is filled in when the template is rendered.
+
     Why: the provider will start and then fail at the first send, far from the file that caused it.
     Fix: put the real value, or a `${NAME}` reference, in its place.
     Bad:
@@ -76,10 +85,10 @@ def placeholder_value(provider: SesProvider) -> Iterator[Finding]:
         access_key_id: ${AWS_ACCESS_KEY_ID}
     """
     for name in CONFIG_STRINGS:
-        value = provider.field(name)
+        value = provider.resolved(name)
         if is_placeholder(value):
             shown = "the secret access key" if name == "secret_access_key" else f"`{value}`"
-            yield provider.finding(_key(name), f"{shown} is a placeholder, not a value")
+            yield provider.finding(_key(name), f"{shown}{provider.origin(name)} is a placeholder, not a value")
 
 
 @rule("SES304", "incomplete-static-credentials", stage=STATIC, severity=ERROR)
@@ -129,9 +138,9 @@ def temporary_key_without_token(provider: SesProvider) -> Iterator[Finding]:
     Good:
         profile: production
     """
-    key = provider.field("access_key_id")
+    key = provider.resolved("access_key_id")
     if is_literal(key) and key.strip().startswith("ASIA"):
-        yield provider.finding("config.access_key_id", "`ASIA…` is a temporary access key: it needs a session token, which this config cannot carry")
+        yield provider.finding("config.access_key_id", f"`ASIA…`{provider.origin('access_key_id')} is a temporary access key: it needs a session token, which this config cannot carry")
 
 
 @rule("SES307", "malformed-credential", stage=STATIC, severity=ERROR)
@@ -148,11 +157,11 @@ def malformed_credential(provider: SesProvider) -> Iterator[Finding]:
     Good:
         access_key_id: AKIAIOSFODNN7EXAMPLE
     """
-    key, secret = provider.field("access_key_id"), provider.field("secret_access_key")
+    key, secret = provider.resolved("access_key_id"), provider.resolved("secret_access_key")
     if is_literal(key) and not is_dummy(key) and not ACCESS_KEY_ID.fullmatch(key.strip()):
-        yield provider.finding("config.access_key_id", f"not an AWS access key id ({len(key.strip())} characters; expected 20: `AKIA`/`ASIA` and 16 of A-Z, 2-7)")
+        yield provider.finding("config.access_key_id", f"not an AWS access key id{provider.origin('access_key_id')} ({len(key.strip())} characters; expected 20: `AKIA`/`ASIA` and 16 of A-Z, 2-7)")
     if is_literal(secret) and not is_dummy(secret) and not SECRET_ACCESS_KEY.fullmatch(secret.strip()):
-        yield provider.finding("config.secret_access_key", f"not an AWS secret access key ({len(secret.strip())} characters; expected 40 of A-Z, a-z, 0-9, / and +)")
+        yield provider.finding("config.secret_access_key", f"not an AWS secret access key{provider.origin('secret_access_key')} ({len(secret.strip())} characters; expected 40 of A-Z, a-z, 0-9, / and +)")
 
 
 @rule("SES308", "emulator-credentials-without-endpoint", stage=STATIC, severity=ERROR)
@@ -167,7 +176,7 @@ def emulator_credentials_without_endpoint(provider: SesProvider) -> Iterator[Fin
     Good:
         {access_key_id: test, secret_access_key: test, endpoint: "http://localhost:4566"}
     """
-    if (is_dummy(provider.field("access_key_id")) or is_dummy(provider.field("secret_access_key"))) and not provider.endpoint:
+    if (is_dummy(provider.resolved("access_key_id")) or is_dummy(provider.resolved("secret_access_key"))) and not provider.endpoint:
         yield provider.finding("config.access_key_id", "emulator dummy credentials with no `endpoint`: this would call real AWS and fail")
 
 
@@ -201,7 +210,7 @@ def imds_disabled_without_source(provider: SesProvider) -> Iterator[Finding]:
     Good:
         {imds_disable: true, profile: production}
     """
-    if provider.field("imds_disable") is True and not provider.has_static_keys and not provider.field("profile"):
+    if provider.resolved("imds_disable") is True and not provider.has_static_keys and not provider.field("profile"):
         yield provider.finding("config.imds_disable", "instance metadata is disabled and no keys or profile are set: only environment variables can supply credentials")
 
 
@@ -209,7 +218,8 @@ def imds_disabled_without_source(provider: SesProvider) -> Iterator[Finding]:
 def malformed_reference(value: ProviderValue) -> Iterator[Finding]:
     """A broken environment reference: `${AWS_KEY` (unclosed), `$AWS_KEY}`, `${}`, `${1KEY}`.
 
-    Details: every string value of every provider entry is checked (an SMTP `password` too).
+    Details: every string value of every provider entry is checked (an SMTP `password` too), and of
+    every notify step's `config` (its recipients, subject and body).
     Why: a broken reference is not expanded: the literal text is used as the value and fails at the
     first send.
     Fix: write `${NAME}`.
@@ -228,7 +238,7 @@ def unset_reference(value: ProviderValue) -> Iterator[Finding]:
     """With `--env` (a deployment-readiness check): a `${NAME}` reference whose variable is not set.
 
     Details: runs only with `--env`, against the environment ses-lint runs in; every string value of
-    every provider entry is checked.
+    every provider entry and of every notify step's `config` (`to: [${ONCALL}]`) is checked.
     Why: the provider would start with an empty or literal value and fail at the first send.
     Fix: set the variable in the deployment's environment.
     Bad:

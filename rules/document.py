@@ -1,6 +1,8 @@
 """SES0xx: the file itself: YAML syntax, duplicate keys, version, unsafe constructs, suppressions."""
 from __future__ import annotations
 
+import os
+from pathlib import PurePath
 from typing import Iterator
 
 from ses_lint.findings import ERROR, INFO, STATIC, WARNING, Finding
@@ -17,7 +19,8 @@ def yaml_syntax(file: SourceFile) -> Iterator[Finding]:
 
     Details: the position is the parser's. A file that is not YAML at all is reported only when it was
     named on the command line or looks like a provider config (a line starting `providers:` or
-    `workflows:`); other broken YAML files found in a folder are skipped like any non-config file.
+    `workflows:`); other broken YAML files found in a folder are skipped like any non-config file. A
+    template under a `templates/` folder is reported by SES012 instead.
     Why: the provider would fail to start, or a lenient loader would read something other than what
     you wrote.
     Fix: correct the YAML at the position shown (an unclosed bracket, a tab, a bad indent).
@@ -28,6 +31,8 @@ def yaml_syntax(file: SourceFile) -> Iterator[Finding]:
         providers:
           email-ses: {provider: email.ses}
     """
+    if file.template_folder is not None:
+        return
     for problem in file.problems("syntax"):
         yield file.at_problem(problem, f"invalid YAML: {problem.message}")
 
@@ -159,3 +164,42 @@ def useless_suppression(suppression: UnusedSuppression) -> Iterator[Finding]:
         region: us-east-1
     """
     yield suppression.finding()
+
+
+@rule("SES012", "template-file", stage=STATIC, severity=INFO)
+def template_file(file: SourceFile) -> Iterator[Finding]:
+    """A template (a Helm chart's `templates/` file, with `{{ ... }}` or `{% ... %}`) that is not valid
+    YAML until it is rendered: nothing in it can be checked as written. Reported once per file, instead
+    of SES001.
+
+    Details: a file is a template when a folder on its path is named `templates` and it holds `{{` or
+    `{%`. Like SES001, it is reported when it was named on the command line or looks like a provider
+    config; other templates found in a folder are skipped. A template file that is valid YAML is
+    checked, and its template values (`from: "{{ .Values.ses.from }}"`) are not known until rendered:
+    not judged, like an unexpanded `${NAME}`.
+    Why: the YAML that is deployed is the rendered output, not the template.
+    Fix: render the template and check the output, e.g.
+    `helm template CHART --show-only templates/providers.yaml | ses-lint check -`.
+    Bad:
+        providers:
+          email-ses:
+        {{- include "ses.provider" . | nindent 4 }}
+    Good:
+        providers:
+          email-ses:
+            provider: email.ses
+            config: {from: "{{ .Values.ses.from }}", region: eu-west-1}
+    """
+    folder = file.template_folder
+    if folder is None or not file.problems("syntax"):
+        return
+    text = file.document.text
+    first = min(index for index in (text.find("{{"), text.find("{%")) if index >= 0)
+    line = text.count("\n", 0, first) + 1
+    column = first - (text.rfind("\n", 0, first) + 1) + 1
+    chart = PurePath(os.path.relpath(folder.parent)).as_posix()
+    shown = f"templates/{PurePath(os.path.abspath(file.path)).relative_to(folder).as_posix()}"
+    yield Finding(
+        f"a template, not YAML until rendered: render it and check the output (`helm template {chart} --show-only {shown} | ses-lint check -`)",
+        file.path, line=line, column=column,
+    )

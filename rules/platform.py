@@ -108,5 +108,5 @@ def disabled_provider(entry: ProviderEntry) -> Iterator[Finding]:
     Good:
         enabled: true
     """
-    if entry.is_email and entry.fields.get("enabled") is False:
+    if entry.is_email and entry.disabled:
         yield entry.finding(("enabled",), f"provider `{entry.key}` is disabled; online checks skip it")

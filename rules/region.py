@@ -1,29 +1,38 @@
-"""SES4xx: region and endpoint."""
+"""SES4xx: region and endpoint. Values are judged as the static stage resolves them: a `${NAME}`
+reference only with `--env`, after expansion (the message then names the variable); a template
+(`{{ .Values.region }}`) is not known until rendered and is never judged."""
 from __future__ import annotations
 
 from typing import Iterator
 
-from ses_lint import endpoints, references, regions
+from ses_lint import endpoints, regions
 from ses_lint.findings import ERROR, INFO, STATIC, WARNING, Finding
 from ses_lint.registry import rule
 from ses_lint.subjects import SesProvider
 
 
-def _literal_region(provider: SesProvider) -> str | None:
-    region = provider.region
-    return region.strip() if isinstance(region, str) and region.strip() and not references.has_reference(region) else None
+def _known_region(provider: SesProvider) -> str | None:
+    region = provider.resolved("region")
+    return region.strip() if isinstance(region, str) and region.strip() else None
+
+
+def _known_endpoint(provider: SesProvider) -> str | None:
+    url = provider.resolved("endpoint")
+    return url if isinstance(url, str) else None
 
 
 def _endpoint(provider: SesProvider) -> endpoints.Endpoint | None:
-    url = provider.endpoint
-    return endpoints.parse(url) if isinstance(url, str) and not references.has_reference(url) else None
+    url = _known_endpoint(provider)
+    return endpoints.parse(url) if url is not None else None
 
 
 @rule("SES401", "invalid-region", stage=STATIC, severity=ERROR)
 def invalid_region(provider: SesProvider) -> Iterator[Finding]:
     """`region` is not an AWS region name; the closest real one is suggested (`us-east1` -> `us-east-1`).
 
-    Details: the list of regions is botocore's bundled data, read offline.
+    Details: the list of regions is botocore's bundled data, read offline. A `${SES_REGION}` reference
+    is judged with `--env`, after expansion (`` `us-east1` (from ${SES_REGION}) is not an AWS region ``);
+    a template (`{{ .Values.ses.region }}`) is not known until rendered and is not judged.
     Why: the SDK builds a host name from any region string and only fails when it connects, at the first
     send.
     Fix: use a region name such as `us-east-1`.
@@ -32,11 +41,11 @@ def invalid_region(provider: SesProvider) -> Iterator[Finding]:
     Good:
         region: us-east-1
     """
-    region = _literal_region(provider)
+    region = _known_region(provider)
     if region and regions.known() and region not in regions.all_regions():
         suggestion = regions.closest(region)
         hint = f"; did you mean `{suggestion}`?" if suggestion else ""
-        yield provider.finding("config.region", f"`{region}` is not an AWS region{hint}", suggestion=suggestion)
+        yield provider.finding("config.region", f"`{region}`{provider.origin('region')} is not an AWS region{hint}", suggestion=suggestion)
 
 
 @rule("SES402", "ses-unavailable-in-region", stage=STATIC, severity=ERROR)
@@ -51,9 +60,9 @@ def ses_unavailable_in_region(provider: SesProvider) -> Iterator[Finding]:
     Good:
         region: ap-southeast-1
     """
-    region = _literal_region(provider)
+    region = _known_region(provider)
     if region and region in regions.all_regions() and region not in regions.ses_regions():
-        yield provider.finding("config.region", f"SES is not offered in `{region}` (botocore {regions.botocore_version()} endpoint data)")
+        yield provider.finding("config.region", f"SES is not offered in `{region}`{provider.origin('region')} (botocore {regions.botocore_version()} endpoint data)")
 
 
 @rule("SES403", "implicit-region", stage=STATIC, severity=INFO)
@@ -83,9 +92,9 @@ def invalid_endpoint(provider: SesProvider) -> Iterator[Finding]:
     Good:
         endpoint: http://localhost:4566
     """
-    url = provider.endpoint
-    if isinstance(url, str) and url.strip() and not references.has_reference(url) and endpoints.parse(url) is None:
-        yield provider.finding("config.endpoint", f"`{url}` is not an absolute http(s) URL")
+    url = _known_endpoint(provider)
+    if url is not None and url.strip() and endpoints.parse(url) is None:
+        yield provider.finding("config.endpoint", f"`{url}`{provider.origin('endpoint')} is not an absolute http(s) URL")
 
 
 @rule("SES405", "insecure-endpoint", stage=STATIC, severity=ERROR)
@@ -117,7 +126,7 @@ def endpoint_region_mismatch(provider: SesProvider) -> Iterator[Finding]:
         {region: eu-west-1}
     """
     parsed = _endpoint(provider)
-    region = _literal_region(provider) or ("us-east-1" if "region" not in provider.config else None)
+    region = _known_region(provider) or ("us-east-1" if "region" not in provider.config else None)
     if parsed and parsed.aws_region and region and parsed.aws_region != region:
         yield provider.finding("config.endpoint", f"endpoint is in `{parsed.aws_region}` but region is `{region}`")
 

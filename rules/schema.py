@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ses_lint.findings import ERROR, INFO, STATIC, Finding
+from ses_lint.findings import ERROR, INFO, STATIC, WARNING, Finding
 from ses_lint.registry import rule
 from ses_lint.subjects import ProviderEntry, SchemaProblem
 
@@ -86,3 +86,30 @@ def unused_provider(entry: ProviderEntry) -> Iterator[Finding]:
     """
     if entry.is_email and entry.run_has_workflows and not entry.used_by:
         yield entry.finding((), f"provider `{entry.key}` is not used by any workflow step", at="key")
+
+
+@rule("SES105", "provider-defined-twice", stage=STATIC, severity=WARNING)
+def provider_defined_twice(entry: ProviderEntry) -> Iterator[Finding]:
+    """A provider key is defined in two files of one run (a generated copy, a file copied to another
+    environment's folder); the finding is at the later definition and names the first.
+
+    Details: files are taken in run order: the paths as given on the command line, a folder's files in
+    sorted order. A notify step uses the definition in its own file when there is one, else the first
+    definition in run order; the message says which. Two definitions in one file are SES002.
+    Why: which of the two a workflow gets depends on which files are deployed and in what order; a
+    change made to one copy silently does nothing.
+    Fix: keep one definition, or give the copies different keys.
+    Bad:
+        # deploy/providers.yaml and deploy/generated/providers.yaml
+        providers: {email-ses: {provider: email.ses, config: {from: noreply@mycompany.com}}}
+    Good:
+        # deploy/providers.yaml only
+        providers: {email-ses: {provider: email.ses, config: {from: noreply@mycompany.com}}}
+    """
+    if entry.defined_before is not None:
+        first, where = entry.defined_before
+        yield entry.finding(
+            (),
+            f"provider `{entry.key}` is also defined at {where}; a workflow step uses the definition in its own file, else the first one, in {first.file}",
+            at="key",
+        )

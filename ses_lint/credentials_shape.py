@@ -10,7 +10,7 @@ LIVE_ACCESS_KEY_PREFIXES = ("AKIA", "ASIA")
 SECRET_ACCESS_KEY = re.compile(r"[A-Za-z0-9/+]{40}")
 EMULATOR_DUMMIES = frozenset({"test", "testing", "dummy", "fake", "localstack", "mock", "moto", "foobar"})
 _PLACEHOLDER = re.compile(
-    r"^(<[^<>]*>|\{\{.*\}\}|x{3,}|X{3,}|\*{3,}|\.{3}|changeme|change[-_ ]me|replace[-_ ]?me|todo|tbd|fixme|"
+    r"^(<[^<>]*>|x{3,}|X{3,}|\*{3,}|\.{3}|changeme|change[-_ ]me|replace[-_ ]?me|todo|tbd|fixme|"
     r"your[-_ ].*|insert[-_ ].*|enter[-_ ].*|placeholder|redacted|none|null)$",
     re.IGNORECASE,
 )
@@ -25,5 +25,5 @@ def is_dummy(value: object) -> bool:
 
 
 def is_literal(value: object) -> bool:
-    """A value written into the file itself: not a reference, not a placeholder, not empty."""
-    return isinstance(value, str) and bool(value.strip()) and "${" not in value and not references.has_reference(value) and not is_placeholder(value)
+    """A value written into the file itself: not a reference, not a template, not a placeholder, not empty."""
+    return isinstance(value, str) and bool(value.strip()) and "${" not in value and not references.unresolved(value) and not is_placeholder(value)

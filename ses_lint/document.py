@@ -339,6 +339,11 @@ def _resolve_scalar(event: yaml.ScalarEvent) -> tuple[str, Any]:
         return "tag:yaml.org,2002:str", event.value
 
 
+def plain_scalar(text: str) -> Any:
+    """What the loader reads for `text` written unquoted: `true` a boolean, `12` a number, `` null."""
+    return _resolve_scalar(yaml.ScalarEvent(None, None, (True, False), text))[1]
+
+
 def _hashable(value: Any) -> bool:
     try:
         hash(value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from pydantic_core import SchemaValidator, ValidationError
 from pydantic_core import core_schema as cs
@@ -126,16 +126,24 @@ class SchemaIssue:
     on_key: bool = False  # the problem is the key itself (a key that is not a string), not its value
 
 
-def validate(model: Model, data: Any, prefix: tuple = ()) -> tuple[dict[str, Any], list[SchemaIssue]]:
-    """Validate `data` against `model`; return the fields that validated (by name) and the issues of the rest."""
+def validate(model: Model, data: Any, prefix: tuple = (), judged: Callable[[tuple], bool] | None = None) -> tuple[dict[str, Any], list[SchemaIssue]]:
+    """Validate `data` against `model`; return the fields that validated (by name) and the issues of the rest.
+
+    `judged(path)` is False for a value that is not known before run time (an unexpanded `${NAME}`, a
+    template): its issues are dropped and the field is kept as it is.
+    """
     if not isinstance(data, dict):
         what = f"`{prefix[-1]}`" if prefix else "the file"
+        if judged is not None and not judged(prefix):
+            return {}, []
         return {}, [SchemaIssue("wrong-type", prefix, f"{what} must be a mapping, not {_type_name(data)} `{_short(data)}`")]
     try:
         model.validator.validate_python(data)
         issues: list[SchemaIssue] = []
     except ValidationError as error:
         issues = [_issue(model, item, prefix) for item in error.errors(include_url=False)]
+    if judged is not None:
+        issues = [issue for issue in issues if issue.kind == "unknown-key" or judged(issue.path)]
     bad = {item.path[len(prefix)] for item in issues if len(item.path) > len(prefix)}
     return {model.keys[key]: value for key, value in data.items() if key in model.keys and key not in bad}, issues
 

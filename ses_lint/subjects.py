@@ -1,15 +1,21 @@
 """The static stage's subjects: what the offline rules look at, gathered from the loaded files.
 
 Each subject type has `gather(run)`; the engine calls it once per run when a selected rule wants that
-type. Workflow references are resolved here across every file of the run.
+type. Workflow references are resolved here across every file of the run. Every value is seen twice:
+as written (what the credential rules judge: is a secret committed?) and as the static stage judges it
+(`_Values`: `${NAME}` expanded under `--env`, templates and unexpanded references unknown), which is
+what the schema, region, endpoint and address rules judge.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterator, Optional
 
+import os
+from pathlib import PurePath
+
 from . import model, references
-from .document import Document, LoadProblem, Node
+from .document import Document, LoadProblem, Node, plain_scalar
 from .findings import Finding
 from .run import Run
 
@@ -31,6 +37,16 @@ class SourceFile:
 
     def problems(self, kind: str) -> list[LoadProblem]:
         return [problem for problem in self.document.problems if problem.kind == kind]
+
+    @property
+    def template_folder(self) -> Optional[PurePath]:
+        """The `templates/` folder a template file lies in (a Helm chart's): the file holds `{{` or `{%`
+        and a folder on its path is named `templates`; None for any other file."""
+        if self.path == "-" or not ("{{" in self.document.text or "{%" in self.document.text):
+            return None
+        path = PurePath(os.path.abspath(self.path))
+        folders = [index for index, part in enumerate(path.parts[:-1]) if part == "templates"]
+        return PurePath(*path.parts[: folders[-1] + 1]) if folders else None
 
     def at_problem(self, problem: LoadProblem, message: str | None = None) -> Finding:
         return Finding(message or problem.message, self.path, line=problem.line, column=problem.column)
@@ -82,28 +98,40 @@ class ProviderEntry:
     config: dict[str, Any]
     used_by: list["NotifyStep"] = field(default_factory=list)
     run_has_workflows: bool = False
-    ses_fields: dict[str, Any] = field(default_factory=dict)  # the SES config's fields that validated
+    ses_fields: dict[str, Any] = field(default_factory=dict)  # the SES config's fields that validated, as written
+    values: "_Values | None" = None  # how the static stage judges the entry's values
+    defined_before: Optional[tuple["ProviderEntry", str]] = None  # the same key in an earlier file of the run, and where
 
     @classmethod
     def gather(cls, run: Run) -> list["ProviderEntry"]:
         return run.subjects(Configuration)[0].entries
 
     @classmethod
-    def read(cls, document: Document) -> list["ProviderEntry"]:
+    def read(cls, document: Document, run: Run) -> list["ProviderEntry"]:
         data = document.data() if document.loaded else None
         providers = data.get("providers") if isinstance(data, dict) else None
         if not isinstance(providers, dict):
             return []
+        values = _Values(document, run)
         entries = []
         for key, value in providers.items():
-            fields, issues = model.validate(model.ProviderModel, value, ("providers", key))
+            path = ("providers", key)
+            fields, issues = values.validate(model.ProviderModel, value, path)
             config = value.get("config") if isinstance(value, dict) and isinstance(value.get("config"), dict) else {}
-            entry = cls(document.path, str(key), value, fields, issues, config)
+            entry = cls(document.path, str(key), value, fields, issues, config, values=values)
             if entry.is_ses and config:  # a missing, empty or mistyped `config` is reported once, by ProviderModel
-                entry.ses_fields, ses_issues = model.validate(model.SesConfigModel, config, entry.path + ("config",))
+                entry.ses_fields, ses_issues = values.validate(model.SesConfigModel, config, path + ("config",))
                 entry.issues.extend(ses_issues)
             entries.append(entry)
         return entries
+
+    def value(self, *relative: Any) -> Any:
+        """The value at `relative` as judged (expanded under `--env`); None when absent, UNKNOWN when not known."""
+        return self.values.at(self.path + relative) if self.values else None
+
+    def origin(self, *relative: Any) -> str:
+        """` (from ${NAME})` when the value at `relative` came from references, for messages."""
+        return self.values.origin(self.path + relative) if self.values else ""
 
     @property
     def path(self) -> tuple:
@@ -111,17 +139,22 @@ class ProviderEntry:
 
     @property
     def provider_type(self) -> Optional[str]:
-        value = self.data.get("provider") if isinstance(self.data, dict) else None
+        value = self.value("provider")
         return value if isinstance(value, str) else None
 
     @property
     def platform(self) -> Optional[str]:
-        value = self.config.get("platform")
+        value = self.value("config", "platform")
         return value if isinstance(value, str) else None
 
     @property
+    def disabled(self) -> bool:
+        """`enabled: false` (after expansion); an `enabled` not known before run time is not."""
+        return "enabled" in self.fields and self.value("enabled") is False
+
+    @property
     def enabled(self) -> bool:
-        return self.fields.get("enabled", True) is not False
+        return not self.disabled
 
     @property
     def is_email(self) -> bool:
@@ -215,18 +248,25 @@ class SesProvider:
     def has_static_keys(self) -> bool:
         return bool(self.field("access_key_id")) and bool(self.field("secret_access_key"))
 
-    def resolved(self, name: str) -> Optional[str]:
-        """A string field's value with `${NAME}` references expanded (only with `--env`); None if unknown."""
-        value = self.field(name)
-        if not isinstance(value, str):
+    def resolved(self, name: str) -> Any:
+        """A config field's value as the static stage judges it: `${NAME}` references expanded (only with
+        `--env`); None when missing, invalid or not known before run time (a template, an unset variable)."""
+        if name not in self.entry.ses_fields:
             return None
-        if not references.has_reference(value):
-            return value
-        return references.expand(value, self.run.environ) if self.run.options.env else None
+        value = self.entry.value("config", _written_key(name))
+        return None if value is references.UNKNOWN else value
+
+    def origin(self, name: str) -> str:
+        """` (from ${NAME})` when the field's judged value came from references; else empty."""
+        return self.entry.origin("config", _written_key(name))
 
     def finding(self, relative: str, message: str, at: str = "value", suggestion: str | None = None) -> Finding:
         path = tuple(part for part in relative.split(".") if part)
         return self.entry.finding(path, message, at, suggestion)
+
+
+def _written_key(name: str) -> str:
+    return "from" if name == "from_" else name
 
 
 @dataclass(eq=False)
@@ -240,28 +280,37 @@ class NotifyStep:
     issues: list[model.SchemaIssue]
     provider_keys: list[str] = field(default_factory=list)
     target: Optional[ProviderEntry] = None
+    values: "_Values | None" = None
 
     @classmethod
     def gather(cls, run: Run) -> list["NotifyStep"]:
         return run.subjects(Configuration)[0].steps
 
     @classmethod
-    def read(cls, document: Document) -> list["NotifyStep"]:
+    def read(cls, document: Document, run: Run) -> list["NotifyStep"]:
         steps = []
+        values = _Values(document, run)
         for path, step in _steps(document):
             if step.get("task") != "notify":
                 continue
-            issues = model.validate(model.StepModel, step, path)[1]
+            issues = values.validate(model.StepModel, step, path)[1]
             config = step.get("config")
             if isinstance(config, dict):
-                issues += model.validate(model.NotifyConfigModel, config, path + ("config",))[1]
+                issues += values.validate(model.NotifyConfigModel, config, path + ("config",))[1]
             else:
                 if config is None:  # a notify step needs `config` (its provider, message and recipients)
                     message = "`config` is empty" if "config" in step else "required field `config` is missing"
                     issues.append(model.SchemaIssue("missing", path + ("config",), message))
                 config = {}
-            steps.append(cls(document.path, path, step, config, issues))
+            steps.append(cls(document.path, path, step, config, issues, values=values))
         return steps
+
+    def value(self, *relative: Any) -> Any:
+        """The value at `relative` as judged (expanded under `--env`); None when absent, UNKNOWN when not known."""
+        return self.values.at(self.path + relative) if self.values else None
+
+    def origin(self, *relative: Any) -> str:
+        return self.values.origin(self.path + relative) if self.values else ""
 
     @property
     def provider_key(self) -> Optional[str]:
@@ -308,18 +357,20 @@ class AddressUse:
     file: str
     path: tuple
     provider: Optional[str]
+    origin: str = ""  # ` (from ${NAME})` when the address came from references
 
     @classmethod
     def gather(cls, run: Run) -> Iterator["AddressUse"]:
         for provider in run.subjects(SesProvider):
             sender = provider.resolved("from_")
-            if sender and sender.strip() and not references.malformation(sender):  # a broken `${` is SES311's
-                yield cls("from", sender, provider.file, provider.entry.path + ("config", "from"), provider.key)
+            if isinstance(sender, str) and sender.strip():
+                yield cls("from", sender, provider.file, provider.entry.path + ("config", "from"), provider.key, provider.origin("from_"))
         for step in run.subjects(NotifyStep):
             for name in RECIPIENT_FIELDS:
-                for index, value in enumerate(step.field(name, list) or []):
-                    if isinstance(value, str) and value.strip() and not references.has_reference(value):
-                        yield cls("recipient", value, step.file, step.path + ("config", name, index), step.provider_key)
+                recipients = step.value("config", name) if isinstance(step.field(name, list), list) else None
+                for index, value in enumerate(recipients if isinstance(recipients, list) else []):
+                    if isinstance(value, str) and value.strip():
+                        yield cls("recipient", value, step.file, step.path + ("config", name, index), step.provider_key, step.origin("config", name, index))
 
     def finding(self, message: str) -> Finding:
         return Finding(message, self.file, path=self.path, provider=self.provider)
@@ -334,8 +385,8 @@ class Configuration:
 
     @classmethod
     def gather(cls, run: Run) -> list["Configuration"]:
-        entries = [entry for document in run.documents for entry in ProviderEntry.read(document)]
-        steps = [step for document in run.documents for step in NotifyStep.read(document)]
+        entries = [entry for document in run.documents for entry in ProviderEntry.read(document, run)]
+        steps = [step for document in run.documents for step in NotifyStep.read(document, run)]
         has_workflows = any(document_has_workflows(document) for document in run.documents)
         keys = sorted({entry.key for entry in entries})
         for step in steps:
@@ -344,15 +395,29 @@ class Configuration:
         for entry in entries:
             entry.run_has_workflows = has_workflows
             entry.used_by = [step for step in steps if step.target is entry or step.provider_key == entry.key]
+        _mark_redefinitions(entries, run)
         return [cls(entries, steps)]
+
+
+def _mark_redefinitions(entries: list[ProviderEntry], run: Run) -> None:
+    """A key defined in several files: each later definition learns the first (in run order: the paths
+    as given, a folder's files sorted), which is the one `_provider_for` gives steps of other files."""
+    first: dict[str, ProviderEntry] = {}
+    for entry in entries:
+        earlier = first.setdefault(entry.key, entry)
+        if earlier.file != entry.file:
+            document = run.document(earlier.file)
+            line, column = document.locate(earlier.path, "key")[:2] if document is not None else (1, 1)
+            entry.defined_before = (earlier, f"{earlier.file}:{line}:{column}")
 
 
 @dataclass(eq=False)
 class ProviderValue:
-    """A string value anywhere in a provider entry, of any provider type: where `${NAME}` references live."""
+    """A string value anywhere in a provider entry (of any provider type) or in a notify step's `config`:
+    where `${NAME}` references live."""
 
-    entry: ProviderEntry
-    path: tuple  # relative to the entry
+    entry: "ProviderEntry | NotifyStep"
+    path: tuple  # relative to the entry or the step
     value: str
     run: Run
 
@@ -361,6 +426,9 @@ class ProviderValue:
         for entry in run.subjects(ProviderEntry):
             for path, value in _strings(entry.data):
                 yield cls(entry, path, value, run)
+        for step in run.subjects(NotifyStep):
+            for path, value in _strings(step.config, ("config",)):
+                yield cls(step, path, value, run)
 
     def finding(self, message: str) -> Finding:
         return self.entry.finding(self.path, message)
@@ -375,3 +443,78 @@ def _strings(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from _strings(value, path + (index,))
+
+
+class _Values:
+    """One document's values as the static stage judges them: every scalar through `references.resolve`
+    (expanded under `--env`, judged as if written in the reference's place), a template unknown."""
+
+    def __init__(self, document: Document, run: Run) -> None:
+        self.document = document
+        self.environ = run.environ if run.options.env else None
+        self.templated = "{{" in document.text
+        self.judged: dict[tuple, Any] = {}  # absolute path of a mapping -> its judged copy
+        self.sources: dict[tuple, references.Resolved] = {}  # absolute path -> a value that came from references
+        self._lines: Optional[list[str]] = None
+
+    def validate(self, schema: model.Model, written: Any, path: tuple) -> tuple[dict[str, Any], list[model.SchemaIssue]]:
+        """`schema`'s fields of `written` (as written) and the issues of its judged copy; unknown values
+        are not judged, and issues of expanded values say which variable they came from."""
+        judged = self.judge(written, path)
+        self.judged[path] = judged
+        fields, issues = model.validate(schema, judged, path, lambda at: self._find(at) is not references.UNKNOWN)
+        issues = [replace(issue, message=issue.message + self.origin(issue.path)) for issue in issues]
+        return ({name: written[key] for key, name in schema.keys.items() if name in fields} if isinstance(written, dict) else {}), issues
+
+    def judge(self, data: Any, path: tuple) -> Any:
+        if isinstance(data, dict):
+            if self.templated and self._template_mapping(path):
+                return references.UNKNOWN
+            return {key: self.judge(value, path + (key,)) for key, value in data.items()}
+        if isinstance(data, list):
+            return [self.judge(value, path + (index,)) for index, value in enumerate(data)]
+        resolved = references.resolve(data, self.environ, lambda text: self._read(path, text))
+        if resolved.source is not None:
+            self.sources[path] = resolved
+        return resolved.value
+
+    def at(self, path: tuple) -> Any:
+        """The judged value at an absolute path inside a validated mapping; None when absent."""
+        found = self._find(path)
+        return None if found is _ABSENT else found
+
+    def origin(self, path: tuple) -> str:
+        resolved = self.sources.get(path)
+        return resolved.origin if resolved else ""
+
+    def _find(self, path: tuple) -> Any:
+        for length in range(len(path), -1, -1):
+            if path[:length] in self.judged:
+                value = self.judged[path[:length]]
+                for part in path[length:]:
+                    if isinstance(value, dict) and part in value:
+                        value = value[part]
+                    elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+                        value = value[part]
+                    else:
+                        return _ABSENT
+                return value
+        return _ABSENT
+
+    def _read(self, path: tuple, text: str) -> Any:
+        """An expanded reference read as if written in its place: plain as YAML reads it, quoted as text."""
+        node = self.document.find(path)[1]
+        return text if node is not None and node.kind == "scalar" and not node.plain else plain_scalar(text)
+
+    def _template_mapping(self, path: tuple) -> bool:
+        """An unquoted `{{ .Values.x }}` reads as YAML flow mappings; it is a template all the same."""
+        node = self.document.find(path)[1]
+        if node is None or node.kind != "map":
+            return False
+        if self._lines is None:
+            self._lines = self.document.lines
+        line = self._lines[node.line - 1] if 0 < node.line <= len(self._lines) else ""
+        return line[node.column - 1:].startswith("{{")
+
+
+_ABSENT = object()

@@ -44,7 +44,8 @@ def test_severity_override_and_exit_code():
 def test_per_file_ignores(tmp_path):
     (tmp_path / "dev.yaml").write_bytes(CONFIG)
     (tmp_path / "prod.yaml").write_bytes(CONFIG)
-    report = ses_lint.lint([str(tmp_path)], per_file_ignores={"dev*.yaml": ["SES401"]})
+    # The two files define the same provider (SES105, not under test here).
+    report = ses_lint.lint([str(tmp_path)], per_file_ignores={"dev*.yaml": ["SES401"]}, ignore=["SES105"])
     assert [(finding.code, finding.file.rsplit("/", 1)[-1]) for finding in report.findings] == [("SES401", "prod.yaml")]
 
 

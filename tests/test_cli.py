@@ -27,11 +27,14 @@ ESCAPE = "\x1b["
 # What the seed examples yield (file, line, column, code, severity), in output order.
 SEED_FINDINGS = [
     ("examples/seed/direct-provider.yaml", 9, 13, "SES502", "warning"),
+    ("examples/seed/iam-role.yaml", 3, 3, "SES105", "warning"),  # `email-ses`, first defined in direct-provider.yaml
     ("examples/seed/iam-role.yaml", 10, 13, "SES502", "warning"),
     ("examples/seed/localstack.yaml", 3, 3, "SES104", "info"),
     ("examples/seed/localstack.yaml", 10, 13, "SES502", "warning"),
     ("examples/seed/localstack.yaml", 12, 17, "SES407", "warning"),
+    ("examples/seed/profile.yaml", 3, 3, "SES105", "warning"),
     ("examples/seed/profile.yaml", 10, 13, "SES502", "warning"),
+    ("examples/seed/static-credentials.yaml", 3, 3, "SES105", "warning"),
     ("examples/seed/static-credentials.yaml", 10, 13, "SES502", "warning"),
     ("examples/seed/static-credentials.yaml", 12, 7, "SES309", "info"),
     ("examples/seed/static-credentials.yaml", 12, 22, "SES303", "error"),
@@ -64,7 +67,7 @@ def test_seed_examples_text():
     code, out, err = run_cli("examples/seed")
     assert code == 1, err
     assert parse_text(out) == SEED_FINDINGS
-    assert summary_line(out) == "Found 2 errors, 7 warnings, 2 infos (6 files checked)."
+    assert summary_line(out) == "Found 2 errors, 10 warnings, 2 infos (6 files checked)."
     assert err == ""
 
 
@@ -209,11 +212,12 @@ def test_folder_skips_non_config_yaml(write, workdir):
     write("configs/other.yaml", NOT_A_CONFIG)
     write("configs/notes.txt", HARDCODED)  # not YAML by name: never read
     write("configs/.hidden/keys.yaml", HARDCODED)  # hidden folders are not searched
-    code, out, _ = run_cli("configs", cwd=workdir)
+    # Both configs define `email-ses` (SES105, not under test here).
+    code, out, _ = run_cli("--ignore", "SES105", "configs", cwd=workdir)
     assert code == 0
     assert parse_text(out) == [("configs/nested/reserved.yml", 8, 13, "SES502", "warning")]
     assert summary_line(out) == "Found 1 warning (2 files checked, 1 skipped (not provider configs))."
-    code, out, _ = run_cli("--format", "json", "configs", cwd=workdir)
+    code, out, _ = run_cli("--format", "json", "--ignore", "SES105", "configs", cwd=workdir)
     assert json.loads(out)["summary"] == {"files": 2, "errors": 0, "warnings": 1, "infos": 0}
 
 
@@ -480,7 +484,7 @@ def test_configuration_paths(write, workdir):
 
 
 def test_per_file_ignores(write, workdir):
-    write(".ses-lint.yaml", "per-file-ignores:\n  'dev/*': [SES301, SES302]\n")
+    write(".ses-lint.yaml", "per-file-ignores:\n  'dev/*': [SES301, SES302]\nignore: [SES105]  # both define `email-ses`\n")
     write("dev/keys.yaml", HARDCODED)
     write("prod/keys.yaml", HARDCODED)
     code, out, _ = run_cli(".", cwd=workdir)

@@ -1,6 +1,7 @@
 """The seed documentation's six examples lint as the catalogue says: checked together (one run, so the
 workflow's reference to `email-ses` resolves), only static-credentials.yaml has errors: SES303 on both
-placeholder keys."""
+placeholder keys. The examples are alternatives with one key, `email-ses`, so each definition after
+direct-provider.yaml's (the first, the one the workflow's step uses) is SES105."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,11 +13,14 @@ NAMES = ["direct-provider.yaml", "iam-role.yaml", "localstack.yaml", "profile.ya
 
 EXPECTED = [
     ("direct-provider.yaml", 9, "SES502"),   # from: noreply@example.com
+    ("iam-role.yaml", 3, "SES105"),          # email-ses, the alternatives' common key, defined again
     ("iam-role.yaml", 10, "SES502"),
     ("localstack.yaml", 3, "SES104"),        # email-ses-local: no workflow step uses it
     ("localstack.yaml", 10, "SES502"),
     ("localstack.yaml", 12, "SES407"),       # endpoint: http://localhost:4566
+    ("profile.yaml", 3, "SES105"),
     ("profile.yaml", 10, "SES502"),
+    ("static-credentials.yaml", 3, "SES105"),
     ("static-credentials.yaml", 10, "SES502"),
     ("static-credentials.yaml", 12, "SES303"),  # access_key_id: <your-access-key-id>
     ("static-credentials.yaml", 12, "SES309"),

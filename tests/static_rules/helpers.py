@@ -19,8 +19,21 @@ GOOD_OPTIONS: dict[str, dict[str, Any]] = {
 }
 
 
+# Files checked in the same run before a rule's fixture, for rules about several files.
+COMPANIONS: dict[str, list[str]] = {
+    "SES105": ["first.yaml"],
+}
+
+
 def fixture(code: str, kind: str) -> str:
-    return str(FIXTURES / code / f"{kind}.yaml")
+    """A rule's fixture; a template rule's lie in a `templates/` folder, as a Helm chart's do."""
+    nested = FIXTURES / code / "templates" / f"{kind}.yaml"
+    return str(nested if nested.is_file() else FIXTURES / code / f"{kind}.yaml")
+
+
+def fixture_run(code: str, kind: str) -> list[str]:
+    """The paths one run checks for a rule's fixture: its companions first, then the fixture."""
+    return [str(FIXTURES / code / name) for name in COMPANIONS.get(code, [])] + [fixture(code, kind)]
 
 
 def lint(paths: Sequence[str] | str, **options: Any) -> list[ses_lint.Finding]:
@@ -38,7 +51,7 @@ def spec_params(table: Sequence[tuple]) -> list:
 
 def assert_bad(code: str, expected: list[tuple[int, int]], words: list[Sequence[str]]) -> None:
     """The bad fixture yields exactly these findings of `code`, in order, each message holding its words."""
-    found = lint([fixture(code, "bad")], select=[code], **RUN_OPTIONS.get(code, {}))
+    found = lint(fixture_run(code, "bad"), select=[code], **RUN_OPTIONS.get(code, {}))
     assert positions(found) == [(code, line, column) for line, column in expected], [
         (f.code, f.line, f.column, f.message) for f in found
     ]
@@ -47,13 +60,13 @@ def assert_bad(code: str, expected: list[tuple[int, int]], words: list[Sequence[
         for word in expected_words:
             assert word in finding.message, (word, finding.message)
     # The rule also fires at these places when every rule runs (SES008 may find more: more rules ran).
-    unselected = positions(lint([fixture(code, "bad")], **RUN_OPTIONS.get(code, {})), code)
+    unselected = positions(lint(fixture_run(code, "bad"), **RUN_OPTIONS.get(code, {})), code)
     assert [place for place in positions(found) if place not in unselected] == []
 
 
 def assert_good(code: str) -> None:
     options = GOOD_OPTIONS.get(code, RUN_OPTIONS.get(code, {}))
-    selected = lint([fixture(code, "good")], select=[code], **options)
+    selected = lint(fixture_run(code, "good"), select=[code], **options)
     assert selected == [], [(f.code, f.line, f.column, f.message) for f in selected]
-    everything = lint([fixture(code, "good")], **options)
+    everything = lint(fixture_run(code, "good"), **options)
     assert positions(everything, code) == []

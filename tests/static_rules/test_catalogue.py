@@ -1,12 +1,14 @@
 """Every static rule ships with a bad and a good fixture and documents Why/Fix/Bad/Good."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ses_lint.findings import Stage
 from ses_lint.registry import DOC_SECTIONS, load_rules
 
-from .helpers import FIXTURES
+from .helpers import FIXTURES, fixture
 
 RULES = load_rules()
 STATIC = sorted(code for code, rule in RULES.items() if rule.stage == Stage.STATIC)
@@ -20,7 +22,7 @@ def test_static_rules_are_registered():
 @pytest.mark.parametrize("code", STATIC)
 def test_every_static_rule_has_a_bad_and_a_good_fixture(code):
     for kind in ("bad", "good"):
-        path = FIXTURES / code / f"{kind}.yaml"
+        path = Path(fixture(code, kind))
         assert path.is_file(), f"{code} needs tests/fixtures/static/{code}/{kind}.yaml"
         assert path.read_bytes().strip(), f"{path} is empty"
 

@@ -15,6 +15,7 @@ SPEC = [
     ("SES007", [(8, 1)], [["more than one YAML document"]]),
     # Only codes whose rules ran are judged: with select=[SES008] the SES403 suppression is not.
     ("SES008", [(8, 7)], [["`SES999` is not a ses-lint rule code"]]),
+    ("SES012", [(6, 13)], [["a template, not YAML until rendered", "--show-only templates/bad.yaml | ses-lint check -`"]]),
 ]
 
 

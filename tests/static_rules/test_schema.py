@@ -25,6 +25,7 @@ SPEC = [
         ["unknown key `from_address`", "did you mean `from`?"],
     ]),
     ("SES104", [(11, 3)], [["provider `email-old` is not used by any workflow step"]]),
+    ("SES105", [(4, 3)], [["provider `email-ses` is also defined at", "SES105/first.yaml:3:3", "uses the definition in its own file, else the first one"]]),
 ]
 
 

@@ -218,8 +218,8 @@ def imds_disabled_without_source(provider: SesProvider) -> Iterator[Finding]:
 def malformed_reference(value: ProviderValue) -> Iterator[Finding]:
     """A broken environment reference: `${AWS_KEY` (unclosed), `$AWS_KEY}`, `${}`, `${1KEY}`.
 
-    Details: every string value of every provider entry is checked (an SMTP `password` too), and of
-    every notify step's `config` (its recipients, subject and body).
+    Details: every string value of every provider entry is checked (an SMTP `password` too), and every
+    recipient of a notify step (`to`, `cc`, `bcc`).
     Why: a broken reference is not expanded: the literal text is used as the value and fails at the
     first send.
     Fix: write `${NAME}`.
@@ -238,7 +238,7 @@ def unset_reference(value: ProviderValue) -> Iterator[Finding]:
     """With `--env` (a deployment-readiness check): a `${NAME}` reference whose variable is not set.
 
     Details: runs only with `--env`, against the environment ses-lint runs in; every string value of
-    every provider entry and of every notify step's `config` (`to: [${ONCALL}]`) is checked.
+    every provider entry, and every recipient of a notify step (`to: [${ONCALL}]`), is checked.
     Why: the provider would start with an empty or literal value and fail at the first send.
     Fix: set the variable in the deployment's environment.
     Bad:

@@ -413,7 +413,7 @@ def _mark_redefinitions(entries: list[ProviderEntry], run: Run) -> None:
 
 @dataclass(eq=False)
 class ProviderValue:
-    """A string value anywhere in a provider entry (of any provider type) or in a notify step's `config`:
+    """A string value anywhere in a provider entry (of any provider type), or a notify step's recipient:
     where `${NAME}` references live."""
 
     entry: "ProviderEntry | NotifyStep"
@@ -427,8 +427,9 @@ class ProviderValue:
             for path, value in _strings(entry.data):
                 yield cls(entry, path, value, run)
         for step in run.subjects(NotifyStep):
-            for path, value in _strings(step.config, ("config",)):
-                yield cls(step, path, value, run)
+            for name in RECIPIENT_FIELDS:
+                for path, value in _strings(step.field(name, list), ("config", name)):
+                    yield cls(step, path, value, run)
 
     def finding(self, message: str) -> Finding:
         return self.entry.finding(self.path, message)
@@ -460,8 +461,9 @@ class _Values:
     def validate(self, schema: model.Model, written: Any, path: tuple) -> tuple[dict[str, Any], list[model.SchemaIssue]]:
         """`schema`'s fields of `written` (as written) and the issues of its judged copy; unknown values
         are not judged, and issues of expanded values say which variable they came from."""
-        judged = self.judge(written, path)
-        self.judged[path] = judged
+        judged = self._find(path)  # a config is judged with its provider entry
+        if judged is _ABSENT:
+            judged = self.judged[path] = self.judge(written, path)
         fields, issues = model.validate(schema, judged, path, lambda at: self._find(at) is not references.UNKNOWN)
         issues = [replace(issue, message=issue.message + self.origin(issue.path)) for issue in issues]
         return ({name: written[key] for key, name in schema.keys.items() if name in fields} if isinstance(written, dict) else {}), issues

@@ -146,10 +146,12 @@ class Collector:
         subject.endpoint = _expanded(endpoint, self.environ) if endpoint else None
         subject.from_value = _expanded(provider.sender, self.environ) if provider.sender else None
         subject.sender = sender_address(subject.from_value)
-        if endpoint and subject.endpoint is None:
-            subject.unreachable = f"`endpoint` `{endpoint}` references an unset environment variable"
-            subject.unknowns.append(Unknown("config.endpoint", f"nothing checked in AWS: {subject.unreachable}"))
-            return
+        for name, written, value in (("endpoint", endpoint, subject.endpoint), ("region", provider.region, region)):
+            if written and value is None:
+                why = "is a template, not known until rendered" if references.is_template(written) else "references an unset environment variable"
+                subject.unreachable = f"`{name}` `{written}` {why}"
+                subject.unknowns.append(Unknown(f"config.{name}", f"nothing checked in AWS: {subject.unreachable}"))
+                return
         subject.credentials = self.credentials_for(subject)
         if subject.credentials.ok:
             from botocore.utils import validate_region_name
@@ -552,7 +554,7 @@ def hints_for(subject: AwsProvider) -> Optional[DnsHints]:
 
 # ---------------------------------------------------------------------------------------------- utils
 def _expanded(value: Any, environ: Mapping[str, str]) -> Optional[str]:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or references.is_template(value):
         return None
     if references.has_reference(value):
         return references.expand(value, environ)

@@ -76,6 +76,8 @@ def _expand(value: Any, environ: Mapping[str, str]) -> tuple[Optional[str], Opti
         return None, None
     if not isinstance(value, str):
         return None, None
+    if references.is_template(value):
+        return None, f"`{value}` is a template, not known until rendered"
     if references.has_reference(value):
         expanded = references.expand(value, environ)
         if expanded is None:

@@ -29,7 +29,8 @@ def _key(name: str) -> str:
 
 
 def _emulator(provider: SesProvider) -> bool:
-    parsed = endpoints.parse(provider.endpoint) if provider.endpoint else None
+    url = provider.resolved("endpoint")
+    parsed = endpoints.parse(url) if isinstance(url, str) and url else None
     return parsed is not None and parsed.emulator
 
 

@@ -456,6 +456,7 @@ class _Values:
         self.templated = "{{" in document.text
         self.judged: dict[tuple, Any] = {}  # absolute path of a mapping -> its judged copy
         self.sources: dict[tuple, references.Resolved] = {}  # absolute path -> a value that came from references
+        self.templates: dict[tuple, str] = {}  # absolute path -> the text of an unquoted `{{ ... }}` read as a mapping
         self._lines: Optional[list[str]] = None
 
     def validate(self, schema: model.Model, written: Any, path: tuple) -> tuple[dict[str, Any], list[model.SchemaIssue]]:
@@ -466,11 +467,13 @@ class _Values:
             judged = self.judged[path] = self.judge(written, path)
         fields, issues = model.validate(schema, judged, path, lambda at: self._find(at) is not references.UNKNOWN)
         issues = [replace(issue, message=issue.message + self.origin(issue.path)) for issue in issues]
-        return ({name: written[key] for key, name in schema.keys.items() if name in fields} if isinstance(written, dict) else {}), issues
+        if not isinstance(written, dict):
+            return {}, issues
+        return {name: self.templates.get(path + (key,), written[key]) for key, name in schema.keys.items() if name in fields}, issues
 
     def judge(self, data: Any, path: tuple) -> Any:
         if isinstance(data, dict):
-            if self.templated and self._template_mapping(path):
+            if self.templated and self._template_text(path) is not None:
                 return references.UNKNOWN
             return {key: self.judge(value, path + (key,)) for key, value in data.items()}
         if isinstance(data, list):
@@ -508,15 +511,18 @@ class _Values:
         node = self.document.find(path)[1]
         return text if node is not None and node.kind == "scalar" and not node.plain else plain_scalar(text)
 
-    def _template_mapping(self, path: tuple) -> bool:
-        """An unquoted `{{ .Values.x }}` reads as YAML flow mappings; it is a template all the same."""
+    def _template_text(self, path: tuple) -> Optional[str]:
+        """An unquoted `{{ .Values.x }}` reads as YAML flow mappings; it is a template all the same: its text."""
         node = self.document.find(path)[1]
-        if node is None or node.kind != "map":
-            return False
+        if node is None or node.kind != "map" or node.end_line != node.line:
+            return None
         if self._lines is None:
             self._lines = self.document.lines
-        line = self._lines[node.line - 1] if 0 < node.line <= len(self._lines) else ""
-        return line[node.column - 1:].startswith("{{")
+        text = self._lines[node.line - 1][node.column - 1:node.end_column - 1] if 0 < node.line <= len(self._lines) else ""
+        if not (text.startswith("{{") and references.is_template(text)):
+            return None
+        self.templates[path] = text
+        return text
 
 
 _ABSENT = object()

@@ -44,6 +44,34 @@ BROKEN_YAML = 'version: "1.0"\nproviders:\n  email-ses: [provider: email.ses\n'
 
 NOT_A_CONFIG = "name: some other tool\nitems: [1, 2, 3]\n"
 
+# A workflow with one notify step using `email-ses`.
+NOTIFY_STEP = """\
+workflows:
+  - name: deploy
+    steps:
+      - task: notify
+        config:
+          provider: email-ses
+          subject: Deployed
+          to: [{to}]
+          body: {{text: {body}}}
+"""
+
+# `${NAME}` in every field type: boolean, strings, a recipient (lines 5, 7-11, 19).
+REFERENCED = """\
+version: "1.0"
+providers:
+  email-ses:
+    provider: email.ses
+    enabled: ${SES_ENABLED}
+    config:
+      from: ${SES_FROM}
+      region: ${SES_REGION}
+      endpoint: ${SES_ENDPOINT}
+      imds_disable: ${SES_IMDS}
+      profile: ${SES_PROFILE}
+""" + NOTIFY_STEP.format(to='"${ONCALL}"', body="done")
+
 
 def _script() -> str:
     beside = Path(sys.executable).with_name("ses-lint")

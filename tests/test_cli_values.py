@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from cli_support import run_cli
+from cli_support import NOTIFY_STEP, REFERENCED, run_cli
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -47,16 +47,7 @@ providers:
       region: "{{ .Values.ses.region }}"
       access_key_id: "{{ .Values.ses.accessKeyId }}"
       secret_access_key: "{{ .Values.ses.secretAccessKey }}"
-workflows:
-  - name: deploy
-    steps:
-      - task: notify
-        config:
-          provider: email-ses
-          subject: Deployed
-          to: ["{{ user.email }}"]
-          body: {text: "{% if ok %}done{% endif %}"}
-"""
+""" + NOTIFY_STEP.format(to='"{{ user.email }}"', body='"{% if ok %}done{% endif %}"')
 
 
 def _rows(out: str) -> list[tuple[str, int, int, str]]:
@@ -110,28 +101,7 @@ def test_template_values_in_a_values_file_are_not_judged(write, workdir):
     assert _rows(out) == [("deploy/ses.yaml", 8, 7, "SES309")]  # keys are configured; their values are not known
 
 
-ENV_CONFIG = """\
-version: "1.0"
-providers:
-  email-ses:
-    provider: email.ses
-    enabled: ${SES_ENABLED}
-    config:
-      from: ${SES_FROM}
-      region: ${SES_REGION}
-      endpoint: ${SES_ENDPOINT}
-      imds_disable: ${SES_IMDS}
-      profile: ${SES_PROFILE}
-workflows:
-  - name: deploy
-    steps:
-      - task: notify
-        config:
-          provider: email-ses
-          subject: Deployed
-          to: ["${ONCALL}"]
-          body: {text: done}
-"""
+ENV_CONFIG = REFERENCED
 ENV_VARIABLES = ("SES_ENABLED", "SES_FROM", "SES_REGION", "SES_ENDPOINT", "SES_IMDS", "SES_PROFILE", "ONCALL")
 
 
@@ -182,3 +152,16 @@ def test_a_provider_defined_in_two_files_through_the_cli(write, workdir):
         "provider `email-ses` is also defined at deploy/providers.yaml:3:3; "
         "a workflow step uses the definition in its own file, else the first one, in deploy/providers.yaml"
     )
+
+
+def test_the_aws_stage_does_not_guess_a_template_or_unset_region(write, workdir):
+    """Nothing is asked of AWS for such a provider (it is 'not checked', SES740), so no network is used."""
+    write("ses.yaml", 'version: "1.0"\nproviders:\n  email-ses:\n    provider: email.ses\n    config:\n      from: a@mycompany.com\n      region: "{{ .Values.region }}"\n')
+    write("env.yaml", 'version: "1.0"\nproviders:\n  email-env:\n    provider: email.ses\n    config:\n      from: a@mycompany.com\n      region: ${SES_REGION}\n')
+    isolated = {"SES_REGION": None, "AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": str(workdir / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(workdir / "none")}
+    code, out, err = run_cli("--aws", "--timeout", "1", "--format", "json", ".", cwd=workdir, env=isolated)
+    found = [(f["file"], f["line"], f["code"], f["message"]) for f in json.loads(out)["findings"]]
+    assert found == [
+        ("env.yaml", 7, "SES740", "nothing checked in AWS: `region` `${SES_REGION}` references an unset environment variable"),
+        ("ses.yaml", 7, "SES740", "nothing checked in AWS: `region` `{{ .Values.region }}` is a template, not known until rendered"),
+    ], err

@@ -75,7 +75,8 @@ class _Gatherer:
             domain = domain_of(provider.resolved("from_"))
             if domain is None:
                 continue
-            region = provider.region if isinstance(provider.region, str) and provider.region else DEFAULT_REGION
+            region = provider.resolved("region")  # expanded under --env; a template or unset reference is not a region
+            region = region if isinstance(region, str) and region.strip() else DEFAULT_REGION
             hint = hints.get((provider.file, provider.key))
             plans.append(_Plan(provider, domain, region.lower(), hint, []))
         self._assign_mail_from(plans)

@@ -8,6 +8,8 @@ import pytest
 
 from ses_lint import references
 
+from cli_support import NOTIFY_STEP, REFERENCED
+
 from .helpers import lint, positions
 
 HEAD = 'version: "1.0"\nproviders:\n  email-ses:\n    provider: email.ses\n'
@@ -20,10 +22,6 @@ def _file(tmp_path: Path, text: str, name: str = "p.yaml") -> str:
     return str(path)
 
 
-def _messages(found, code):
-    return [f.message for f in found if f.code == code]
-
-
 # ------------------------------------------------------------------------------------------ templates
 TEMPLATED = HEAD + """\
     enabled: {enabled}
@@ -34,16 +32,6 @@ TEMPLATED = HEAD + """\
       imds_disable: {imds}
       access_key_id: {key}
       secret_access_key: {secret}
-workflows:
-  - name: deploy
-    steps:
-      - task: notify
-        config:
-          provider: email-ses
-          subject: Deployed
-          to: [{to}]
-          cc: {cc}
-          body: {{text: done}}
 """
 
 
@@ -60,7 +48,9 @@ def test_template_values_are_not_judged_in_any_field(tmp_path, quote):
         "to": "{{ user.email }}",
         "cc": "{{ .Values.cc }}",
     }
-    found = lint([_file(tmp_path, TEMPLATED.format(**{name: quote.format(value) for name, value in values.items()}))])
+    written = {name: quote.format(value) for name, value in values.items()}
+    step = NOTIFY_STEP.format(to=written["to"], body="done").replace("          body:", f"          cc: {written['cc']}\n          body:")
+    found = lint([_file(tmp_path, TEMPLATED.format(**written) + step)])
     # Static keys are configured (as templates): that much is known; nothing else is judged.
     assert positions(found) == [("SES309", 11, 7)], [(f.code, f.line, f.message) for f in found]
 
@@ -115,24 +105,6 @@ def test_a_template_file_that_is_valid_yaml_is_checked(tmp_path):
 
 
 # ------------------------------------------------------------------------------ ${NAME} in every field
-REFERENCED = HEAD + """\
-    enabled: ${SES_ENABLED}
-    config:
-      from: ${SES_FROM}
-      region: ${SES_REGION}
-      endpoint: ${SES_ENDPOINT}
-      imds_disable: ${SES_IMDS}
-      profile: ${SES_PROFILE}
-workflows:
-  - name: deploy
-    steps:
-      - task: notify
-        config:
-          provider: email-ses
-          subject: Deployed
-          to: ["${ONCALL}", ops@mycompany.com]
-          body: {text: done}
-"""
 
 GOOD_ENV = {
     "SES_ENABLED": "true", "SES_FROM": "Alerts <alerts@mycompany.com>", "SES_REGION": "eu-west-1",

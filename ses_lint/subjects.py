@@ -8,11 +8,10 @@ what the schema, region, endpoint and address rules judge.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Any, Iterator, Optional
-
 import os
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
+from typing import Any, Iterator, Optional
 
 from . import model, references
 from .document import Document, LoadProblem, Node, plain_scalar

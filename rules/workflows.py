@@ -4,6 +4,7 @@ from __future__ import annotations
 import difflib
 from typing import Iterator
 
+from ses_lint import references
 from ses_lint.findings import ERROR, STATIC, WARNING, Finding
 from ses_lint.registry import rule
 from ses_lint.subjects import NotifyStep
@@ -14,7 +15,8 @@ def unknown_provider_reference(step: NotifyStep) -> Iterator[Finding]:
     """A notify step names a provider that no file of the run defines, with a "did you mean".
 
     Details: references are resolved across every file checked in one run, so a workflow file may
-    name a provider defined in another file checked with it.
+    name a provider defined in another file checked with it. A name that is a template
+    (`{{ .Values.provider }}`) or a `${NAME}` reference is not known until run time and is not judged.
     Why: the workflow fails when it reaches this step, usually long after deployment.
     Fix: correct the name, or check the file that defines the provider in the same run.
     Bad:
@@ -23,7 +25,7 @@ def unknown_provider_reference(step: NotifyStep) -> Iterator[Finding]:
         config: {provider: email-ses}
     """
     key = step.provider_key
-    if key and step.target is None:
+    if key and step.target is None and not references.unresolved(key):
         close = difflib.get_close_matches(key, step.provider_keys, n=1, cutoff=0.6)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         yield step.finding(("config", "provider"), f"no provider `{key}` is defined in the files checked{hint}", suggestion=close[0] if close else None)

@@ -230,3 +230,10 @@ def test_the_run_order_decides_which_is_first(tmp_path):
 def test_a_key_defined_twice_in_one_file_is_ses002_not_ses105(tmp_path):
     text = HEAD + "    config: {from: a@mycompany.com, region: eu-west-1}\n  email-ses:\n    provider: email.ses\n    config: {from: a@mycompany.com, region: eu-west-1}\n"
     assert [f.code for f in lint([_file(tmp_path, text)], select=["SES002", "SES105"])] == ["SES002"]
+
+
+def test_a_step_naming_its_provider_by_template_or_reference_is_not_judged(tmp_path):
+    for name in ('"{{ .Values.provider }}"', "${SES_PROVIDER}"):
+        text = STEP.replace("provider: email-ses", f"provider: {name}")
+        assert lint([_file(tmp_path, text)], select=["SES504"]) == []
+    assert [f.code for f in lint([_file(tmp_path, STEP.replace("email-ses", "email-sse"))], select=["SES504"])] == ["SES504"]

@@ -36,7 +36,10 @@ def wrong_type(problem: SchemaProblem) -> Iterator[Finding]:
     list, a notify step's `to` as a single string.
 
     Details: types are checked strictly: a quoted `"true"` is a string, not a boolean. Keys must be
-    strings too: a key written as a number (`2: x`) is reported at the key.
+    strings too: a key written as a number (`2: x`) is reported at the key. A `${NAME}` reference or a
+    template may stand in any field (`enabled: ${SES_ENABLED}`): it is not known, so not judged;
+    with `--env` the expanded value is judged as if written in its place (unquoted, `true` is a
+    boolean; quoted, a string) and the message names the variable.
     Why: the provider either refuses to start or reads a different value than the one you meant.
     Fix: write the type the field expects.
     Bad:

@@ -456,6 +456,7 @@ class _Values:
         self.judged: dict[tuple, Any] = {}  # absolute path of a mapping -> its judged copy
         self.sources: dict[tuple, references.Resolved] = {}  # absolute path -> a value that came from references
         self.templates: dict[tuple, str] = {}  # absolute path -> the text of an unquoted `{{ ... }}` read as a mapping
+        self.quoted: set[tuple] = set()  # absolute paths of quoted references: their expansion is a string
         self._lines: Optional[list[str]] = None
 
     def validate(self, schema: model.Model, written: Any, path: tuple) -> tuple[dict[str, Any], list[model.SchemaIssue]]:
@@ -465,7 +466,7 @@ class _Values:
         if judged is _ABSENT:
             judged = self.judged[path] = self.judge(written, path)
         fields, issues = model.validate(schema, judged, path, lambda at: self._find(at) is not references.UNKNOWN)
-        issues = [replace(issue, message=issue.message + self.origin(issue.path)) for issue in issues]
+        issues = [replace(issue, message=issue.message + self._explained(issue)) for issue in issues]
         if not isinstance(written, dict):
             return {}, issues
         return {name: self.templates.get(path + (key,), written[key]) for key, name in schema.keys.items() if name in fields}, issues
@@ -491,6 +492,10 @@ class _Values:
         resolved = self.sources.get(path)
         return resolved.origin if resolved else ""
 
+    def _explained(self, issue: model.SchemaIssue) -> str:
+        quoted = issue.kind == "wrong-type" and issue.path in self.quoted
+        return self.origin(issue.path) + ("; in quotes, the expansion is a string: remove the quotes" if quoted else "")
+
     def _find(self, path: tuple) -> Any:
         for length in range(len(path), -1, -1):
             if path[:length] in self.judged:
@@ -508,7 +513,10 @@ class _Values:
     def _read(self, path: tuple, text: str) -> Any:
         """An expanded reference read as if written in its place: plain as YAML reads it, quoted as text."""
         node = self.document.find(path)[1]
-        return text if node is not None and node.kind == "scalar" and not node.plain else plain_scalar(text)
+        if node is not None and node.kind == "scalar" and not node.plain:
+            self.quoted.add(path)
+            return text
+        return plain_scalar(text)
 
     def _template_text(self, path: tuple) -> Optional[str]:
         """An unquoted `{{ .Values.x }}` reads as YAML flow mappings; it is a template all the same: its text."""

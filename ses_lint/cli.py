@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .engine import UsageError, discover, run_lint
+from .engine import Report, UsageError, discover, run_lint
+from .files import DEFAULT_EXCLUDE
 from .findings import Severity, Stage
+from .patterns import Excludes, PatternSet
 from .registry import load_rules
 from .run import Options
 from .selection import SelectionError, check_selectors
@@ -40,7 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check files and folders (the default command)")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (searched for *.yaml, *.yml); `-` reads standard input")
+    files = check.add_argument_group("files")
+    files.add_argument("--exclude", action="append", metavar="PATTERNS", help="gitignore-style patterns of what folder searches pass over, instead of the default (hidden folders, node_modules, venv, ...)")
+    files.add_argument("--extend-exclude", action="append", metavar="PATTERNS", help="patterns to pass over as well as the excludes")
+    files.add_argument("--respect-gitignore", action=argparse.BooleanOptionalAction, default=None, help="pass over what the git repository's .gitignore files ignore (default: yes)")
     stages = check.add_argument_group("stages (static always runs)")
+    stages.add_argument("--offline", action="store_true", help="the static stage only, whatever the configuration's `stages` say")
     stages.add_argument("--dns", action="store_true", help="check SPF, DKIM, DMARC and MAIL FROM records")
     stages.add_argument("--aws", action="store_true", help="check credentials, identities, sandbox, quota and IAM (read-only calls)")
     stages.add_argument("--online", action="store_true", help="both --dns and --aws")
@@ -62,20 +70,49 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--format", choices=["text", "json", "sarif", "github", "junit"], help="output format (default: text; github under GitHub Actions)")
     output.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     output.add_argument("--quiet", "-q", action="store_true", help="print findings only: no summary, nothing when clean")
-    output.add_argument("--config", metavar="FILE", help="use this .ses-lint.yaml or pyproject.toml instead of searching for one")
+    output.add_argument("--config", metavar="FILE", help="use this .ses-lint.yaml or pyproject.toml (or any *.toml) instead of searching for one")
+    output.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail the run (2 still means the run could not happen)")
+    output.add_argument("--statistics", action="store_true", help="print how many findings each rule has instead of the findings (text or json)")
+    output.add_argument("--show-files", action="store_true", help="print which files would be checked, skipped or passed over and why, and check nothing")
+    output.add_argument("--show-source", action=argparse.BooleanOptionalAction, default=None, help="text: print the offending line and a caret under the column (default: on a terminal)")
 
-    commands.add_parser("rules", help="list every rule: code, name, stage, severity")
-    explain = commands.add_parser("explain", help="print a rule's documentation")
+    parser.subcommands = {"check": check}
+    parser.subcommands["rules"] = commands.add_parser("rules", help="list every rule: code, name, stage, severity")
+    explain = parser.subcommands["explain"] = commands.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("code", metavar="CODE", help="a rule code (SES301) or name (hardcoded-secret)")
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+def _safe_streams() -> None:
+    """A character the terminal's encoding lacks is written escaped (`\\u2019`), never lost with the report."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+def _parse(args_list: list[str]) -> argparse.Namespace:
+    if args_list and args_list[0] not in COMMANDS and not args_list[0].startswith("-") and not os.path.lexists(args_list[0]):
+        close = difflib.get_close_matches(args_list[0], COMMANDS, n=1)
+        if close:
+            raise UsageError(f"`{args_list[0]}` is neither a command nor a file or folder; did you mean `{close[0]}`?")
     if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
         args_list.insert(0, "check")
+    parser = build_parser()
+    args, extras = parser.parse_known_args(args_list)
+    if extras:
+        command = parser.subcommands.get(args.command, parser)
+        known = [option for action in command._actions for option in action.option_strings]
+        close = difflib.get_close_matches(extras[0].split("=")[0], known, n=1, cutoff=0.75) if extras[0].startswith("-") else []
+        hint = f"; did you mean `{close[0]}`?" if close else ""
+        command.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    _safe_streams()
     try:
-        args = build_parser().parse_args(args_list)
+        args = _parse(args_list)
         if args.command == "rules":
             return list_rules()
         if args.command == "explain":
@@ -121,11 +158,14 @@ def explain(code: str) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
-    settings = load_settings(Path(args.config)) if args.config else discover_settings()
+    settings = load_settings(Path(args.config), explicit=True) if args.config else discover_settings()
     values = settings.values
     rules = load_rules()
 
-    stages = {Stage.STATIC, *(Stage(stage) for stage in values.get("stages", []))}
+    online = [flag for flag, given in (("--dns", args.dns), ("--aws", args.aws), ("--online", args.online), ("--probe", args.probe)) if given]
+    if args.offline and online:
+        raise UsageError(f"--offline cannot be combined with {online[0]}")
+    stages = {Stage.STATIC} if args.offline else {Stage.STATIC, *(Stage(stage) for stage in values.get("stages", []))}
     if args.dns or args.online:
         stages.add(Stage.DNS)
     if args.aws or args.online or args.probe:
@@ -170,6 +210,7 @@ def check(args: argparse.Namespace) -> int:
         severity=severity,
         fail_on=fail_on,
         per_file_ignores=values.get("per-file-ignores", {}),
+        config_folder=settings.folder,
         nameservers=args.nameserver or values.get("nameservers", []),
         timeout=timeout,
         env=args.env,
@@ -178,15 +219,25 @@ def check(args: argparse.Namespace) -> int:
         probe_to=args.probe_to or Options.probe_to,
         progress=sys.stderr.isatty(),
     )
-    paths = args.paths or values.get("paths") or ["."]
-    report = run_lint(discover(paths), options)
+    format_name = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    if args.statistics and format_name not in ("text", "json"):
+        raise UsageError(f"--statistics prints text or json, not {format_name}")
+    report = run_lint(discover(_paths(args, settings), excludes=_excludes(args, settings)), options)
+    if args.show_files:
+        sys.stdout.write(show_files(report))
+        return EXIT_OK
+    if not args.quiet:
+        for source in report.unread:
+            if not source.excluded:
+                print(f"ses-lint: note: {source.path}: not read: {source.unread}", file=sys.stderr)
 
     from .report import Context, render
 
-    format_name = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     to_terminal = args.output is None and sys.stdout.isatty()
     color = format_name == "text" and to_terminal and not os.environ.get("NO_COLOR")
-    text = render(format_name, report, Context(__version__, fail_on, color, args.quiet))
+    show_source = args.show_source if args.show_source is not None else to_terminal
+    context = Context(__version__, fail_on, color, args.quiet, show_source=show_source and format_name == "text")
+    text = statistics(report, format_name, context) if args.statistics else render(format_name, report, context)
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")
@@ -194,4 +245,59 @@ def check(args: argparse.Namespace) -> int:
             raise UsageError(f"--output {args.output}: {error.strerror or error}") from None
     else:
         sys.stdout.write(text)
-    return report.exit_code(fail_on)
+    return EXIT_OK if args.exit_zero else report.exit_code(fail_on)
+
+
+def _paths(args: argparse.Namespace, settings) -> list[str]:
+    """The paths given, else the configuration's `paths` (relative to its folder, shown relative to the
+    current one), else the current folder."""
+    if args.paths:
+        return args.paths
+    if values := settings.values.get("paths"):
+        return [os.path.relpath(os.path.join(settings.folder, path)) for path in values]
+    return ["."]
+
+
+def _excludes(args: argparse.Namespace, settings) -> Excludes:
+    """Each pattern set is relative to where it is written: flags to the current folder, keys to the
+    configuration's folder. A flag replaces its key, as every flag does."""
+    here, source = os.getcwd(), os.path.relpath(settings.source) if settings.source else None
+    sets = []
+    for key, flag in (("exclude", args.exclude), ("extend-exclude", args.extend_exclude)):
+        if flag is not None:
+            sets.append(PatternSet(here, _split(flag), f"--{key}"))
+        elif key in settings.values:
+            sets.append(PatternSet(settings.folder, settings.values[key], f"{source} {key}"))
+        elif key == "exclude":
+            sets.append(PatternSet(here, DEFAULT_EXCLUDE, "default exclude"))
+    respect = args.respect_gitignore if args.respect_gitignore is not None else settings.values.get("respect-gitignore", True)
+    return Excludes(sets, respect)
+
+
+def show_files(report: Report) -> str:
+    """What a run reads: one line per file or folder, with what became of it and why."""
+    rows = [("checked", path, "") for path in report.checked]
+    rows += [("skipped", path, "not a provider config") for path in report.skipped]
+    rows += [("skipped" if source.excluded else "not read", source.path, source.unread) for source in report.unread]
+    rows.sort(key=lambda row: row[1])
+    return "".join(f"{state:<8}  {path}  ({why})\n" if why else f"{state:<8}  {path}\n" for state, path, why in rows)
+
+
+def statistics(report: Report, format_name: str, context) -> str:
+    """How many findings each rule has, most first (`--statistics`)."""
+    counts: dict[str, int] = {}
+    for finding in report.findings:
+        counts[finding.code] = counts.get(finding.code, 0) + 1
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    rows = [{"code": code, "name": report.rules[code].name if code in report.rules else "", "count": count} for code, count in ordered]
+    if format_name == "json":
+        import json
+
+        return json.dumps(rows, indent=2) + "\n"
+    from .report.text import summary
+
+    width = len(str(max(counts.values()))) if counts else 1
+    lines = [f"{row['count']:>{width}}  {row['code']}  {row['name']}" for row in rows]
+    if not context.quiet:
+        lines.append(summary(report))
+    return "".join(line + "\n" for line in lines)

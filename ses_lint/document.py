@@ -149,17 +149,18 @@ class Document:
         return node.line, node.column, node.end_line or node.line, node.end_column or node.column
 
 
-def load(path: str, raw: bytes) -> Document:
-    """Decode and parse one file. Never raises for any input."""
+def load(path: str, raw: bytes, size: int | None = None) -> Document:
+    """Decode and parse one file. Never raises for any input. `size` is the file's size when `raw` holds
+    only its start (a file over the bound is refused without being read whole)."""
+    if max(len(raw), size or 0) > MAX_BYTES:
+        how_big = f"{size:,} bytes, over" if size is not None and size >= len(raw) else "larger than"
+        document = Document(path=path, text=raw[:MAX_BYTES].decode("utf-8", "replace"))
+        document.problems.append(LoadProblem("unsafe", f"file is {how_big} the {MAX_BYTES:,}-byte bound; not parsed", 1, 1))
+        return document
     text, decode_problem = decode(raw)
     document = Document(path=path, text=text)
     if decode_problem:
         document.problems.append(decode_problem)
-        return document
-    if len(raw) > MAX_BYTES:
-        document.problems.append(
-            LoadProblem("unsafe", f"file is {len(raw):,} bytes, over the {MAX_BYTES:,}-byte bound; not parsed", 1, 1)
-        )
         return document
     _Builder(document).build()
     if document.loaded:

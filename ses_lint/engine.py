@@ -1,37 +1,41 @@
 """The engine: read files, select rules, gather their subjects, run them, suppress, sort. It knows no rule."""
 from __future__ import annotations
 
-import fnmatch
 import os
-import sys
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Iterable, Sequence
 
 from . import suppressions as inline
 from .document import Document, iter_scalars, load
-from .findings import Finding, Severity
+from .files import Source, UsageError, discover  # noqa: F401 - part of the engine's interface
+from .findings import Finding, Severity, one_line
+from .patterns import PatternSet
 from .references import expand
 from .registry import Rule, load_rules
 from .run import Options, Run
 from .secrets import Masker
 from .selection import codes_matching, select_rules
 
-YAML_SUFFIXES = (".yaml", ".yml")
-SKIPPED_FOLDERS = {"node_modules", "venv", "__pycache__", "site-packages"}
 SECRET_KEY_WORDS = ("secret", "password", "token")
-
-
-class UsageError(Exception):
-    """The run itself cannot happen (exit 2): a path that cannot be read, a bad option."""
 
 
 @dataclass
 class Report:
     findings: list[Finding]
     files: int
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # read, but not provider configs
     rules: dict[str, Rule] = field(default_factory=dict)
+    checked: list[str] = field(default_factory=list)  # the provider configs checked
+    unread: list[Source] = field(default_factory=list)  # passed over, each with the reason why
+    _documents: dict[str, Document] = field(default_factory=dict, repr=False)
+    _masker: Masker = field(default_factory=Masker, repr=False)
+
+    def source_line(self, file: str, line: int | None) -> str | None:
+        """Line `line` of `file` as written, secrets masked; None when there is no such line."""
+        document = self._documents.get(file)
+        if document is None or not line:
+            return None
+        lines = document.lines
+        return self._masker(lines[line - 1]) if line <= len(lines) else None
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity == severity)
@@ -43,53 +47,15 @@ class Report:
         return 1 if self.failed(fail_on) else 0
 
 
-@dataclass(frozen=True)
-class Source:
-    path: str  # as the user gave or as found below a folder they gave; "-" for standard input
-    raw: bytes
-    explicit: bool
-
-
-def discover(paths: Sequence[str], stdin: bytes | None = None) -> list[Source]:
-    sources: list[Source] = []
-    seen: set[str] = set()
-    for given in paths:
-        if given == "-":
-            data = stdin if stdin is not None else sys.stdin.buffer.read()
-            sources.append(Source("-", data, True))
-            continue
-        path = Path(given)
-        if path.is_dir():
-            candidates = [(str(found), False) for found in _walk(path)]
-        elif path.exists():
-            candidates = [(given, True)]
-        else:
-            raise UsageError(f"{given}: no such file or folder")
-        for name, explicit in candidates:
-            if name in seen:
-                continue
-            seen.add(name)
-            try:
-                sources.append(Source(name, Path(name).read_bytes(), explicit))
-            except OSError as error:
-                raise UsageError(f"{name}: cannot be read ({error.strerror or error})") from None
-    return sources
-
-
-def _walk(folder: Path) -> Iterable[Path]:
-    for root, folders, files in os.walk(folder):
-        folders[:] = sorted(name for name in folders if not name.startswith(".") and name not in SKIPPED_FOLDERS)
-        for name in sorted(files):
-            if name.endswith(YAML_SUFFIXES):
-                yield Path(root) / name
-
-
 def run_lint(sources: list[Source], options: Options, environ: dict[str, str] | None = None) -> Report:
     rules = load_rules()
     selected = select_rules(rules, options.stages, options.select, options.extend_select, options.ignore)
-    documents, skipped = [], []
+    documents, skipped, unread = [], [], []
     for source in sources:
-        document = load(source.path, source.raw)
+        if source.unread:
+            unread.append(source)
+            continue
+        document = load(source.path, source.raw, source.size)
         broken = any(problem.kind in ("syntax", "unsafe") for problem in document.problems)
         if document.is_config or (source.explicit and broken):
             documents.append(document)
@@ -107,7 +73,7 @@ def run_lint(sources: list[Source], options: Options, environ: dict[str, str] | 
 
     def judge(chosen: list[Rule]) -> list[Finding]:
         found = [_place(finding, run) for rule in chosen for subject in run.subjects(rule.subject) for finding in rule.run(subject)]
-        return inline.apply(_drop_per_file_ignores(found, options.per_file_ignores, rules), run.suppressions)
+        return inline.apply(_drop_per_file_ignores(found, options, rules), run.suppressions)
 
     # Late rules (SES008) judge the suppressions, so they run after the others have used them.
     findings = judge([rule for rule in selected if not getattr(rule.subject, "late", False)])
@@ -118,13 +84,14 @@ def run_lint(sources: list[Source], options: Options, environ: dict[str, str] | 
     final = {}
     for finding in findings:
         finding = finding.evolve(
-            message=masker(finding.message),
+            message=one_line(masker(finding.message)),
             suggestion=masker(finding.suggestion),
             severity=overrides.get(finding.code, finding.severity),
         )
         final.setdefault((finding.code, finding.file, finding.line, finding.column, finding.message), finding)
     ordered = sorted(final.values(), key=Finding.sort_key)
-    return Report(ordered, files=len(documents), skipped=skipped, rules=rules)
+    return Report(ordered, files=len(documents), skipped=skipped, rules=rules, checked=[document.path for document in documents],
+                  unread=unread, _documents=run._by_path, _masker=masker)
 
 
 def _place(finding: Finding, run: Run) -> Finding:
@@ -137,20 +104,17 @@ def _place(finding: Finding, run: Run) -> Finding:
     return finding.evolve(line=line, column=column, end_line=end_line, end_column=end_column)
 
 
-def _drop_per_file_ignores(findings: list[Finding], per_file: dict[str, list[str]], rules: dict[str, Rule]) -> list[Finding]:
-    if not per_file:
+def _drop_per_file_ignores(findings: list[Finding], options: Options, rules: dict[str, Rule]) -> list[Finding]:
+    """Gitignore-style patterns, relative to the configuration's folder (the current one by default)."""
+    if not options.per_file_ignores:
         return findings
-    ignored = {pattern: codes_matching(codes, rules) for pattern, codes in per_file.items()}
-    return [
-        finding
-        for finding in findings
-        if not any(finding.code in codes and _glob(finding.file, pattern) for pattern, codes in ignored.items())
-    ]
-
-
-def _glob(path: str, pattern: str) -> bool:
-    normal = path.replace(os.sep, "/").removeprefix("./")
-    return fnmatch.fnmatch(normal, pattern) or fnmatch.fnmatch(os.path.basename(normal), pattern)
+    base = options.config_folder or os.getcwd()
+    ignored = [(PatternSet(base, [pattern], "per-file-ignores"), codes_matching(codes, rules)) for pattern, codes in options.per_file_ignores.items()]
+    by_file: dict[str, set[str]] = {}
+    for file in {finding.file for finding in findings}:
+        absolute = os.path.abspath(file) if file != "-" else None
+        by_file[file] = {code for patterns, codes in ignored if absolute and patterns.matches(absolute) for code in codes}
+    return [finding for finding in findings if finding.code not in by_file[finding.file]]
 
 
 def _severity_overrides(overrides: dict[str, Severity], rules: dict[str, Rule]) -> dict[str, Severity]:

@@ -2,10 +2,26 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field, replace
 from typing import Literal, Union
 
 KeyPath = tuple[Union[str, int], ...]
+
+_HTML = re.compile(r"<(?:script|style)\b.*?</(?:script|style)\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
+_SPACES = re.compile(r"\s+")
+
+
+def one_line(text: str, limit: int | None = None, html: bool = False) -> str:
+    """`text` on one line: whitespace runs (newlines included) become one space; with `html`, markup is
+    dropped (an error page a proxy answered with); past `limit` characters it is cut with `…`."""
+    if html:
+        text = _HTML.sub(" ", text)
+    if "\n" in text or "\r" in text or "  " in text or "\t" in text or html:
+        text = _SPACES.sub(" ", text).strip()
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
 
 
 class Severity(str, enum.Enum):

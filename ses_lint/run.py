@@ -22,6 +22,7 @@ class Options:
     severity: dict[str, Severity] = field(default_factory=dict)
     fail_on: Severity = Severity.ERROR
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    config_folder: str | None = None  # what `per_file_ignores` patterns are relative to (default: the current folder)
     nameservers: list[str] = field(default_factory=list)
     timeout: float = DEFAULT_TIMEOUT
     env: bool = False

@@ -1,6 +1,7 @@
 """ses-lint's own configuration: `.ses-lint.yaml` or `[tool.ses-lint]` in `pyproject.toml`, found from
 the current folder upwards. Keys are the long flags' names; a flag given on the command line replaces
-its key's value."""
+its key's value. Paths and patterns in it (`paths`, `exclude`, `per-file-ignores`) are relative to the
+file's own folder."""
 from __future__ import annotations
 
 import sys
@@ -8,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .findings import Severity, Stage
+from .findings import Severity, Stage, one_line
 
 KEYS = {
     "select": list,
@@ -21,6 +22,9 @@ KEYS = {
     "nameservers": list,
     "timeout": (int, float),
     "paths": list,
+    "exclude": list,
+    "extend-exclude": list,
+    "respect-gitignore": bool,
     "mail-from": list,
     "dkim-selector": list,
 }
@@ -34,6 +38,11 @@ class SettingsError(Exception):
 class Settings:
     source: str | None = None
     values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def folder(self) -> str | None:
+        """The folder the configuration's paths and patterns are relative to."""
+        return str(Path(self.source).resolve().parent) if self.source else None
 
 
 def discover(start: Path | None = None) -> Settings:
@@ -51,12 +60,22 @@ def discover(start: Path | None = None) -> Settings:
     return Settings()
 
 
-def load(path: Path) -> Settings:
+def load(path: Path, explicit: bool = False) -> Settings:
+    """Read one configuration file: TOML when its name ends `.toml` (`[tool.ses-lint]` in a
+    `pyproject.toml`; elsewhere that section or, without it, the top level), YAML otherwise. `explicit`:
+    named by `--config`, so a `pyproject.toml` without the section is an error, not passed over."""
+    where = f"--config {path}" if explicit else str(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SettingsError(f"{path}: cannot be read ({error})") from None
-    if path.name == "pyproject.toml":
+    except FileNotFoundError:
+        raise SettingsError(f"{where}: no such file") from None
+    except IsADirectoryError:
+        raise SettingsError(f"{where}: is a folder, not a file") from None
+    except OSError as error:
+        raise SettingsError(f"{where}: cannot be read ({error.strerror or error})") from None
+    except UnicodeDecodeError as error:
+        raise SettingsError(f"{where}: cannot be read (not UTF-8: {error.reason} at byte {error.start})") from None
+    if path.suffix.lower() == ".toml":
         if sys.version_info >= (3, 11):
             import tomllib
         else:  # pragma: no cover
@@ -64,9 +83,14 @@ def load(path: Path) -> Settings:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise SettingsError(f"{path}: invalid TOML: {error}") from None
-        section = data.get("tool", {}).get("ses-lint")
+            raise SettingsError(f"{path}: invalid TOML: {one_line(str(error))}") from None
+        tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+        section = tool.get("ses-lint")
+        if section is None and path.name != "pyproject.toml":
+            return Settings(str(path), validate(data, str(path), "top level"))
         if section is None:
+            if explicit:
+                raise SettingsError(f"{where}: has no [tool.ses-lint] section")
             return Settings()
         return Settings(str(path), validate(section, str(path), "[tool.ses-lint]"))
     import yaml
@@ -74,7 +98,7 @@ def load(path: Path) -> Settings:
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
-        raise SettingsError(f"{path}: invalid YAML: {error}") from None
+        raise SettingsError(f"{path}: invalid YAML: {one_line(str(error))}") from None
     return Settings(str(path), validate(data, str(path), "top level"))
 
 
@@ -87,8 +111,10 @@ def validate(data: Any, source: str, where: str) -> dict[str, Any]:
             raise SettingsError(f"{source}: unknown key `{key}` (known: {', '.join(KEYS)})")
         if isinstance(value, str) and expected is list:
             data[key] = value = [part.strip() for part in value.split(",") if part.strip()]
-        if not isinstance(value, expected) or isinstance(value, bool):
+        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
             raise SettingsError(f"{source}: `{key}` has the wrong type ({type(value).__name__})")
+        if expected is list and not all(isinstance(item, str) for item in value):
+            raise SettingsError(f"{source}: `{key}` must be a list of strings")
     if "fail-on" in data:
         _severity(data["fail-on"], source, "fail-on")
     for code, level in data.get("severity", {}).items():

@@ -1,4 +1,5 @@
-"""Inline suppressions: `# ses-lint: disable=CODE[,CODE]` and `# ses-lint: disable-file=CODE`."""
+"""Inline suppressions: `# ses-lint: disable=CODE[,CODE]` and `# ses-lint: disable-file=CODE`, each
+optionally followed by its reason: `# ses-lint: disable=SES302 -- revoked test key`."""
 from __future__ import annotations
 
 import re
@@ -6,7 +7,9 @@ from dataclasses import dataclass, field
 
 from .findings import Finding
 
-_DIRECTIVE = re.compile(r"(?:^|\s)#\s*ses-lint:\s*(disable|disable-file)\s*=\s*([A-Za-z0-9_,\s-]*)")
+_DIRECTIVE = re.compile(r"(?:^|\s)#\s*ses-lint:\s*(disable|disable-file)\s*=\s*(.*)")
+_CODES = re.compile(r"[A-Za-z0-9_,\s-]*")
+REASON_SEPARATOR = "--"
 
 
 @dataclass(eq=False)
@@ -17,6 +20,7 @@ class Suppression:
     target_line: int | None  # the line it applies to; None for the whole file
     codes: list[str]
     used: set[str] = field(default_factory=set)
+    reason: str | None = None  # what follows ` -- ` in the comment
 
     def covers(self, finding: Finding) -> str | None:
         if self.target_line is not None and finding.line != self.target_line:
@@ -34,7 +38,8 @@ def parse(path: str, text: str, text_lines: set[int] = frozenset()) -> list[Supp
         match = _DIRECTIVE.search(line)
         if not match:
             continue
-        codes = [code.strip().upper() for code in match.group(2).split(",") if code.strip()]
+        listed, separator, reason = match.group(2).partition(REASON_SEPARATOR)
+        codes = [code.strip().upper() for code in _CODES.match(listed).group(0).split(",") if code.strip()]
         column = match.start() + (1 if line[match.start()].isspace() else 0) + 1
         if match.group(1) == "disable-file":
             target = None
@@ -42,7 +47,7 @@ def parse(path: str, text: str, text_lines: set[int] = frozenset()) -> list[Supp
             target = index + 1
         else:
             target = _next_content_line(lines, index)
-        suppressions.append(Suppression(path, index + 1, column, target, codes))
+        suppressions.append(Suppression(path, index + 1, column, target, codes, reason=reason.strip() or None if separator else None))
     return suppressions
 
 

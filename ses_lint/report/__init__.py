@@ -16,6 +16,7 @@ class Context:
     fail_on: Severity = Severity.ERROR
     color: bool = False
     quiet: bool = False
+    show_source: bool = False  # text: the offending line under each finding, a caret under the column
 
 
 def render(format_name: str, report: Report, context: Context) -> str:

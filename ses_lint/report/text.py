@@ -1,4 +1,5 @@
-"""Human output: `path:line:col: CODE [severity] message`, then a summary."""
+"""Human output: `path:line:col: CODE [severity] message` (with `--show-source`, the line and a caret
+under the column), then a summary."""
 from __future__ import annotations
 
 from ..engine import Report
@@ -18,15 +19,37 @@ def render(report: Report, context: Context) -> str:
             where = f"{_BOLD}{where}{_RESET}"
             level = f"{_COLORS[finding.severity]}{level}{_RESET}"
         lines.append(f"{where} {finding.code} [{level}] {finding.message}")
+        if context.show_source:
+            lines.extend(source_excerpt(report, finding))
     if not context.quiet:
         lines.append(summary(report))
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def source_excerpt(report: Report, finding) -> list[str]:
+    """`  12 | text` and `     |   ^^^`: the line as written (secrets masked, control characters shown
+    as `?` so that the caret stays in place and nothing reaches the terminal), the caret under the
+    column, as wide as the value when it ends on the same line."""
+    text = report.source_line(finding.file, finding.line)
+    if text is None:
+        return []
+    text = "".join(char if char == "\t" or char.isprintable() else "?" for char in text)
+    column = max(1, min(finding.column or 1, len(text) + 1))
+    width = 1
+    if finding.end_line == finding.line and finding.end_column and finding.end_column > column:
+        width = min(finding.end_column, len(text) + 1) - column or 1
+    pad = "".join("\t" if char == "\t" else " " for char in text[: column - 1])
+    gutter = " " * len(str(finding.line))
+    return [f" {finding.line} | {text}", f" {gutter} | {pad}{'^' * width}"]
 
 
 def summary(report: Report) -> str:
     files = f"{report.files} file{'s' if report.files != 1 else ''} checked"
     if report.skipped:
         files += f", {len(report.skipped)} skipped (not provider configs)"
+    unreadable = sum(1 for source in report.unread if not source.excluded)
+    if unreadable:
+        files += f", {unreadable} not read"
     if not report.findings:
         return f"No problems found ({files})."
     counts = [

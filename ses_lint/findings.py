@@ -8,16 +8,17 @@ from typing import Literal, Union
 
 KeyPath = tuple[Union[str, int], ...]
 
-_HTML = re.compile(r"<(?:script|style)\b.*?</(?:script|style)\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
+_HTML_PAGE = re.compile(r"<(?:!doctype|html|head|body)\b", re.IGNORECASE)
+_MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.IGNORECASE | re.DOTALL)
 _SPACES = re.compile(r"\s+")
 
 
-def one_line(text: str, limit: int | None = None, html: bool = False) -> str:
-    """`text` on one line: whitespace runs (newlines included) become one space; with `html`, markup is
-    dropped (an error page a proxy answered with); past `limit` characters it is cut with `…`."""
-    if html:
-        text = _HTML.sub(" ", text)
-    if "\n" in text or "\r" in text or "  " in text or "\t" in text or html:
+def one_line(text: str, limit: int | None = None) -> str:
+    """`text` on one line: whitespace runs (newlines included) become one space; an HTML page (the
+    error page a proxy answers with) is reduced to its text; past `limit` characters it is cut with `…`."""
+    if "<" in text and _HTML_PAGE.search(text):
+        text = _MARKUP.sub(" ", text)
+    if any(char in text for char in "\n\r\t\v\f\x85\u2028\u2029") or "  " in text:
         text = _SPACES.sub(" ", text).strip()
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"

@@ -29,7 +29,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ..findings import Stage
+from ..findings import Stage, one_line
 from ..run import Run
 from ..subjects import NotifyStep, SesProvider
 from .credentials import CredentialFacts
@@ -48,6 +48,7 @@ AUTH_CODES = {
     "ExpiredTokenException", "InvalidAccessKeyId", "AuthFailure", "IncompleteSignature", "InvalidToken",
     "MissingAuthenticationToken", "RequestExpired",
 }
+AWS_MESSAGE_LIMIT = 300
 DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess", "Forbidden"}
 THROTTLE_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "LimitExceededException", "SlowDown"}
 
@@ -59,8 +60,12 @@ class AwsError:
 
     kind: str
     code: str
-    message: str
+    message: str  # AWS's text (or an error page a proxy answered with): kept on one line, bounded
     operation: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", one_line(self.message, AWS_MESSAGE_LIMIT))
+        object.__setattr__(self, "code", one_line(self.code, 80))
 
     def describe(self) -> str:
         what = {

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
 from .. import references
+from ..findings import one_line
 
 # botocore's provider METHOD -> what a user calls that source
 SOURCE_NAMES = {
@@ -118,7 +119,7 @@ def resolve(provider: Any, environ: Mapping[str, str], timeout: float) -> Creden
                 session.set_credentials(key_id, secret)
             facts.method, facts.access_key, facts.botocore_session = "explicit", key_id, session
         except Exception as error:  # pragma: no cover - botocore refusing plain strings
-            facts.error = f"static keys could not be used: {error}"
+            facts.error = one_line(f"static keys could not be used: {error}", 300)
         return facts
 
     if profile_problem:
@@ -246,7 +247,7 @@ def _explain(error: Exception, profile: Optional[str]) -> str:
     name = type(error).__name__
     if name == "ProfileNotFound":
         return f"profile `{profile}` is not defined in the shared config or credentials file"
-    return f"{name}: {error}"
+    return one_line(f"{name}: {error}", 300)
 
 
 def _float(value: Any, default: float) -> float:

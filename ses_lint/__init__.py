@@ -6,22 +6,29 @@
 """
 from __future__ import annotations
 
+import os
 from typing import Any, Sequence
 
 __version__ = "0.1.0"
 __all__ = ["lint", "Report", "Finding", "Severity", "Stage", "Options", "__version__"]
 
 from .engine import Report, discover, run_lint
+from .files import DEFAULT_EXCLUDE
+from .patterns import Excludes, PatternSet
 from .findings import Finding, Severity, Stage
 from .run import Options
 
 
 def lint(paths: Sequence[str] | str, *, dns: bool = False, aws: bool = False, online: bool = False,
-         probe: bool = False, stdin: bytes | None = None, environ: dict[str, str] | None = None, **options: Any) -> Report:
+         probe: bool = False, stdin: bytes | None = None, environ: dict[str, str] | None = None,
+         exclude: Sequence[str] | None = None, extend_exclude: Sequence[str] = (), respect_gitignore: bool = True,
+         **options: Any) -> Report:
     """Lint files and folders as `ses-lint check` does and return the report.
 
     Keyword options are the fields of `ses_lint.Options` (`select`, `ignore`, `severity`, `nameservers`,
-    `timeout`, `env`, ...); `dns`, `aws`, `online` and `probe` turn on the network stages.
+    `timeout`, `env`, ...); `dns`, `aws`, `online` and `probe` turn on the network stages. `exclude`
+    (default: hidden folders, node_modules, ...), `extend_exclude` and `respect_gitignore` say what
+    folder searches pass over (gitignore-style patterns, relative to the current folder).
     Raises `ses_lint.engine.UsageError` when a path cannot be read and `ValueError` for a bad option.
     """
     if isinstance(paths, str):
@@ -39,4 +46,7 @@ def lint(paths: Sequence[str] | str, *, dns: bool = False, aws: bool = False, on
     if "fail_on" in options:
         options["fail_on"] = Severity(options["fail_on"])
     run_options = Options(stages=frozenset(stages), **options)
-    return run_lint(discover(list(paths), stdin), run_options, environ)
+    here = os.getcwd()
+    excludes = Excludes([PatternSet(here, DEFAULT_EXCLUDE if exclude is None else exclude, "exclude"),
+                         PatternSet(here, extend_exclude, "extend_exclude")], respect_gitignore)
+    return run_lint(discover(list(paths), stdin, excludes), run_options, environ)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -123,3 +124,26 @@ def run_cli(*args: str, cwd: str | os.PathLike | None = None, input: str | bytes
     return Result(completed.returncode, completed.stdout.decode("utf-8", "replace"), completed.stderr.decode("utf-8", "replace"))
 
 
+def run_on_tty(args: list[str], cwd, env: dict) -> str:
+    """Run the installed `ses-lint` with a pseudo-terminal as standard output; what it printed there."""
+    pty = pytest.importorskip("pty")
+    master, slave = pty.openpty()
+    process = subprocess.Popen([SES_LINT, *args], cwd=cwd, stdout=slave, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=base_env(env))
+    os.close(slave)
+    chunks = []
+    try:
+        while True:
+            ready, _, _ = select.select([master], [], [], 20)
+            if not ready:
+                break
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(master)
+        process.wait(timeout=20)
+    return b"".join(chunks).decode("utf-8", "replace")

@@ -19,6 +19,7 @@ from cli_support import (
     SES_LINT,
     base_env,
     run_cli,
+    run_on_tty,
 )
 
 TEXT_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>SES\d{3}) \[(?P<level>error|warning|info)\] (?P<message>.+)$")
@@ -388,39 +389,15 @@ def test_no_escape_codes_when_not_a_terminal(write, workdir):
         assert ESCAPE not in out + err
 
 
-def _run_on_tty(args: list[str], cwd, env: dict) -> str:
-    pty = pytest.importorskip("pty")
-    master, slave = pty.openpty()
-    process = subprocess.Popen([SES_LINT, *args], cwd=cwd, stdout=slave, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=base_env(env))
-    os.close(slave)
-    chunks = []
-    try:
-        while True:
-            ready, _, _ = select.select([master], [], [], 20)
-            if not ready:
-                break
-            try:
-                data = os.read(master, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-    finally:
-        os.close(master)
-        process.wait(timeout=20)
-    return b"".join(chunks).decode("utf-8", "replace")
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_colour_on_a_terminal_only_and_no_color_honoured(write, workdir):
     write("keys.yaml", HARDCODED)
-    coloured = _run_on_tty(["keys.yaml"], workdir, {"TERM": "xterm"})
+    coloured = run_on_tty(["keys.yaml"], workdir, {"TERM": "xterm"})
     assert ESCAPE in coloured and "SES301" in coloured
-    plain = _run_on_tty(["keys.yaml"], workdir, {"TERM": "xterm", "NO_COLOR": "1"})
+    plain = run_on_tty(["keys.yaml"], workdir, {"TERM": "xterm", "NO_COLOR": "1"})
     assert ESCAPE not in plain and "SES301" in plain
     for format_name in ("json", "sarif", "github", "junit"):
-        assert ESCAPE not in _run_on_tty(["--format", format_name, "keys.yaml"], workdir, {"TERM": "xterm"})
+        assert ESCAPE not in run_on_tty(["--format", format_name, "keys.yaml"], workdir, {"TERM": "xterm"})
 
 
 # --- configuration --------------------------------------------------------------------------------

@@ -2,10 +2,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import select
-import subprocess
 import sys
 
 import pytest
@@ -16,8 +13,6 @@ from cli_support import (
     HARDCODED,
     NOT_A_CONFIG,
     RESERVED,
-    SES_LINT,
-    base_env,
     run_cli,
     run_on_tty,
 )

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 from . import suppressions as inline
@@ -16,6 +17,7 @@ from .secrets import Masker
 from .selection import codes_matching, select_rules
 
 SECRET_KEY_WORDS = ("secret", "password", "token")
+_ACCESS_KEY = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")
 
 
 @dataclass
@@ -29,13 +31,22 @@ class Report:
     _documents: dict[str, Document] = field(default_factory=dict, repr=False)
     _masker: Masker = field(default_factory=Masker, repr=False)
 
-    def source_line(self, file: str, line: int | None) -> str | None:
-        """Line `line` of `file` as written, secrets masked; None when there is no such line."""
-        document = self._documents.get(file)
-        if document is None or not line:
+    def source_line(self, finding: Finding) -> tuple[str, str, str] | None:
+        """The finding's line as written, cut at its columns (before, the span, after), each piece
+        masked (secrets, and access key ids shortened as the messages do); None without a line."""
+        document = self._documents.get(finding.file)
+        lines = document.lines if document is not None else []
+        if not finding.line or finding.line > len(lines):
             return None
-        lines = document.lines
-        return self._masker(lines[line - 1]) if line <= len(lines) else None
+        text = lines[finding.line - 1]
+        start = max(0, min((finding.column or 1) - 1, len(text)))
+        end = start
+        if finding.end_line == finding.line and finding.end_column:
+            end = max(start, min(finding.end_column - 1, len(text)))
+        pieces = tuple(_ACCESS_KEY.sub(lambda key: key[0][:4] + "…", self._masker(piece) or "") for piece in (text[:start], text[start:end], text[end:]))
+        if self._masker("".join(pieces)) != "".join(pieces):  # a secret across the cuts: mask it whole
+            return self._masker(text), "", ""
+        return pieces
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity == severity)

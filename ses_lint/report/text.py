@@ -27,20 +27,16 @@ def render(report: Report, context: Context) -> str:
 
 
 def source_excerpt(report: Report, finding) -> list[str]:
-    """`  12 | text` and `     |   ^^^`: the line as written (secrets masked, control characters shown
-    as `?` so that the caret stays in place and nothing reaches the terminal), the caret under the
-    column, as wide as the value when it ends on the same line."""
-    text = report.source_line(finding.file, finding.line)
-    if text is None:
+    """` 12 | text` and `    |   ^^^`: the line as written (secrets masked; control characters shown
+    as `?`, so the caret stays in place and nothing reaches the terminal), a caret under the column, as
+    wide as the value when it ends on the same line."""
+    pieces = report.source_line(finding)
+    if pieces is None:
         return []
-    text = "".join(char if char == "\t" or char.isprintable() else "?" for char in text)
-    column = max(1, min(finding.column or 1, len(text) + 1))
-    width = 1
-    if finding.end_line == finding.line and finding.end_column and finding.end_column > column:
-        width = min(finding.end_column, len(text) + 1) - column or 1
-    pad = "".join("\t" if char == "\t" else " " for char in text[: column - 1])
+    before, span, after = ("".join(char if char == "\t" or char.isprintable() else "?" for char in piece) for piece in pieces)
+    pad = "".join("\t" if char == "\t" else " " for char in before)
     gutter = " " * len(str(finding.line))
-    return [f" {finding.line} | {text}", f" {gutter} | {pad}{'^' * width}"]
+    return [f" {finding.line} | {before}{span}{after}", f" {gutter} | {pad}{'^' * max(1, len(span))}"]
 
 
 def summary(report: Report) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,7 @@ def test_manifest_offers_the_documented_hooks():
         assert hook.get("require_serial") is True
         assert re.search(hook["files"], "deploy/config.yaml") and re.search(hook["files"], "ses.yml")
     assert "--online" not in offline["entry"] and "--dns" not in offline["entry"] and "--aws" not in offline["entry"]
+    assert "--offline" in offline["entry"].split()  # whatever the configuration's `stages` say
     assert "--online" in online["entry"]
     assert online.get("stages") == ["manual"]
     assert "stages" not in offline or "pre-commit" in offline["stages"]
@@ -163,3 +165,20 @@ def test_hook_skipped_without_yaml_changes(repo: Repo):
     result = repo.pre_commit("run")
     assert result.returncode == 0, result.stdout
     assert "Skipped" in result.stdout
+
+
+def test_offline_hook_stays_offline_when_the_configuration_adds_stages(repo: Repo):
+    """`stages: [dns]` in the configuration would send the hook to a nameserver (here a closed
+    loopback port, so the run reports SES640): the hook's `--offline` keeps it on the static stage."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    repo.write(".ses-lint.yaml", f"stages: [dns]\nnameservers: ['127.0.0.1:{closed}']\ntimeout: 0.5\n")
+    repo.write("providers.yaml", CLEAN)
+    repo.git("add", ".ses-lint.yaml", "providers.yaml")
+    online = repo.run("ses-lint", "check", "--fail-on", "warning")
+    assert "SES640" in online.stdout  # the configuration alone does go online
+    result = repo.pre_commit("run")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Passed" in output and "SES6" not in output

@@ -103,7 +103,8 @@ def unsafe_yaml(file: SourceFile) -> Iterator[Finding]:
     """The file uses a construct ses-lint refuses to load: a tag (`!!python/...`, a custom `!tag`),
     aliases that expand past a bound, nesting deeper than 64 levels, or a size over 2 MiB.
 
-    Details: the file is reported at the construct and never expanded or constructed.
+    Details: the file is reported at the construct and never expanded or constructed. A file over the
+    size bound is refused from its size and never read past the bound.
     Why: such constructs run code in unsafe loaders or exhaust memory (a "billion laughs" alias bomb);
     a provider config never needs them.
     Fix: write plain mappings, lists and scalars.
@@ -155,7 +156,8 @@ def useless_suppression(suppression: UnusedSuppression) -> Iterator[Finding]:
     """A `# ses-lint: disable=` comment suppresses nothing, or names a code that does not exist.
 
     Details: only codes whose rules ran are judged: a suppression of a DNS rule is not reported in a
-    static-only run.
+    static-only run. A reason after ` -- ` is not a code (`# ses-lint: disable=SES302 -- revoked test
+    key`).
     Why: stale suppressions hide the next real problem on that line.
     Fix: delete the comment, or correct the code.
     Bad:

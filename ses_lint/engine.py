@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from . import suppressions as inline
 from .document import Document, iter_scalars, load
 from .files import Source, UsageError, discover  # noqa: F401 - part of the engine's interface
-from .findings import Finding, Severity, one_line
+from .findings import Finding, Severity, escape_line_breaks
 from .patterns import PatternSet
 from .references import expand
 from .registry import Rule, load_rules
@@ -95,7 +95,7 @@ def run_lint(sources: list[Source], options: Options, environ: dict[str, str] | 
     final = {}
     for finding in findings:
         finding = finding.evolve(
-            message=one_line(masker(finding.message)),
+            message=escape_line_breaks(masker(finding.message)),
             suggestion=masker(finding.suggestion),
             severity=overrides.get(finding.code, finding.severity),
         )

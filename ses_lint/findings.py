@@ -13,6 +13,14 @@ _MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.IGNO
 _SPACES = re.compile(r"\s+")
 
 
+LINE_BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r", "\v": "\\v", "\f": "\\f", "\x85": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def escape_line_breaks(text: str) -> str:
+    """`text` on one line, its line breaks written as escapes (`bad\\nkey`): what a message quotes stays exact."""
+    return text.translate(LINE_BREAKS)
+
+
 def one_line(text: str, limit: int | None = None) -> str:
     """`text` on one line: whitespace runs (newlines included) become one space; an HTML page (the
     error page a proxy answers with) is reduced to its text; past `limit` characters it is cut with `…`."""

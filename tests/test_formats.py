@@ -274,7 +274,7 @@ def test_github_escaping(write, workdir):
     assert code == 1
     [annotation, summary] = out.splitlines()
     assert annotation.startswith("::error file=odd%2Cname%3Ax.yaml,line=10,col=7,endLine=10,")
-    assert annotation.endswith("title=SES103 unknown-key::unknown key `bad%0Akey%0D100%25`")
+    assert annotation.endswith("title=SES103 unknown-key::unknown key `bad\\nkey\\r100%25`")  # every message is one line
     assert summary.startswith("Found 1 error")
 
 

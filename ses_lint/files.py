@@ -135,7 +135,7 @@ def _walk(given: str, excludes: Excludes) -> Iterator[Source]:
     top = os.path.abspath(given)
     excludes = excludes.for_root(top)
     gitignores = _gitignores_above(top) if excludes.respect_gitignore else None
-    stack: list[tuple[str, str, list[PatternSet] | None]] = [(given, top, gitignores)]
+    stack: list[tuple[str, str, list[PatternSet] | None]] = [(str(Path(given)), top, gitignores)]
     while stack:
         shown, folder, ignores = stack.pop()
         try:
@@ -151,7 +151,7 @@ def _walk(given: str, excludes: Excludes) -> Iterator[Source]:
         folders = []
         for entry in entries:
             name = entry.name
-            path = str(Path(shown, name))
+            path = name if shown == "." else shown + name if shown.endswith(os.sep) else shown + os.sep + name
             absolute = os.path.join(folder, name)
             try:
                 is_folder = entry.is_dir(follow_symlinks=False)
@@ -195,4 +195,4 @@ def _gitignore(folder: str, base: str | None = None, name: str = ".gitignore") -
             text = handle.read(GITIGNORE_BOUND).decode("utf-8", "replace")
     except OSError:
         text = ""
-    return PatternSet(base or folder, text.splitlines(), os.path.relpath(path))
+    return PatternSet(base or folder, text.splitlines(), os.path.relpath(path), anywhere=False)

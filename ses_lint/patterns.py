@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from typing import Iterable
 
 def _plain(pattern: str) -> bool:
@@ -30,18 +31,35 @@ def _lines(patterns: Iterable[str]) -> list[str]:
     return lines
 
 
+def _may_name_a_yaml_file(pattern: str) -> bool:
+    """Whether the pattern can match a file itself (not only a folder) named `*.yaml` or `*.yml`: its
+    last part's literal ending (after the last wildcard) must agree with one of those suffixes."""
+    if pattern.endswith("/"):
+        return False
+    last = pattern.rsplit("/", 1)[-1].lstrip("!")
+    if "\\" in last:
+        return True
+    tail = re.split(r"[*?\]]", last)[-1]
+    return not tail or any(tail.endswith(suffix) or suffix.endswith(tail) for suffix in (".yaml", ".yml"))
+
+
 class PatternSet:
     """Patterns from one origin (`.gitignore`, `--exclude`, `.ses-lint.yaml`), relative to `base`."""
 
-    def __init__(self, base: str, patterns: Iterable[str], origin: str) -> None:
+    def __init__(self, base: str, patterns: Iterable[str], origin: str, anywhere: bool = True) -> None:
         self.base = os.path.abspath(base)
         self.origin = origin
+        self.anywhere = anywhere  # outside `base`, match a path by its name (a `.gitignore` does not)
         self.patterns = _lines(patterns)
-        self._spec = None
+        self._spec = self._found = None
         if not all(_plain(pattern) for pattern in self.patterns):
             import pathspec
 
             self._spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
+            # A folder search judges each folder before entering it, so a file it finds can only be
+            # matched by its own name: the patterns that can match a YAML file are enough (and fewer).
+            found = [pattern for pattern in self.patterns if _may_name_a_yaml_file(pattern)]
+            self._found = (found, pathspec.GitIgnoreSpec.from_lines(found)) if found else None
 
     def __bool__(self) -> bool:
         return bool(self.patterns)
@@ -55,10 +73,13 @@ class PatternSet:
             return None
         return path[len(prefix):].replace(os.sep, "/")
 
-    def verdict(self, path: str, is_dir: bool = False, rel: str | None = None) -> str | None | bool:
+    def verdict(self, path: str, is_dir: bool = False) -> str | None | bool:
         """The pattern that excludes `path` (absolute), False when a `!pattern` re-includes it, None
-        when no pattern says anything."""
-        rel = rel or self.relative(path)
+        when no pattern says anything. Outside the set's folder, a set that applies `anywhere` matches
+        the path's name, so a pattern without a slash (`node_modules/`, `dev-*.yaml`) still applies."""
+        rel = self.relative(path)
+        if rel is None and self.anywhere:
+            rel = os.path.basename(path)
         if not rel:
             return None
         if self._spec is None:
@@ -69,10 +90,23 @@ class PatternSet:
                 if (is_dir or not dir_only) and fnmatch.fnmatchcase(name, pattern.rstrip("/")):
                     found = pattern
             return found
-        result = self._spec.check_file(rel + ("/" if is_dir else ""))
+        return self._check(self.patterns, self._spec, rel + ("/" if is_dir else ""))
+
+    def verdict_on_found_file(self, path: str) -> str | None | bool:
+        """`verdict` for a YAML file found by a folder search, whose folders were judged on the way."""
+        if self._spec is None:
+            return self.verdict(path)
+        rel = self.relative(path)
+        if rel is None and self.anywhere:
+            rel = os.path.basename(path)
+        return self._check(*self._found, rel) if rel and self._found else None
+
+    @staticmethod
+    def _check(patterns: list[str], spec, rel: str) -> str | None | bool:
+        result = spec.check_file(rel)
         if result.include is None:
             return None
-        return self.patterns[result.index] if result.include else False
+        return patterns[result.index] if result.include else False
 
     def without_those_covering(self, folder: str) -> "PatternSet":
         """This set without the patterns that exclude `folder` (absolute) or a folder above it: naming a
@@ -82,12 +116,11 @@ class PatternSet:
             return self
         kept = [pattern for pattern, parsed in zip(self.patterns, self._spec.patterns)
                 if not (parsed.include and parsed.match_file(rel + "/"))]
-        return PatternSet(self.base, kept, self.origin)
+        return PatternSet(self.base, kept, self.origin, self.anywhere)
 
     def matches(self, path: str) -> bool:
-        """Whether the file `path` (absolute) matches; outside the set's folder only its name is
-        matched, so a pattern without a slash (`dev-*.yaml`) matches it wherever it lies."""
-        return bool(self.verdict(path, rel=self.relative(path) or os.path.basename(path)))
+        """Whether the file `path` (absolute) matches."""
+        return bool(self.verdict(path))
 
 
 class Excludes:
@@ -105,11 +138,11 @@ class Excludes:
     def excluded(self, path: str, is_dir: bool, gitignores: list[PatternSet]) -> str | None:
         """Why `path` (absolute) is passed over (matches `build/` from .gitignore), or None."""
         for pattern_set in self.sets:
-            pattern = pattern_set.verdict(path, is_dir)
+            pattern = pattern_set.verdict(path, True) if is_dir else pattern_set.verdict_on_found_file(path)
             if pattern:
                 return f"matches `{pattern}` from {pattern_set.origin}"
         for pattern_set in reversed(gitignores):
-            pattern = pattern_set.verdict(path, is_dir)
+            pattern = pattern_set.verdict(path, True) if is_dir else pattern_set.verdict_on_found_file(path)
             if pattern is False:
                 return None
             if pattern:

@@ -230,6 +230,9 @@ def test_default_excludes_and_exclude_replacing_them(write, workdir):
         write(name, HARDCODED)
     assert files_of(run_cli(".", cwd=workdir).out) == {"keys.yaml"}
     assert files_of(run_cli(".hidden", cwd=workdir).out) == {".hidden/keys.yaml"}  # named: checked
+    elsewhere = workdir.parent / "elsewhere"
+    elsewhere.mkdir()
+    assert files_of(run_cli("../project", cwd=elsewhere).out) == {"../project/keys.yaml"}  # outside the current folder too
     code, out, _ = run_cli("--exclude", "venv/,__pycache__", ".", cwd=workdir)
     assert files_of(out) == {"keys.yaml", ".hidden/keys.yaml", "node_modules/keys.yaml"}
 

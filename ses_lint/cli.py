@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--config", metavar="FILE", help="use this .ses-lint.yaml or pyproject.toml (or any *.toml) instead of searching for one")
     output.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings fail the run (2 still means the run could not happen)")
     output.add_argument("--statistics", action="store_true", help="print how many findings each rule has instead of the findings (text or json)")
-    output.add_argument("--show-files", action="store_true", help="print which files would be checked, skipped or passed over and why, and check nothing")
+    output.add_argument("--show-files", action="store_true", help="print each file the run reads (checked, skipped or not read, and why) instead of the findings")
     output.add_argument("--show-source", action=argparse.BooleanOptionalAction, default=None, help="text: print the offending line and a caret under the column (default: on a terminal)")
 
     parser.subcommands = {"check": check}

@@ -322,3 +322,33 @@ def test_offline_runs_the_static_stage_whatever_the_configuration_says(write, wo
     code, out, err = run_cli("--offline", "clean.yaml", cwd=workdir)
     assert (code, codes(out)) == (0, []), err
     assert run_cli("--offline", "--dns", "clean.yaml", cwd=workdir)[::2] == (2, "ses-lint: error: --offline cannot be combined with --dns\n")
+
+
+@pytest.mark.parametrize("content, words", [
+    ("exclude: 5\n", ["exclude", "wrong type"]),
+    ("extend-exclude: [1, 2]\n", ["extend-exclude", "list of strings"]),
+    ("respect-gitignore: maybe\n", ["respect-gitignore", "wrong type"]),
+])
+def test_bad_exclude_settings_are_exit_2_naming_the_key(content, words, write, workdir):
+    write(".ses-lint.yaml", content)
+    write("clean.yaml", CLEAN)
+    code, out, err = run_cli("clean.yaml", cwd=workdir)
+    assert (code, out) == (2, "")
+    assert all(word in err for word in words) and ".ses-lint.yaml" in err and len(err.splitlines()) == 1
+
+
+def test_api_takes_the_excludes(tmp_path, monkeypatch):
+    import ses_lint
+
+    for name in ("keys.yaml", "generated/keys.yaml", "node_modules/keys.yaml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(HARDCODED, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert set(ses_lint.lint(".").checked) == {"keys.yaml", "generated/keys.yaml"}
+    assert set(ses_lint.lint(".", exclude=[]).checked) == {"keys.yaml", "generated/keys.yaml", "node_modules/keys.yaml"}
+    report = ses_lint.lint(".", extend_exclude=["generated/"])
+    assert report.checked == ["keys.yaml"]
+    assert [(source.path, source.unread) for source in report.unread] == [
+        (f"generated{os.sep}", "matches `generated/` from extend_exclude"),
+        (f"node_modules{os.sep}", "matches `node_modules/` from exclude"),
+    ]

@@ -102,7 +102,7 @@ def run_lint(sources: list[Source], options: Options, environ: dict[str, str] | 
         final.setdefault((finding.code, finding.file, finding.line, finding.column, finding.message), finding)
     ordered = sorted(final.values(), key=Finding.sort_key)
     return Report(ordered, files=len(documents), skipped=skipped, rules=rules, checked=[document.path for document in documents],
-                  unread=unread, _documents=run._by_path, _masker=masker)
+                  unread=unread, _documents={document.path: document for document in documents}, _masker=masker)
 
 
 def _place(finding: Finding, run: Run) -> Finding:

@@ -14,7 +14,10 @@ import os
 import re
 from typing import Iterable
 
+
 def _plain(pattern: str) -> bool:
+    """A single name with `*` or `?` at most (`node_modules/`, `*.log`): fnmatch on the name is what
+    git does with it."""
     body = pattern[:-1] if pattern.endswith("/") else pattern
     return bool(body) and "**" not in body and not any(char in body for char in "/\\[") and not body.startswith(("!", "#"))
 

@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import socket
-import stat
 import subprocess
 import tempfile
 import time

@@ -67,7 +67,7 @@ def test_exit_zero(write, workdir):
 
 def test_statistics_counts_per_code(write, workdir):
     write("a.yaml", HARDCODED)
-    write("b.yaml", HARDCODED.replace("noreply@mycompany.com", "noreply@example.com"))
+    write("b.yaml", HARDCODED.replace("noreply@mycompany.com", "noreply@example.com").replace("email-ses:", "email-ses-b:"))
     code, out, _ = run_cli("--statistics", ".", cwd=workdir)
     assert code == 1
     assert out.splitlines() == [

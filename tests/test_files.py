@@ -283,7 +283,7 @@ def test_show_files_says_what_was_checked_skipped_and_why(write, workdir):
 def test_configuration_paths_are_relative_to_its_folder(write, workdir):
     write(".ses-lint.yaml", "paths: [config]\nper-file-ignores:\n  'config/dev-*.yaml': [SES301, SES302]\n")
     write("config/dev-keys.yaml", HARDCODED)
-    write("config/prod-keys.yaml", HARDCODED)
+    write("config/prod-keys.yaml", HARDCODED.replace("email-ses:", "email-ses-prod:"))
     write("other/readme.txt", "x\n")
     for cwd, shown in ((workdir, "config/"), (workdir / "config", ""), (workdir / "other", "../config/")):
         code, out, err = run_cli(cwd=cwd)

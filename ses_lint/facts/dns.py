@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import random
 import socket
+import struct
 import sys
 import time
 from dataclasses import dataclass, field
@@ -21,10 +23,11 @@ T = TypeVar("T")
 
 OK, NXDOMAIN, NODATA = "ok", "nxdomain", "nodata"
 SERVFAIL, REFUSED, TIMEOUT, ERROR = "servfail", "refused", "timeout", "error"
-FAULTS = frozenset({SERVFAIL, REFUSED, TIMEOUT, ERROR})
+REFERRAL = "referral"  # a non-authoritative reply pointing elsewhere: a lame delegation
+FAULTS = frozenset({SERVFAIL, REFUSED, TIMEOUT, ERROR, REFERRAL})
 
 EDNS_PAYLOAD = 1232
-DEFAULT_CONCURRENCY = 64
+DEFAULT_CONCURRENCY = 256  # chosen by benchmarks/bench_dns.py (README: DNS stage speed)
 STAGE_TIMEOUT_FACTOR = 6  # the whole stage is bounded by this many per-lookup timeouts
 
 _FAULT_WORDS = {
@@ -32,6 +35,7 @@ _FAULT_WORDS = {
     REFUSED: "the server refused the query (REFUSED)",
     TIMEOUT: "the lookup timed out",
     ERROR: "the lookup failed",
+    REFERRAL: "the server answered with a referral, not an answer (a lame delegation)",
 }
 
 
@@ -53,6 +57,8 @@ class Answer:
     records: tuple[str, ...] = ()
     mx: tuple[tuple[int, str], ...] = ()
     detail: str = ""
+    size: int = 0  # bytes of the reply without its EDNS OPT record (what a plain UDP client needs)
+    canonical: str = ""  # the owner of the records when a CNAME in the reply led elsewhere
 
     @property
     def ok(self) -> bool:
@@ -107,7 +113,8 @@ class DnsCollector:
     stage_timeout: Optional[float] = None
     progress: Optional[Callable[[int, int], None]] = None
     _cache: dict[tuple[str, str], "asyncio.Future[Answer]"] = field(default_factory=dict)
-    _resolver: Any = None
+    _transport: Any = None
+    _probe_label: str = field(default_factory=lambda: f"ses-lint-{random.getrandbits(40):010x}")
     _setup_error: str = ""
     _semaphore: Optional[asyncio.Semaphore] = None
     _deadline: float = 0.0
@@ -135,34 +142,31 @@ class DnsCollector:
         self._cache = {}
         self._deadline = time.monotonic() + float(self.stage_timeout or self.timeout)
         self._setup()
-        return await coroutine_factory()
+        try:
+            return await coroutine_factory()
+        finally:
+            if self._transport is not None:
+                self._transport.close()
 
     def _setup(self) -> None:
         try:
-            import dns.asyncresolver
-            import dns.nameserver
+            import dns.message  # noqa: F401 - dnspython parses and builds the messages
         except ImportError as error:  # pragma: no cover - dnspython is a dependency
             self._setup_error = f"dnspython is not installed ({error})"
             return
         try:
             if self.nameservers:
-                resolver = dns.asyncresolver.Resolver(configure=False)
-                servers = []
-                for text in self.nameservers:
-                    address, port = parse_nameserver(text)
-                    servers.append(dns.nameserver.Do53Nameserver(address, port))
-                resolver.nameservers = servers
+                servers = [parse_nameserver(text) for text in self.nameservers]
             else:
-                resolver = dns.asyncresolver.Resolver(configure=True)
+                import dns.resolver
+
+                servers = [(str(server), 53) for server in dns.resolver.Resolver(configure=True).nameservers]
+                if not servers:
+                    raise ValueError("no nameserver configured")
         except Exception as error:  # no /etc/resolv.conf, an unresolvable nameserver name, ...
             self._setup_error = f"no usable resolver ({error})"
             return
-        resolver.use_edns(0, 0, EDNS_PAYLOAD)
-        resolver.timeout = self.timeout
-        resolver.lifetime = self.timeout
-        resolver.retry_servfail = False
-        resolver.cache = None
-        self._resolver = resolver
+        self._transport = _Transport(servers)
 
     # -- lookups -------------------------------------------------------------------------------
     def lookup(self, name: str, rtype: str) -> "asyncio.Future[Answer]":
@@ -177,6 +181,23 @@ class DnsCollector:
     async def gather(self, pairs: Iterable[tuple[str, str]]) -> list[Answer]:
         return list(await asyncio.gather(*(self.lookup(name, rtype) for name, rtype in pairs)))
 
+    async def synthesized(self, answer: Answer) -> Optional[bool]:
+        """Is `answer` synthesized from a wildcard (RFC 4592 §2.2.1)? A random label beside the name
+        (asked once per parent and type) gets the same reply only from a wildcard; without DNSSEC no
+        single query proves it, so an answer equal to the probe's is taken as synthesized. None when the
+        probe failed or both answers are empty (a real empty non-terminal looks like an empty wildcard)."""
+        parent = answer.name.partition(".")[2]
+        if not parent or answer.fault or answer.status == NXDOMAIN:
+            return False
+        probe = await self.lookup(f"{self._probe_label}.{parent}", answer.rtype)
+        if probe.fault:
+            return None
+        if probe.status == NXDOMAIN:
+            return False
+        if probe.status != answer.status or probe.records != answer.records:
+            return False
+        return None if not answer.records else True
+
     async def _ask(self, name: str, rtype: str) -> Answer:
         assert self._semaphore is not None
         try:
@@ -188,37 +209,182 @@ class DnsCollector:
                     return Answer(name, rtype, TIMEOUT, detail="the DNS stage ran out of time")
                 self.asked.append((name, rtype))
                 budget = min(self.timeout, remaining)
-                try:
-                    # dnspython can overshoot its lifetime by up to one try: bound it here as well.
-                    return await asyncio.wait_for(self._query(name, rtype, budget), budget + 0.25)
-                except asyncio.TimeoutError:
-                    return Answer(name, rtype, TIMEOUT, detail=f"no answer within {budget:g} s")
+                assert self._transport is not None
+                return await self._transport.query(name, rtype, budget)
         finally:
             self._done += 1
             if self.progress:
                 self.progress(self._done, len(self._cache))
 
-    async def _query(self, name: str, rtype: str, budget: float) -> Answer:
-        import dns.exception
-        import dns.resolver
+
+class _Udp(asyncio.DatagramProtocol):
+    """One connected UDP socket to one server; replies are matched to queries by their ID."""
+
+    def __init__(self) -> None:
+        self.pending: dict[int, asyncio.Future] = {}
+        self.transport: Any = None
+
+    def connection_made(self, transport: Any) -> None:
+        self.transport = transport
+
+    def datagram_received(self, data: bytes, addr: Any) -> None:
+        if len(data) >= 12:
+            future = self.pending.pop(int.from_bytes(data[:2], "big"), None)
+            if future is not None and not future.done():
+                future.set_result(data)
+
+    def error_received(self, exc: Exception) -> None:  # e.g. ICMP port unreachable: no server there
+        self._fail(exc)
+
+    def connection_lost(self, exc: Optional[Exception]) -> None:
+        self._fail(exc or ConnectionError("socket closed"))
+
+    def _fail(self, exc: Exception) -> None:
+        pending, self.pending = self.pending, {}
+        for future in pending.values():
+            if not future.done():
+                future.set_exception(exc)
+
+
+class _Transport:
+    """Queries over one UDP socket per server (EDNS0, payload 1232), over TCP when a reply is truncated.
+    dnspython parses the replies; the question of each reply must match the query."""
+
+    def __init__(self, servers: list[tuple[str, int]]):
+        self.servers = servers
+        self._sockets: dict[tuple[str, int], "asyncio.Future[_Udp]"] = {}
+
+    async def _socket(self, server: tuple[str, int]) -> _Udp:
+        future = self._sockets.get(server)
+        if future is None:
+            loop = asyncio.get_running_loop()
+            future = loop.create_future()
+            self._sockets[server] = future
+            try:
+                _, protocol = await loop.create_datagram_endpoint(_Udp, remote_addr=server)
+                future.set_result(protocol)
+            except Exception as error:
+                future.set_exception(error)
+        return await future
+
+    def close(self) -> None:
+        for future in self._sockets.values():
+            if future.done() and not future.exception() and future.result().transport is not None:
+                future.result().transport.close()
+
+    async def query(self, name: str, rtype: str, budget: float) -> Answer:
+        import dns.rdatatype
 
         try:
-            answer = await self._resolver.resolve(name, rtype, lifetime=budget, raise_on_no_answer=False, tcp=False)
-        except dns.resolver.NXDOMAIN:
-            return Answer(name, rtype, NXDOMAIN)
-        except dns.resolver.NoAnswer:
-            return Answer(name, rtype, NODATA)
-        except dns.resolver.NoNameservers as error:
-            return _no_nameservers(name, rtype, error)
-        except dns.exception.Timeout:
+            wire_name = _wire_name(name)
+            code = dns.rdatatype.from_text(rtype)
+        except (ValueError, UnicodeError, Exception) as error:  # a name no query can carry
+            return Answer(name, rtype, ERROR, detail=_short(error))
+        deadline = time.monotonic() + budget
+        answer = Answer(name, rtype, ERROR, detail="no server answered")
+        for server in self.servers:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return Answer(name, rtype, TIMEOUT, detail=f"no answer within {budget:g} s")
+            answer = await self._query_server(server, name, rtype, wire_name, int(code), remaining)
+            if answer.status not in (SERVFAIL, REFUSED, ERROR):
+                return answer
+        return answer
+
+    async def _query_server(self, server: tuple[str, int], name: str, rtype: str, wire_name: bytes, code: int, budget: float) -> Answer:
+        import dns.exception
+        import dns.message
+
+        try:
+            udp = await self._socket(server)
+        except OSError as error:
+            return Answer(name, rtype, ERROR, detail=_short(error))
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        qid = random.getrandbits(16)
+        while qid in udp.pending:
+            qid = random.getrandbits(16)
+        udp.pending[qid] = future
+        try:
+            udp.transport.sendto(_QUERY_HEAD.pack(qid, 0x0100, 1, 0, 0, 1) + wire_name + _QUERY_TAIL.pack(code, 1) + _OPT)
+            data = await asyncio.wait_for(future, budget)
+        except asyncio.TimeoutError:
             return Answer(name, rtype, TIMEOUT, detail=f"no answer within {budget:g} s")
-        except dns.exception.DNSException as error:
+        except OSError as error:
             return Answer(name, rtype, ERROR, detail=_short(error))
-        except (OSError, ValueError) as error:
+        finally:
+            if udp.pending.get(qid) is future:
+                del udp.pending[qid]
+        try:
+            response = dns.message.from_wire(data)
+            if response.flags & 0x0200:  # TC: the whole answer only over TCP (RFC 7766)
+                data, response = await self._tcp(server, name, rtype, budget)
+        except asyncio.TimeoutError:
+            return Answer(name, rtype, TIMEOUT, detail=f"no answer within {budget:g} s over TCP")
+        except (dns.exception.DNSException, OSError, ValueError) as error:
             return Answer(name, rtype, ERROR, detail=_short(error))
-        if answer.rrset is None:
-            return Answer(name, rtype, NODATA)
-        return _records(name, rtype, answer.rrset)
+        return _answer(name, rtype, code, response, len(data))
+
+    async def _tcp(self, server: tuple[str, int], name: str, rtype: str, budget: float):
+        import dns.asyncquery
+        import dns.message
+
+        query = dns.message.make_query(name, rtype, use_edns=0, payload=EDNS_PAYLOAD)
+        response = await dns.asyncquery.tcp(query, server[0], timeout=budget, port=server[1])
+        return response.to_wire(), response
+
+
+_QUERY_HEAD = struct.Struct("!HHHHHH")
+_QUERY_TAIL = struct.Struct("!HH")
+_OPT = b"\x00" + struct.pack("!HHIH", 41, EDNS_PAYLOAD, 0, 0)  # RFC 6891 §6.1.2: root, OPT, payload, no flags
+_OPT_SIZE = len(_OPT)
+
+
+def _wire_name(name: str) -> bytes:
+    wire = b""
+    for label in name.split("."):
+        raw = label.encode("ascii")
+        if not raw or len(raw) > 63:
+            raise ValueError(f"`{name}` is not a valid DNS name")
+        wire += bytes([len(raw)]) + raw
+    if len(wire) > 254:
+        raise ValueError(f"`{name}` is longer than 255 octets")
+    return wire + b"\x00"
+
+
+def _answer(name: str, rtype: str, code: int, response: Any, size: int) -> Answer:
+    """A reply as an `Answer`: rcode, the records at the name (following CNAMEs in the reply, as
+    resolvers do), and a referral (no AA, NS in authority, no SOA: a lame delegation) as a fault."""
+    import dns.rcode
+    import dns.rdatatype
+
+    question = response.question[0] if response.question else None
+    if question is None or question.rdtype != code or normalize(question.name.to_text()) != name:
+        return Answer(name, rtype, ERROR, detail="the reply does not answer the question")
+    rcode = response.rcode()
+    if rcode == dns.rcode.NXDOMAIN:
+        return Answer(name, rtype, NXDOMAIN)
+    if rcode == dns.rcode.SERVFAIL:
+        return Answer(name, rtype, SERVFAIL)
+    if rcode == dns.rcode.REFUSED:
+        return Answer(name, rtype, REFUSED)
+    if rcode != dns.rcode.NOERROR:
+        return Answer(name, rtype, ERROR, detail=f"rcode {dns.rcode.to_text(rcode)}")
+    if response.edns >= 0:
+        size -= _OPT_SIZE  # what a client without EDNS would have had to receive
+    try:
+        chain = response.resolve_chaining()
+    except Exception as error:  # a CNAME loop or a chain too long
+        return Answer(name, rtype, ERROR, detail=_short(error))
+    canonical = normalize(chain.canonical_name.to_text())
+    if chain.answer is None:
+        authority = {rrset.rdtype for rrset in response.authority}
+        if not response.flags & 0x0400 and dns.rdatatype.NS in authority and dns.rdatatype.SOA not in authority and canonical == name:
+            servers = sorted({normalize(rdata.target.to_text()) for rrset in response.authority if rrset.rdtype == dns.rdatatype.NS for rdata in rrset})
+            return Answer(name, rtype, REFERRAL, detail=f"referred to {', '.join(servers[:3])}", size=size)
+        return Answer(name, rtype, NODATA, size=size, canonical=canonical)
+    answer = _records(name, rtype, chain.answer)
+    return Answer(name, rtype, OK, answer.records, answer.mx, size=size, canonical=canonical)
 
 
 def _records(name: str, rtype: str, rrset: Any) -> Answer:
@@ -236,28 +402,6 @@ def _records(name: str, rtype: str, rrset: Any) -> Answer:
         else:
             records.append(rdata.to_text())
     return Answer(name, rtype, OK, tuple(records), tuple(sorted(mx)))
-
-
-def _no_nameservers(name: str, rtype: str, error: Exception) -> Answer:
-    """Tell SERVFAIL, REFUSED and timeouts apart in dnspython's `NoNameservers` trace."""
-    import dns.exception
-
-    statuses = []
-    for entry in getattr(error, "kwargs", {}).get("errors", []) or []:
-        outcome = entry[3] if len(entry) > 3 else None
-        if isinstance(outcome, str):
-            statuses.append(SERVFAIL if outcome == "SERVFAIL" else REFUSED if outcome == "REFUSED" else ERROR)
-            if statuses[-1] == ERROR:
-                statuses[-1] = f"{ERROR}:{outcome}"
-        elif isinstance(outcome, dns.exception.Timeout):
-            statuses.append(TIMEOUT)
-        elif outcome is not None:
-            statuses.append(f"{ERROR}:{_short(outcome)}")
-    for wanted in (SERVFAIL, REFUSED, TIMEOUT):
-        if wanted in statuses:
-            return Answer(name, rtype, wanted)
-    detail = next((status.partition(":")[2] for status in statuses if status.startswith(ERROR)), "no server answered")
-    return Answer(name, rtype, ERROR, detail=detail)
 
 
 def _short(error: BaseException) -> str:

@@ -20,7 +20,10 @@ def dkim_missing(sender: SenderDomain) -> Iterator[Finding]:
     reported. Without the aws stage the tokens are unknown, so the rule checks what DNS alone can tell:
     if `_domainkey.<domain>` does not exist (NXDOMAIN) for the `from` domain and each parent up to its
     registrable domain, no DKIM key can exist below it (RFC 8020 §2) and SES cannot be signing with
-    Easy DKIM for it. A `--dkim-selector NAME` with no key at `NAME._domainkey.<domain>` is reported too.
+    Easy DKIM for it. A `_domainkey` name that answers only through a wildcard does not exist either
+    (RFC 4592 §2.2.1: a wildcard never answers for a name that exists, empty non-terminals included): a
+    random label beside it is asked once per parent, and an identical answer means synthesis. When the
+    two answers are both empty the name may be a real empty non-terminal, and the rule stays silent. A `--dkim-selector NAME` with no key at `NAME._domainkey.<domain>` is reported too.
     Why: SES signs with Easy DKIM only once these records verify; without DKIM, mail from SES's default
     MAIL FROM cannot pass DMARC (SPF never aligns), and Gmail and Yahoo require DKIM from bulk senders.
     Fix: publish the three CNAME records SES shows for the identity (console, or
@@ -40,9 +43,15 @@ def dkim_missing(sender: SenderDomain) -> Iterator[Finding]:
         elif check.kind == "selector" and check.txt is not None and not check.txt.fault and check.key is None:
             yield sender.finding(f"`{check.name} TXT`: no DKIM key is published for selector `{check.selector}`")
     if dkim.source == "dns" and dkim.nodes and dkim.any_node is False and not any(check.key or check.points_at_ses for check in dkim.checks):
-        names = ", ".join(f"`{answer.name}`" for answer in dkim.nodes)
+        synthesized = dkim.synthesized
+        missing = [answer.name for answer in dkim.nodes if answer.name not in synthesized]
+        words = []
+        if missing:
+            words.append(f"{', '.join(f'`{name}`' for name in missing)} does not exist (NXDOMAIN, RFC 8020)")
+        if synthesized:
+            words.append(f"{', '.join(f'`{name}`' for name in synthesized)} answers only through a wildcard, so it does not exist either (RFC 4592 §2.2.1)")
         yield sender.finding(
-            f"`{dkim.nodes[0].label}`: no DKIM key can exist for `{sender.domain}`: {names} does not exist (NXDOMAIN, RFC 8020), "
+            f"`{dkim.nodes[0].label}`: no DKIM key can exist for `{sender.domain}`: {'; '.join(words)}, "
             "so SES is not signing with Easy DKIM for this domain"
         )
 

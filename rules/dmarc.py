@@ -99,8 +99,8 @@ def dmarc_monitor_only(sender: SenderDomain) -> Iterator[Finding]:
     if not sender.exists or record is None or not sender.facts.dmarc.known:
         return
     if record.policy(sender.domain) == "none":
-        tag = "p" if record.domain == sender.domain or "sp" not in record.tags else "sp"
-        yield sender.finding(f"`_dmarc.{record.domain} TXT`: `{tag}=none`: DMARC only monitors; failing mail is still delivered")
+        tag = record.policy_tag(sender.domain)
+        yield sender.finding(f"`_dmarc.{record.domain} TXT`: `{tag}=none`: DMARC only monitors; failing mail is still delivered{legacy_note(sender)}")
 
 
 @rule("SES625", "dmarc-report-unauthorized", stage=DNS, severity=WARNING)
@@ -152,6 +152,8 @@ def _dkim_state(sender: SenderDomain) -> tuple[Optional[bool], Optional[str], st
         return None, None, ""
     if dkim.any_node:
         return True, dkim.node_domain or dkim.domain, "DKIM keys exist"
+    if dkim.synthesized:
+        return False, dkim.domain, f"`{dkim.synthesized[0]}` answers only through a wildcard (RFC 4592), so no DKIM key exists below it"
     return False, dkim.domain, f"`_domainkey.{sender.domain}` does not exist"
 
 
@@ -177,44 +179,87 @@ def dmarc_will_fail(sender: SenderDomain) -> Iterator[Finding]:
         tok1._domainkey.acme.example.net.  300 IN CNAME tok1.dkim.amazonses.com.
     """
     dmarc = sender.facts.dmarc
-    record = dmarc.record
-    if not sender.exists or record is None or not dmarc.known:
+    if not sender.exists:
         return
+    current = _failure(sender, dmarc.record, dmarc.organizational_domain) if dmarc.known else None
+    legacy_record = dmarc.legacy_record if dmarc.legacy_known else None
+    same = _same(dmarc.record, legacy_record)
+    legacy = None if same else _failure(sender, legacy_record, dmarc.legacy_domain)
+    if current:
+        if same or not dmarc.legacy_known:
+            yield sender.finding(current)
+        elif legacy:
+            yield sender.finding(f"{current}; RFC 7489 receivers, which read `_dmarc.{legacy_record.domain}`, reject or quarantine it too")
+        else:
+            yield sender.finding(f"{current}; RFC 7489 receivers read {_legacy_words(sender)} and do not")
+    elif legacy and dmarc.known:
+        yield sender.finding(
+            f"RFC 7489 receivers (Organizational Domain `{dmarc.legacy_domain}` by the Public Suffix List, RFC 7489 §6.6.3): {legacy}; "
+            f"RFC 9989 receivers apply {_policy_words(sender, dmarc.record)}"
+        )
+
+
+def _same(first, second) -> bool:
+    return (first.domain if first else None) == (second.domain if second else None)
+
+
+def _policy_words(sender: SenderDomain, record) -> str:
+    if record is None:
+        return "no DMARC policy (none found)"
+    return f"`{record.policy_tag(sender.domain)}={record.policy(sender.domain)}` from `_dmarc.{record.domain}`"
+
+
+def _legacy_words(sender: SenderDomain) -> str:
+    dmarc = sender.facts.dmarc
+    if dmarc.legacy_record is None:
+        return f"no record (they look at `{sender.domain}` and `{dmarc.legacy_domain}`, the Organizational Domain by the Public Suffix List)"
+    return f"`_dmarc.{dmarc.legacy_record.domain}` (the Organizational Domain by the Public Suffix List) and apply {_policy_words(sender, dmarc.legacy_record)}"
+
+
+def legacy_note(sender: SenderDomain) -> str:
+    """Where RFC 7489 receivers take another record than RFC 9989 receivers: what they apply."""
+    dmarc = sender.facts.dmarc
+    if not dmarc.legacy_known or _same(dmarc.record, dmarc.legacy_record):
+        return ""
+    return f"; RFC 7489 receivers read {_legacy_words(sender)}"
+
+
+def _failure(sender: SenderDomain, record, organization: Optional[str]) -> Optional[str]:
+    """The SES626 message for one view of the policy (RFC 9989's or RFC 7489's), or None if mail passes."""
+    if record is None or organization is None:
+        return None  # a failed lookup of the tree walk leaves alignment unknown (SES640 says which)
     policy = record.policy(sender.domain)
     if policy not in ENFORCING:
-        return
-    organization = dmarc.organizational_domain
-    if organization is None:
-        return  # a failed lookup of the tree walk leaves alignment unknown (SES640 says which)
+        return None
     label = f"_dmarc.{record.domain} TXT"
+    tag = record.policy_tag(sender.domain)
     possible, dkim_domain, how = _dkim_state(sender)
     if possible and dkim_domain and record.adkim == "s" and dkim_domain != sender.domain and within(sender.domain, dkim_domain):
-        yield sender.finding(
+        return (
             f"`{label}`: `adkim=s` (strict) but DKIM signs as `{dkim_domain}` while `from` is on `{sender.domain}`: "
-            f"DKIM never aligns, so with p={policy} this mail will fail DMARC unless SPF aligns"
+            f"DKIM never aligns, so with {tag}={policy} this mail will fail DMARC unless SPF aligns"
         )
-        return
-    dkim_aligned = bool(possible and dkim_domain and _aligned(dkim_domain, sender.domain, record.adkim, organization))
-    if dkim_aligned:
-        return
+    if possible and dkim_domain and _aligned(dkim_domain, sender.domain, record.adkim, organization):
+        return None
     mail_unknown = False
-    for mail_from in sender.mail_from:
+    used = [mail_from for mail_from in sender.mail_from if sender.mail_from_used(mail_from) is not False]
+    for mail_from in used:
         mx_ok, spf_ok = mail_from.mx_ok, mail_from.spf_ok
         if mx_ok and spf_ok and _aligned(mail_from.domain, sender.domain, record.aspf, organization):
-            return
+            return None
         if mx_ok is None or spf_ok is None:
             mail_unknown = True
     if possible is None or mail_unknown:
-        return
+        return None
     if possible:
         dkim_words = f"DKIM signs as `{dkim_domain}`, not aligned with `{sender.domain}` (adkim={record.adkim})"
     else:
         dkim_words = f"no aligned DKIM ({how})"
     mail_words = (
-        "no custom MAIL FROM with a correct MX and SPF" if sender.mail_from
+        "no custom MAIL FROM with a correct MX and SPF" if used
         else "no custom MAIL FROM (with SES's default MAIL FROM, SPF never aligns)"
     )
-    yield sender.finding(f"`{label}`: the policy is p={policy}, but there is {dkim_words} and {mail_words}: this mail will fail DMARC")
+    return f"`{label}`: the policy is {tag}={policy}, but there is {dkim_words} and {mail_words}: this mail will fail DMARC"
 
 
 @rule("SES627", "dmarc-obsolete-tag", stage=DNS, severity=WARNING)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ses_lint.facts.sender import AMAZONSES, SenderDomain
-from ses_lint.findings import DNS, ERROR, Finding
+from ses_lint.findings import DNS, ERROR, WARNING, Finding
 from ses_lint.registry import rule
 
 
@@ -65,6 +65,42 @@ def mail_from_spf(sender: SenderDomain) -> Iterator[Finding]:
             why = f"has {len(spf.records)} SPF records (a permanent error)"
         elif spf.status == "syntax":
             why = f"has an SPF record that does not parse ({spf.syntax_error})"
+        elif any(f"include:{AMAZONSES}" in term.lower() for _, _, terms in spf.ignored for term in terms):
+            all_text = next(all_text for _, all_text, terms in spf.ignored if any(AMAZONSES in term.lower() for term in terms))
+            why = f"has `include:{AMAZONSES}` after `{all_text}`, where receivers never evaluate it (RFC 7208 §5.1), so every message SES sends fails SPF"
         else:
             why = f"has an SPF record without `include:{AMAZONSES}`"
         yield sender.finding(f"{label}: {_source(mail_from)} `{mail_from.domain}` {why}; it needs `v=spf1 include:{AMAZONSES} ~all`")
+
+
+@rule("SES633", "mail-from-unused", stage=DNS, severity=WARNING)
+def mail_from_unused(sender: SenderDomain) -> Iterator[Finding]:
+    """A MAIL FROM domain publishes SES's MX and SPF, but the SES identity does not use it.
+
+    Details: with the aws stage, the identity's custom MAIL FROM domain is known. A `--mail-from`
+    domain whose MX is `feedback-smtp.<region>.amazonses.com` and whose SPF includes `amazonses.com`
+    (SES631 and SES632 would pass), while the identity has no custom MAIL FROM or another one, is
+    decorative: SES sends with its own MAIL FROM (or the other one), never with this one. Such a domain
+    does not count for SPF alignment in SES626.
+    Why: the records do nothing; SPF stays unaligned with the `from` domain (RFC 9989 §4.4), so DMARC
+    rests on DKIM alone, which is not what whoever published them meant.
+    Fix: set the domain as the identity's custom MAIL FROM (`aws sesv2 put-email-identity-mail-from-attributes
+    --email-identity <domain> --mail-from-domain <bounce domain>`), or delete the records.
+    Bad:
+        ; identity acme.example.net: MAIL FROM not set
+        bounce.acme.example.net.  300 IN MX  10 feedback-smtp.eu-west-1.amazonses.com.
+        bounce.acme.example.net.  300 IN TXT "v=spf1 include:amazonses.com ~all"
+    Good:
+        ; identity acme.example.net: MAIL FROM bounce.acme.example.net
+        bounce.acme.example.net.  300 IN MX  10 feedback-smtp.eu-west-1.amazonses.com.
+    """
+    hints = sender.hints
+    for mail_from in sender.mail_from:
+        if sender.mail_from_used(mail_from) is not False or not (mail_from.mx_ok and mail_from.spf_ok):
+            continue
+        identity = (hints.identity_domain if hints else None) or sender.domain
+        uses = f"uses `{hints.mail_from_domain}`" if hints and hints.mail_from_domain else "has no custom MAIL FROM"
+        yield sender.finding(
+            f"`{mail_from.domain} MX`: publishes SES's MAIL FROM MX and SPF, but the SES identity `{identity}` {uses}: "
+            "the records do nothing and SPF stays unaligned"
+        )

@@ -1,13 +1,17 @@
 """SES600-SES609 and SES640: the `from` domain's existence, its SPF record (RFC 7208), and DNS faults."""
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from ses_lint.facts.sender import AMAZONSES, LOOKUP_LIMIT, MX_LIMIT, VOID_LIMIT, SenderDomain
 from ses_lint.findings import DNS, ERROR, INFO, WARNING, Finding
 from ses_lint.registry import rule
 
+if TYPE_CHECKING:
+    from ses_lint.facts.spf import SpfNode, SpfTree
+
 LOOKUP_WARNING = 8
+UDP_LIMIT, RECORD_ADVICE = 512, 450  # RFC 7208 §3.4
 
 
 def _shorten(text: str, limit: int = 80) -> str:
@@ -123,12 +127,36 @@ def spf_lookup_limit(sender: SenderDomain) -> Iterator[Finding]:
         return
     dynamic = f"; {len(spf.dynamic)} of them use macros and could not be followed ({', '.join(f'`{t}`' for t in spf.dynamic[:3])})" if spf.dynamic else ""
     more = "at least " if spf.faults or spf.truncated else ""
-    if spf.lookups > LOOKUP_LIMIT:
-        yield sender.finding(f"`{sender.domain} TXT`: the SPF record needs {more}{spf.lookups} DNS lookups, over the limit of {LOOKUP_LIMIT}: receivers return permerror{dynamic}")
-    elif spf.lookups >= LOOKUP_WARNING:
-        yield sender.finding(f"`{sender.domain} TXT`: the SPF record needs {more}{spf.lookups} of the {LOOKUP_LIMIT} DNS lookups allowed{dynamic}", WARNING)
+    lookups = spf.lookups
+    if lookups > LOOKUP_LIMIT:
+        where = _crossing(spf, spf.crossing(LOOKUP_LIMIT, lambda node: node.lookups), LOOKUP_LIMIT + 1, "lookup")
+        yield sender.finding(f"`{sender.domain} TXT`: the SPF record needs {more}{lookups} DNS lookups, over the limit of {LOOKUP_LIMIT}: receivers return permerror; {where}{dynamic}")
+    elif lookups >= LOOKUP_WARNING:
+        yield sender.finding(f"`{sender.domain} TXT`: the SPF record needs {more}{lookups} of the {LOOKUP_LIMIT} DNS lookups allowed{dynamic}", WARNING)
     for domain, count in spf.mx_over:
         yield sender.finding(f"`{domain} MX`: {count} MX hosts, over the limit of {MX_LIMIT} for an SPF `mx` term: receivers return permerror")
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def _via(spf: SpfTree, node: SpfNode) -> str:
+    path = spf.path_to(node)
+    if not path:
+        return ""
+    shown = [f"`{step.term}`" for step in path]
+    if len(shown) > 4:
+        shown = shown[:2] + ["..."] + shown[-1:]
+    return f" (reached by {' -> '.join(shown)})"
+
+
+def _crossing(spf: SpfTree, node: Optional[SpfNode], number: int, what: str) -> str:
+    """"the 11th lookup is `include:x` in `y` (reached by ...)": the term that crossed the limit."""
+    if node is None:
+        return ""
+    return f"the {_ordinal(number)} {what} is `{node.term}` in `{node.domain}`{_via(spf, node)}"
 
 
 @rule("SES605", "spf-void-lookups", stage=DNS, severity=ERROR)
@@ -147,9 +175,23 @@ def spf_void_lookups(sender: SenderDomain) -> Iterator[Finding]:
         acme.example.net.  300 IN TXT "v=spf1 include:amazonses.com -all"
     """
     spf = sender.facts.spf
-    if sender.exists and spf.status == "ok" and len(spf.voids) > VOID_LIMIT:
-        names = ", ".join(f"`{name}`" for name in sorted(spf.voids)[:5])  # concurrent lookups finish in any order
-        yield sender.finding(f"`{sender.domain} TXT`: the SPF record causes {len(spf.voids)} void lookups ({names}), over the limit of {VOID_LIMIT}: receivers return permerror")
+    if not sender.exists or spf.status != "ok":
+        return
+    voids, host_voids = spf.voids, spf.host_voids
+    if len(voids) > VOID_LIMIT:
+        names = ", ".join(f"`{name}`" for name in voids[:5])
+        where = _crossing(spf, spf.crossing(VOID_LIMIT, lambda node: node.voids), VOID_LIMIT + 1, "void lookup")
+        yield sender.finding(f"`{sender.domain} TXT`: the SPF record causes {len(voids)} void lookups ({names}), over the limit of {VOID_LIMIT}: receivers return permerror; {where}")
+    elif len(voids) + len(host_voids) > VOID_LIMIT:
+        total = len(voids) + len(host_voids)
+        hosts = ", ".join(f"`{name}`" for name in host_voids[:5])
+        where = _crossing(spf, spf.crossing(VOID_LIMIT, lambda node: node.voids + len(node.void_hosts)), VOID_LIMIT + 1, "void lookup")
+        yield sender.finding(
+            f"`{sender.domain} TXT`: {total} void lookups as pyspf and Mail::SPF count them, over the limit of {VOID_LIMIT}: "
+            f"they also count the address lookups of MX hosts that return nothing ({hosts}) and return permerror; "
+            f"receivers that count by term, as RFC 7208 §4.6.4 words it, see {len(voids)}; {where}",
+            WARNING,
+        )
 
 
 @rule("SES606", "spf-permissive", stage=DNS, severity=ERROR)
@@ -176,6 +218,13 @@ def spf_permissive(sender: SenderDomain) -> Iterator[Finding]:
             return  # the redirect target could not be read: its `all` is unknown
         yield sender.finding(f"`{sender.domain} TXT`: the SPF record has no `all` and no `redirect`, so it ends neutral: it does not say that other senders are not allowed; end it with `-all`", WARNING)
         return
+    for chain in spf.pass_all:
+        steps = " -> ".join(f"`{step.partition(': ')[2]}`" for step in chain)
+        owner = chain[-1].partition(": ")[0]
+        yield sender.finding(
+            f"`{sender.domain} TXT`: {steps} (in `{owner}`): the included record passes every sender, so the include "
+            f"matches everyone and anyone may send as `{sender.domain}` (RFC 7208 §5.2)"
+        )
     where = "" if spf.final_all_domain == sender.domain else f" (from `redirect` to `{spf.final_all_domain}`)"
     if spf.final_all == "+":
         yield sender.finding(f"`{sender.domain} TXT`: the SPF record ends in `+all`{where}: anyone may send as `{sender.domain}`")
@@ -230,12 +279,12 @@ def spf_loop(sender: SenderDomain) -> Iterator[Finding]:
     if not sender.exists or spf.status != "ok":
         return
     seen = set()
-    for path in spf.loops:
+    for path, node in zip(spf.loops, spf.loop_terms):
         key = tuple(path)
         if key in seen:
             continue
         seen.add(key)
-        yield sender.finding(f"`{path[-2]} TXT`: SPF include loop: {' -> '.join(path)}")
+        yield sender.finding(f"`{path[-2]} TXT`: SPF include loop: `{node.term}` in `{node.domain}` leads back: {' -> '.join(path)}")
 
 
 @rule("SES609", "spf-deprecated", stage=DNS, severity=WARNING)
@@ -262,6 +311,91 @@ def spf_deprecated(sender: SenderDomain) -> Iterator[Finding]:
             yield sender.finding(f"`{domain} TXT`: the SPF term `{term}` uses `ptr`, which RFC 7208 §5.5 says not to use")
     if sender.facts.spf99.ok and sender.facts.spf99.records:
         yield sender.finding(f"`{sender.domain} SPF`: a record of the obsolete type SPF (99) is published; receivers read only the TXT record")
+
+
+def _trees(sender: SenderDomain) -> list["SpfTree"]:
+    """The SPF trees a receiver evaluates for this provider: the `from` domain's and each MAIL FROM's."""
+    trees = [sender.facts.spf] if sender.exists else []
+    return trees + [mail_from.spf for mail_from in sender.mail_from if mail_from.spf.domain != sender.domain]
+
+
+@rule("SES610", "spf-ignored-terms", stage=DNS, severity=WARNING)
+def spf_ignored_terms(sender: SenderDomain) -> Iterator[Finding]:
+    """An SPF record has mechanisms after its `all`: receivers never evaluate them.
+
+    Details: RFC 7208 §5.1: "mechanisms after `all` will never be tested"; evaluation stops at the
+    first mechanism that matches (§4.6.2) and `all` matches everything. Checked in the `from`
+    domain's record, every record it includes or redirects to, and the custom MAIL FROM domain's
+    record. The other rules count such terms for nothing: an `include:amazonses.com` after `~all` does
+    not authorize SES (SES607, SES632), and its lookups are not counted (SES604).
+    Why: whoever wrote the record meant those terms to count; the senders they name fail SPF.
+    Fix: move the mechanisms before the `all`.
+    Bad:
+        bounce.acme.example.net.  300 IN TXT "v=spf1 ~all include:amazonses.com"
+    Good:
+        bounce.acme.example.net.  300 IN TXT "v=spf1 include:amazonses.com ~all"
+    """
+    seen = set()
+    for tree in _trees(sender):
+        if tree.status != "ok":
+            continue
+        for domain, all_text, terms in tree.ignored:
+            if domain in seen:
+                continue
+            seen.add(domain)
+            shown = " ".join(terms)
+            yield sender.finding(f"`{domain} TXT`: `{_shorten(shown, 60)}` comes after `{all_text}`, so receivers never evaluate it (RFC 7208 §5.1); move it before `{all_text}`")
+
+
+@rule("SES628", "txt-cname-conflict", stage=DNS, severity=ERROR)
+def txt_cname_conflict(sender: SenderDomain) -> Iterator[Finding]:
+    """A name the receivers read TXT at also has a CNAME: the zone is broken and the answer depends on the server.
+
+    Details: a CNAME must be the only record at its name (RFC 1034 §3.6.2, RFC 2181 §10.1). When the
+    TXT query at the `from` domain, at the `_dmarc` name whose record is the policy, or at a custom MAIL
+    FROM domain answers with TXT records owned by that very name, the name is asked for CNAME too; a
+    CNAME there is this error. (A TXT reached by following a CNAME is ordinary aliasing, not this.)
+    Why: receivers get one or the other: a resolver that follows the CNAME sees the target's records
+    (often no SPF or DMARC at all), one that gets the TXT sees yours; results differ between receivers
+    and over time.
+    Fix: keep one: delete the CNAME, or delete the TXT and publish the record at the CNAME's target.
+    Bad:
+        _dmarc.acme.example.net.  300 IN CNAME _dmarc.provider.example.
+        _dmarc.acme.example.net.  300 IN TXT   "v=DMARC1; p=reject"
+    Good:
+        _dmarc.acme.example.net.  300 IN TXT   "v=DMARC1; p=reject"
+    """
+    for txt, cname in sender.conflicts():
+        target = cname.records[0] if cname.records else "?"
+        yield sender.finding(f"`{txt.name}`: has both TXT records and a CNAME to `{target}` (RFC 1034 §3.6.2): receivers get one or the other")
+
+
+@rule("SES629", "txt-too-large", stage=DNS, severity=WARNING)
+def txt_too_large(sender: SenderDomain) -> Iterator[Finding]:
+    """An SPF record's TXT reply is over 512 bytes, or the record is over 450 bytes.
+
+    Details: RFC 7208 §3.4: a reply over 512 bytes does not fit a plain UDP DNS reply, and the record
+    itself should stay under 450 bytes so that the reply fits. The size is of the reply without its EDNS
+    option, for every record of the `from` domain's tree and of the custom MAIL FROM domain.
+    Why: receivers whose resolvers cannot fall back to TCP (or whose path drops large UDP replies) get
+    no answer and return `temperror` (§2.6.6): the mail is deferred or treated as unauthenticated.
+    Fix: shorten the record: replace several `ip4` terms by a larger network, or move part of it into an
+    `include` of a subdomain.
+    Bad:
+        acme.example.net.  300 IN TXT "v=spf1 ip4:192.0.2.1 ip4:192.0.2.2 ... (60 addresses) -all"
+    Good:
+        acme.example.net.  300 IN TXT "v=spf1 ip4:192.0.2.0/26 include:amazonses.com -all"
+    """
+    seen = set()
+    for tree in _trees(sender):
+        for answer, length in tree.large:
+            if answer.label in seen:
+                continue
+            seen.add(answer.label)
+            if answer.size > UDP_LIMIT:
+                yield sender.finding(f"`{answer.label}`: the TXT reply is {answer.size} bytes, over the {UDP_LIMIT} bytes of a plain UDP reply: receivers that cannot retry over TCP get temperror (RFC 7208 §3.4)")
+            else:
+                yield sender.finding(f"`{answer.label}`: the SPF record is {length} bytes, over the {RECORD_ADVICE} bytes RFC 7208 §3.4 advises, so that the reply fits in one UDP packet")
 
 
 @rule("SES640", "dns-unknown", stage=DNS, severity=WARNING)

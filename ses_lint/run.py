@@ -30,6 +30,8 @@ class Options:
     dkim_selectors: list[str] = field(default_factory=list)
     probe_to: str = "success@simulator.amazonses.com"
     progress: bool = False
+    dns_concurrency: int = 256  # DNS queries in flight at once (facts.dns.DEFAULT_CONCURRENCY)
+    verbose: bool = False  # text format: show the evaluated SPF tree of each domain
 
 
 @dataclass(eq=False)

@@ -11,8 +11,8 @@ from ..findings import Stage
 from ..run import Run
 from ..subjects import SesProvider
 from .dkim import is_dkim_key, parse_key
-from .dmarc import discover
-from .dns import DnsCollector, progress_printer
+from .dmarc import discover, registrable
+from .dns import Answer, DnsCollector, progress_printer
 from .hints import DnsHints
 from .sender import (
     DEFAULT_REGION,
@@ -50,6 +50,7 @@ class _Gatherer:
         self.collector = DnsCollector(
             nameservers=list(options.nameservers),
             timeout=float(options.timeout),
+            concurrency=int(options.dns_concurrency),
             progress=progress_printer(options.progress),
         )
         self.domains: dict[str, asyncio.Task] = {}
@@ -124,8 +125,21 @@ class _Gatherer:
         spf99_future = collector.lookup(domain, "SPF")
         dmarc_task = asyncio.ensure_future(discover(collector, domain))
         apex = await apex_future
+        apex_conflict = asyncio.ensure_future(self._conflict(apex))
         spf = await evaluate(collector, domain, apex)
-        return DomainFacts(domain, apex, spf, await spf99_future, await dmarc_task)
+        dmarc = await dmarc_task
+        conflicts = [await apex_conflict]
+        if dmarc.record is not None:
+            policy_answer = next(level.answer for level in dmarc.levels if level.domain == dmarc.record.domain)
+            conflicts.append(await self._conflict(policy_answer))
+        return DomainFacts(domain, apex, spf, await spf99_future, dmarc, [pair for pair in conflicts if pair])
+
+    async def _conflict(self, txt: Answer) -> Optional[tuple[Answer, Answer]]:
+        """(TXT, CNAME at the same name) when the TXT records are owned by the name itself, so that a
+        CNAME there would break RFC 1034 §3.6.2; the caller tells conflict from fault by the CNAME answer."""
+        if not txt.ok or not txt.records or txt.canonical not in ("", txt.name):
+            return None
+        return txt, await self.collector.lookup(txt.name, "CNAME")
 
     def _dkim_plan(self, plan: _Plan):
         selectors = tuple(sorted({normalize(s) for s in self.run.options.dkim_selectors if s.strip()}))
@@ -150,6 +164,9 @@ class _Gatherer:
             facts.nodes = await collector.gather((f"_domainkey.{name}", "TXT") for name in candidates)
             for name, answer in zip(candidates, facts.nodes):
                 if answer.status != "nxdomain" and not answer.fault:
+                    facts.wildcard[answer.name] = await collector.synthesized(answer)
+                    if facts.wildcard[answer.name] is not False:
+                        continue  # a wildcard's answer is no `_domainkey` name (RFC 4592 §2.2.1)
                     facts.node_domain = name
                     break
             if facts.node_domain and domain == from_domain:
@@ -179,8 +196,11 @@ class _Gatherer:
 
     async def _mail_from(self, domain: str, region: str, source: str) -> MailFromFacts:
         mx_future = self.collector.lookup(domain, "MX")
-        spf = await evaluate(self.collector, domain)
-        return MailFromFacts(domain, region, source, await mx_future, spf)
+        txt = await self.collector.lookup(domain, "TXT")
+        conflict = asyncio.ensure_future(self._conflict(txt))
+        spf = await evaluate(self.collector, domain, txt)
+        found = await conflict
+        return MailFromFacts(domain, region, source, await mx_future, spf, [found] if found else [])
 
 
 def _related(mail_from: str, plan: _Plan) -> bool:
@@ -195,7 +215,7 @@ def _dkim_candidates(from_domain: str, identity: str) -> list[str]:
     """`from` domain and its parents up to its registrable domain (public suffix list), deepest first."""
     if identity != from_domain:
         return [identity]
-    top = _registrable(from_domain) or from_domain
+    top = registrable(from_domain) or from_domain
     labels = from_domain.split(".")
     names = []
     for index in range(len(labels)):
@@ -204,20 +224,6 @@ def _dkim_candidates(from_domain: str, identity: str) -> list[str]:
         if name == top:
             break
     return names
-
-
-def _registrable(domain: str) -> Optional[str]:
-    try:
-        from publicsuffixlist import PublicSuffixList
-    except ImportError:  # pragma: no cover - a dependency
-        return None
-    global _PSL
-    if _PSL is None:
-        _PSL = PublicSuffixList()
-    return _PSL.privatesuffix(domain)
-
-
-_PSL: Any = None
 
 
 def _aws_hints(run: Run) -> dict[tuple[str, str], DnsHints]:

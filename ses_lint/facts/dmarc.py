@@ -5,6 +5,7 @@ No dnspython here: lookups go through a `DnsCollector`.
 """
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass, field
 from typing import Optional
@@ -29,14 +30,22 @@ class DmarcRecord:
     def valid(self) -> bool:
         return not self.errors
 
-    def policy(self, for_domain: str) -> Optional[str]:
-        """The policy applying to `for_domain` (RFC 9989 §4.10.1: sp for subdomains, else p; no p = none)."""
+    def policy(self, for_domain: str, exists: bool = True) -> Optional[str]:
+        """The policy applying to `for_domain` (RFC 9989 §4.10.1): `p` at the record's own domain; for a
+        domain below it `sp` if the domain exists, `np` (then `sp`) if it does not, else `p`. No `p` = none."""
         p = self.tags.get("p", "none").lower()
         if normalize(for_domain) != self.domain:
-            sp = self.tags.get("sp", "").lower()
-            if sp in POLICIES:
-                return sp
+            for tag in ("sp",) if exists else ("np", "sp"):
+                value = self.tags.get(tag, "").lower()
+                if value in POLICIES:
+                    return value
         return p if p in POLICIES else None
+
+    def policy_tag(self, for_domain: str) -> str:
+        """The tag `policy(for_domain)` read (for messages)."""
+        if normalize(for_domain) != self.domain and self.tags.get("sp", "").lower() in POLICIES:
+            return "sp"
+        return "p"
 
     @property
     def adkim(self) -> str:
@@ -195,10 +204,14 @@ class DmarcFacts:
     domain: str
     levels: list[WalkLevel] = field(default_factory=list)
     faults: list[Answer] = field(default_factory=list)
-    record: Optional[DmarcRecord] = None  # the policy record (first single DMARC record walking up)
+    record: Optional[DmarcRecord] = None  # the policy record (RFC 9989 §4.10.1)
     multiple: Optional[WalkLevel] = None  # the first level with several DMARC records
     known: bool = False  # the walk reached a decision without a fault in the way
     organizational_domain: Optional[str] = None
+    psd_domain: Optional[str] = None  # where a psd=y record was found, if one was
+    legacy_domain: Optional[str] = None  # RFC 7489 §3.2: the Organizational Domain by the Public Suffix List
+    legacy_record: Optional[DmarcRecord] = None  # the record an RFC 7489 §6.6.3 receiver applies
+    legacy_known: bool = False
     authorizations: list[Authorization] = field(default_factory=list)
 
     @property
@@ -210,6 +223,12 @@ class DmarcFacts:
                 break
         return found
 
+    def record_at(self, domain: Optional[str]) -> Optional[DmarcRecord]:
+        for level in self.levels:
+            if level.domain == domain and len(level.records) == 1:
+                return level.records[0]
+        return None
+
 
 async def discover(collector: DnsCollector, domain: str) -> DmarcFacts:
     """Ask every name of the tree walk at once (they are few and shared), then decide as RFC 9989 §4.10."""
@@ -217,42 +236,59 @@ async def discover(collector: DnsCollector, domain: str) -> DmarcFacts:
     facts = DmarcFacts(domain)
     targets = walk_targets(domain)
     answers = await collector.gather((f"_dmarc.{target}", "TXT") for target in targets)
-    blocked = False  # a fault below the policy record: the outcome is unknown
-    for target, answer in zip(targets, answers):
-        if answer.fault:
-            facts.faults.append(answer)
-            if facts.record is None:
-                blocked = True
-            level = WalkLevel(target, answer, [], [])
-            facts.levels.append(level)
-            continue
-        texts = answer.records if answer.ok else ()
-        dmarc = [parse(target, text) for text in texts if is_dmarc(text)]
-        lookalikes = [text for text in texts if not is_dmarc(text) and looks_like_dmarc(text)]
-        level = WalkLevel(target, answer, dmarc, lookalikes)
-        facts.levels.append(level)
-        if blocked:
-            continue
-        if len(dmarc) > 1:
-            facts.multiple = facts.multiple or level
-            continue  # RFC 9989 §4.10 step 2: all discarded, the walk goes on
-        if len(dmarc) == 1 and facts.record is None:
-            facts.record = dmarc[0]
-        if len(dmarc) == 1 and (dmarc[0].psd == "n" or (dmarc[0].psd == "y" and target != domain)):
-            break
-    facts.known = not blocked
-    facts.organizational_domain = organizational_domain(domain, facts.levels)
+    walk(facts, targets, answers)
+    _legacy(facts, dict(zip(targets, answers)))
     if facts.record is not None and facts.known:
         facts.authorizations = await _authorizations(collector, facts)
     return facts
 
 
+def _level(target: str, answer: Answer) -> WalkLevel:
+    texts = answer.records if answer.ok else ()
+    dmarc = [parse(target, text) for text in texts if is_dmarc(text)]
+    lookalikes = [text for text in texts if not is_dmarc(text) and looks_like_dmarc(text)]
+    return WalkLevel(target, answer, dmarc, lookalikes)
+
+
+def walk(facts: DmarcFacts, targets: list[str], answers: list[Answer]) -> None:
+    """RFC 9989 §4.10: the levels up to the one that stops the walk (psd=n, or psd=y above the start),
+    the Organizational Domain (§4.10.2) and the policy record (§4.10.1): the `from` domain's, else the
+    Organizational Domain's, else the Public Suffix Domain's. A record between the `from` domain and
+    the Organizational Domain is not the policy. A fault at a level that could change the outcome
+    leaves it unknown."""
+    for index, (target, answer) in enumerate(zip(targets, answers)):
+        if answer.fault:
+            facts.faults.append(answer)
+            facts.levels.append(WalkLevel(target, answer, [], []))
+            continue
+        level = _level(target, answer)
+        facts.levels.append(level)
+        if len(level.records) > 1:
+            facts.multiple = facts.multiple or level
+            continue  # RFC 9989 §4.10 step 2: all discarded, the walk goes on
+        if len(level.records) == 1 and (level.records[0].psd == "n" or (level.records[0].psd == "y" and index > 0)):
+            break
+    facts.organizational_domain = organizational_domain(facts.domain, facts.levels)
+    first_fault = next((index for index, level in enumerate(facts.levels) if level.answer.fault), None)
+    own = facts.record_at(facts.domain)
+    if own is not None:
+        facts.record, facts.known = own, True
+        return
+    if first_fault is not None or facts.organizational_domain is None:
+        return
+    psd = next((level for level in facts.levels[1:] if len(level.records) == 1 and level.records[0].psd == "y"), None)
+    facts.psd_domain = psd.domain if psd is not None else None
+    facts.record = facts.record_at(facts.organizational_domain) or (psd.records[0] if psd is not None else None)
+    facts.known = True
+
+
 def organizational_domain(domain: str, levels: list[WalkLevel]) -> Optional[str]:
     """RFC 9989 §4.10.2: from the longest name to the shortest with one valid record: psd=n is it;
-    psd=y makes it the name one label below; else the valid record with the fewest labels. None when a
-    lookup that could change the answer failed."""
+    psd=y (other than at the start) makes it the name one label below; else the valid record with the
+    fewest labels; with no record, the `from` domain itself. None when a lookup that could change the
+    answer failed."""
     valid = []
-    for level in levels:
+    for index, level in enumerate(levels):
         if level.answer is not None and level.answer.fault:
             return None
         if len(level.records) != 1:
@@ -260,7 +296,7 @@ def organizational_domain(domain: str, levels: list[WalkLevel]) -> Optional[str]
         record = level.records[0]
         if record.psd == "n":
             return level.domain
-        if record.psd == "y" and level.domain != domain:
+        if record.psd == "y" and index > 0:
             labels = domain.split(".")
             return ".".join(labels[-(len(level.domain.split(".")) + 1):])
         valid.append(level.domain)
@@ -269,19 +305,59 @@ def organizational_domain(domain: str, levels: list[WalkLevel]) -> Optional[str]
     return domain
 
 
+def registrable(domain: str) -> Optional[str]:
+    """The registrable domain by the Public Suffix List (RFC 7489 §3.2's Organizational Domain)."""
+    try:
+        from publicsuffixlist import PublicSuffixList
+    except ImportError:  # pragma: no cover - a dependency
+        return None
+    global _PSL
+    if _PSL is None:
+        _PSL = PublicSuffixList()
+    return _PSL.privatesuffix(domain)
+
+
+_PSL: Optional[object] = None
+
+
+def _legacy(facts: DmarcFacts, answers: dict[str, Answer]) -> None:
+    """RFC 7489 §6.6.3: the `from` domain's record; if there is none, the Organizational Domain's (by the
+    Public Suffix List, §3.2); several records at the asked name: no DMARC at all (step 5)."""
+    organization = registrable(facts.domain) or facts.domain
+    facts.legacy_domain = organization
+    for name in dict.fromkeys([facts.domain, organization]):
+        answer = answers.get(name)
+        if answer is None or answer.fault:
+            return
+        level = _level(name, answer)
+        if len(level.records) > 1:
+            facts.legacy_known = True
+            return
+        if level.records:
+            facts.legacy_record, facts.legacy_known = level.records[0], True
+            return
+    facts.legacy_known = True
+
+
 def within(name: str, parent: str) -> bool:
     return name == parent or name.endswith("." + parent)
 
 
 async def _authorizations(collector: DnsCollector, facts: DmarcFacts) -> list[Authorization]:
+    """RFC 9990 §4 (RFC 7489 §7.1): a report address whose Organizational Domain differs from the policy
+    domain's needs the destination's authorization. The destination's Organizational Domain comes from its
+    own tree walk (RFC 9989 §4.10.2): `dmarc.service.gov.uk` is not internal to `gov.uk`."""
     record = facts.record
     organization = facts.organizational_domain
     if record is None or organization is None:
         return []  # which destinations are external is unknown: the fault is reported as SES640
+    destinations = sorted({mailto_domain(uri) for _, uri in record.report_uris()} - {None})
+    theirs = await asyncio.gather(*(_organization_of(collector, destination) for destination in destinations))
+    external = {destination for destination, found in zip(destinations, theirs) if found is None or found != organization}
     checks = []
     for tag, uri in record.report_uris():
         destination = mailto_domain(uri)
-        if destination is None or within(destination, organization) or within(destination, record.domain):
+        if destination is None or destination not in external:
             continue
         checks.append(Authorization(tag, uri, destination, f"{record.domain}._report._dmarc.{destination}"))
     if checks:
@@ -289,3 +365,11 @@ async def _authorizations(collector: DnsCollector, facts: DmarcFacts) -> list[Au
         for check, answer in zip(checks, answers):
             check.answer = answer
     return checks
+
+
+async def _organization_of(collector: DnsCollector, domain: str) -> Optional[str]:
+    targets = walk_targets(domain)
+    answers = await collector.gather((f"_dmarc.{target}", "TXT") for target in targets)
+    facts = DmarcFacts(domain)
+    walk(facts, targets, answers)
+    return facts.organizational_domain

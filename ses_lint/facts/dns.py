@@ -247,30 +247,46 @@ class _Udp(asyncio.DatagramProtocol):
 
 
 class _Transport:
-    """Queries over one UDP socket per server (EDNS0, payload 1232), over TCP when a reply is truncated.
-    dnspython parses the replies; the question of each reply must match the query."""
+    """Queries over a few UDP sockets per server (EDNS0, payload 1232), over TCP when a reply is truncated.
+    dnspython parses the replies; the question of each reply must match the query. A socket carries at
+    most PER_SOCKET queries at a time: a burst of replies beyond what its receive buffer holds would be
+    dropped by the kernel."""
+
+    PER_SOCKET = 32
 
     def __init__(self, servers: list[tuple[str, int]]):
         self.servers = servers
-        self._sockets: dict[tuple[str, int], "asyncio.Future[_Udp]"] = {}
+        self._sockets: dict[tuple[str, int], list[_Udp]] = {}
+        self._opening: dict[tuple[str, int], "asyncio.Future[_Udp]"] = {}
 
     async def _socket(self, server: tuple[str, int]) -> _Udp:
-        future = self._sockets.get(server)
-        if future is None:
-            loop = asyncio.get_running_loop()
-            future = loop.create_future()
-            self._sockets[server] = future
-            try:
-                _, protocol = await loop.create_datagram_endpoint(_Udp, remote_addr=server)
-                future.set_result(protocol)
-            except Exception as error:
-                future.set_exception(error)
-        return await future
+        pool = self._sockets.setdefault(server, [])
+        if pool:
+            best = min(pool, key=lambda udp: len(udp.pending))
+            if len(best.pending) < self.PER_SOCKET:
+                return best
+        opening = self._opening.get(server)
+        if opening is not None:
+            return await opening
+        loop = asyncio.get_running_loop()
+        opening = self._opening[server] = loop.create_future()
+        try:
+            _, protocol = await loop.create_datagram_endpoint(_Udp, remote_addr=server)
+            pool.append(protocol)
+            opening.set_result(protocol)
+            return protocol
+        except Exception as error:
+            opening.set_exception(error)
+            opening.exception()  # retrieved: the caller gets it raised below
+            raise
+        finally:
+            del self._opening[server]
 
     def close(self) -> None:
-        for future in self._sockets.values():
-            if future.done() and not future.exception() and future.result().transport is not None:
-                future.result().transport.close()
+        for pool in self._sockets.values():
+            for udp in pool:
+                if udp.transport is not None:
+                    udp.transport.close()
 
     async def query(self, name: str, rtype: str, budget: float) -> Answer:
         import dns.rdatatype

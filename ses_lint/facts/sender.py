@@ -70,12 +70,19 @@ def domain_of(address: Optional[str]) -> Optional[str]:
 
 
 def a_label(domain: str) -> Optional[str]:
+    """The A-label form as registries and receivers compute it: IDNA 2008 with the UTS #46 mapping,
+    non-transitional (`straße.de` is `xn--strae-oqa.de`, not `strasse.de` as Python's IDNA 2003 codec
+    says; RFC 5891 §5, RFC 9989 §5.3.1 converts the author domain to A-labels)."""
     if not domain or any(char.isspace() for char in domain):
         return None
-    try:
-        domain = domain.encode("idna").decode("ascii").lower()
-    except UnicodeError:
-        return None
+    if not domain.isascii():
+        import idna
+
+        try:
+            domain = idna.encode(domain, uts46=True, transitional=False).decode("ascii")
+        except (idna.IDNAError, UnicodeError, ValueError):
+            return None
+    domain = domain.lower()
     labels = domain.split(".")
     if len(domain) > 253 or len(labels) < 2 or any(not label or len(label) > 63 for label in labels):
         return None
@@ -91,6 +98,7 @@ class DomainFacts:
     spf: SpfTree
     spf99: Answer  # an RR of type SPF (99), obsolete
     dmarc: DmarcFacts
+    conflicts: list[tuple[Answer, Answer]] = field(default_factory=list)  # (TXT, CNAME asked at the same name)
 
     @property
     def exists(self) -> Optional[bool]:
@@ -130,15 +138,22 @@ class DkimFacts:
     nodes: list[Answer] = field(default_factory=list)  # `_domainkey.<d>` for the from domain and its parents
     checks: list[DkimCheck] = field(default_factory=list)
     node_domain: Optional[str] = None  # the deepest domain whose `_domainkey` exists (fallback)
+    wildcard: dict[str, Optional[bool]] = field(default_factory=dict)  # node name -> synthesized? (None: cannot tell)
 
     @property
     def nodes_known(self) -> bool:
-        return not any(answer.fault for answer in self.nodes)
+        return not any(answer.fault for answer in self.nodes) and None not in self.wildcard.values()
+
+    @property
+    def synthesized(self) -> list[str]:
+        """`_domainkey` names that answer only through a wildcard (RFC 4592): they do not exist."""
+        return [name for name, synthesized in self.wildcard.items() if synthesized]
 
     @property
     def any_node(self) -> Optional[bool]:
-        """Does `_domainkey` exist under the from domain or a parent? None if a fault hides it."""
-        if any(answer.status != "nxdomain" and not answer.fault for answer in self.nodes):
+        """Does `_domainkey` exist under the from domain or a parent? None if a fault hides it. A name
+        answered only by a wildcard does not exist (RFC 4592 §2.2.1), so no key can lie below it."""
+        if any(answer.status != "nxdomain" and not answer.fault and self.wildcard.get(answer.name) is False for answer in self.nodes):
             return True
         return None if not self.nodes_known else False
 
@@ -156,6 +171,7 @@ class MailFromFacts:
     source: str  # "aws" | "option"
     mx: Answer
     spf: SpfTree
+    conflicts: list[tuple[Answer, Answer]] = field(default_factory=list)
 
     @property
     def expected_mx(self) -> str:
@@ -204,6 +220,26 @@ class SenderDomain:
         missing domain (SES600 says it); when the apex lookup failed, each rule's own facts decide."""
         return self.facts.exists is not False
 
+    def mail_from_used(self, mail_from: MailFromFacts) -> Optional[bool]:
+        """Does SES use this MAIL FROM domain for this provider? True for the identity's own (aws stage);
+        False for a `--mail-from` domain the identity does not have (the aws stage says it has none or
+        another); None without the aws stage."""
+        if mail_from.source == "aws":
+            return True
+        if self.hints is None:
+            return None
+        return normalize(self.hints.mail_from_domain or "") == mail_from.domain
+
+    def _cname_checks(self) -> list[tuple[Answer, Answer]]:
+        found = list(self.facts.conflicts) if self.exists else []
+        for mail_from in self.mail_from:
+            found += mail_from.conflicts
+        return list({txt.name: (txt, cname) for txt, cname in found}.values())
+
+    def conflicts(self) -> list[tuple[Answer, Answer]]:
+        """(TXT, CNAME) at one name (RFC 1034 §3.6.2), each name once."""
+        return [(txt, cname) for txt, cname in self._cname_checks() if cname.ok and cname.records]
+
     def faults(self) -> list[tuple[Answer, str]]:
         """Every lookup that failed, with what it was needed for, each name and type once."""
         found: list[tuple[Answer, str]] = []
@@ -216,6 +252,7 @@ class SenderDomain:
         found += [(answer, "DMARC") for answer in facts.dmarc.faults]
         found += [(auth.answer, "DMARC report authorization") for auth in facts.dmarc.authorizations if auth.answer is not None and auth.answer.fault]
         found += [(answer, "DKIM") for answer in self.dkim.faults()]
+        found += [(cname, "the TXT/CNAME conflict check") for _, cname in self._cname_checks() if cname.fault]
         for mail_from in self.mail_from:
             if mail_from.mx.fault:
                 found.append((mail_from.mx, f"MAIL FROM MX of `{mail_from.domain}`"))

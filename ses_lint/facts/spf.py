@@ -216,10 +216,47 @@ def _check_network(kind: str, value: str) -> None:
 
 
 # -- evaluation ------------------------------------------------------------------------------------
+UDP_LIMIT = 512  # RFC 7208 §3.4: a reply that fits in 512 bytes needs no TCP fallback
+RECORD_ADVICE = 450  # RFC 7208 §3.4: keep the record itself under 450 bytes
+
+
 @dataclass
 class SpfProblem:
     domain: str  # where the problem is (the record's owner)
     message: str
+
+
+@dataclass
+class SpfNode:
+    """One evaluated term and what it cost: the tree a receiver walks, in evaluation order (§4.6.2:
+    mechanisms left to right, then `redirect`)."""
+
+    domain: str  # the record holding the term
+    term: str
+    target: Optional[str] = None  # the name the term asks about
+    lookups: int = 0  # 1 for a DNS-querying term (§4.6.4), else 0
+    voids: int = 0  # its own void lookups: the term's query answered NXDOMAIN or with no records
+    void_hosts: list[str] = field(default_factory=list)  # `mx`: MX hosts whose address lookup returned nothing
+    result: str = ""  # what evaluating the term found; "" when unremarkable
+    children: list["SpfNode"] = field(default_factory=list)
+
+    def walk(self):
+        """This node and every node below it, in evaluation order (depth first)."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def as_dict(self) -> dict:
+        total = list(self.walk())
+        return {
+            "term": self.term,
+            "domain": self.domain,
+            "target": self.target,
+            "lookups": sum(node.lookups for node in total),
+            "voids": sum(node.voids + len(node.void_hosts) for node in total),
+            "result": self.result,
+            "children": [child.as_dict() for child in self.children],
+        }
 
 
 @dataclass
@@ -232,19 +269,21 @@ class SpfTree:
     record: Optional[SpfRecord] = None
     records: tuple[str, ...] = ()  # every v=spf1 TXT string at the top domain
     syntax_error: str = ""
-    lookups: int = 0
-    lookup_terms: list[str] = field(default_factory=list)  # "domain: term"
-    voids: list[str] = field(default_factory=list)  # "name TYPE"
+    root: Optional[SpfNode] = None
     loops: list[list[str]] = field(default_factory=list)
+    loop_terms: list[SpfNode] = field(default_factory=list)
     dynamic: list[str] = field(default_factory=list)
     mx_over: list[tuple[str, int]] = field(default_factory=list)
     errors: list[SpfProblem] = field(default_factory=list)  # permerrors below the top record
     ptr: list[str] = field(default_factory=list)
-    includes: set[str] = field(default_factory=set)  # every include/redirect target in the tree
+    includes: set[str] = field(default_factory=set)  # every evaluated include/redirect target
     faults: list[Answer] = field(default_factory=list)
     final_all: Optional[str] = None  # qualifier of the `all` that ends evaluation ("+", "-", "~", "?")
     final_all_domain: Optional[str] = None
     redirect_chain: list[str] = field(default_factory=list)
+    pass_all: list[list[str]] = field(default_factory=list)  # include chains ending in a record that passes everyone
+    ignored: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (domain, the `all`, terms after it)
+    large: list[tuple[Answer, int]] = field(default_factory=list)  # (TXT answer, length of its SPF record)
     truncated: bool = False
 
     @property
@@ -253,6 +292,64 @@ class SpfTree:
 
     def includes_domain(self, domain: str) -> bool:
         return normalize(domain) in self.includes
+
+    def nodes(self) -> list[SpfNode]:
+        return list(self.root.walk()) if self.root is not None else []
+
+    @property
+    def lookups(self) -> int:
+        return sum(node.lookups for node in self.nodes())
+
+    @property
+    def lookup_terms(self) -> list[SpfNode]:
+        return [node for node in self.nodes() if node.lookups]
+
+    @property
+    def voids(self) -> list[str]:
+        """Void lookups by term, as RFC 7208 §4.6.4 words it: "name TYPE"."""
+        return [f"{node.target} {_void_type(node)}" for node in self.nodes() if node.voids]
+
+    @property
+    def host_voids(self) -> list[str]:
+        return [f"{host} A" for node in self.nodes() for host in node.void_hosts]
+
+    def crossing(self, limit: int, count) -> Optional[SpfNode]:
+        """The node at which `count(node)`, added up in evaluation order, first exceeds `limit`."""
+        total = 0
+        for node in self.nodes():
+            total += count(node)
+            if total > limit:
+                return node
+        return None
+
+    def path_to(self, wanted: SpfNode) -> list[SpfNode]:
+        """The include/redirect terms leading from the top record to `wanted` (outermost first)."""
+        def search(node: SpfNode, trail: list[SpfNode]) -> Optional[list[SpfNode]]:
+            if node is wanted:
+                return trail
+            for child in node.children:
+                found = search(child, trail + ([node] if node.term else []))
+                if found is not None:
+                    return found
+            return None
+
+        return (search(self.root, []) or []) if self.root is not None else []
+
+    def as_dict(self) -> dict:
+        return {
+            "domain": self.domain,
+            "status": self.status,
+            "record": self.record.text if self.record is not None else None,
+            "lookups": self.lookups,
+            "voids": len(self.voids),
+            "mx_host_voids": len(self.host_voids),
+            "tree": [child.as_dict() for child in self.root.children] if self.root is not None else [],
+        }
+
+
+def _void_type(node: SpfNode) -> str:
+    kind = node.term.lstrip("+-~?").split(":")[0].split("/")[0].split("=")[0].lower()
+    return {"mx": "MX", "include": "TXT", "redirect": "TXT"}.get(kind, "A")
 
 
 async def evaluate(collector: DnsCollector, domain: str, top: Optional[Answer] = None) -> SpfTree:
@@ -273,6 +370,7 @@ async def evaluate(collector: DnsCollector, domain: str, top: Optional[Answer] =
     if not records:
         tree.status = "none"
         return tree
+    _check_size(tree, answer, records)
     if len(records) > 1:
         tree.status = "multiple"
         return tree
@@ -284,9 +382,38 @@ async def evaluate(collector: DnsCollector, domain: str, top: Optional[Answer] =
         return tree
     tree.status = "ok"
     tree.record = record
+    tree.root = SpfNode(domain, "", domain)
     walker = _Walker(collector, tree)
-    await walker.walk(domain, record, [domain], top_level=True)
+    final = await walker.walk(domain, record, [domain], tree.root, [])
+    tree.final_all, tree.final_all_domain = final
     return tree
+
+
+def _check_size(tree: SpfTree, answer: Answer, records) -> None:
+    longest = max(len(text.encode("utf-8")) for text in records)
+    if answer.size > UDP_LIMIT or longest > RECORD_ADVICE:
+        tree.large.append((answer, longest))
+
+
+def evaluated_terms(record: SpfRecord) -> tuple[list[Term], Optional[Term], list[Term]]:
+    """(terms evaluated, the `all` if any, mechanisms after it). §5.1: mechanisms after `all` are never
+    evaluated; §6.1: `redirect` is ignored when the record has an `all`; §4.6.2: redirect comes last."""
+    evaluated: list[Term] = []
+    after: list[Term] = []
+    all_term: Optional[Term] = None
+    for term in record.terms:
+        if term.kind in MECHANISMS:
+            if all_term is not None:
+                after.append(term)
+                continue
+            if term.kind == "all":
+                all_term = term
+                continue
+            evaluated.append(term)
+    redirect = record.redirect
+    if redirect is not None and all_term is None:
+        evaluated.append(redirect)
+    return evaluated, all_term, after
 
 
 class _Walker:
@@ -295,101 +422,130 @@ class _Walker:
         self.tree = tree
         self.followed = 0
 
-    async def walk(self, domain: str, record: SpfRecord, path: list[str], top_level: bool) -> None:
+    async def walk(self, domain: str, record: SpfRecord, path: list[str], parent: SpfNode, chain: list[str]) -> tuple[Optional[str], Optional[str]]:
+        """Walk one record below `parent`; return the qualifier and owner of the `all` that ends its
+        evaluation (its own, or its redirect target's), or (None, None)."""
         tree = self.tree
-        redirect = record.redirect
-        all_term = record.all_term
-        if redirect is not None and all_term is not None:
-            redirect = None  # §6.1: redirect is ignored when `all` is present
-        if top_level and all_term is not None:
-            tree.final_all = all_term.qualifier
-            tree.final_all_domain = domain
+        terms, all_term, after = evaluated_terms(record)
+        if after:
+            tree.ignored.append((domain, all_term.text if all_term else "all", [term.text for term in after]))
         children: list = []
-        for term in record.terms:
-            if term.kind == "redirect" and redirect is None:
-                continue
+        redirect_job = None
+        for term in terms:
             if not term.is_lookup:
                 continue
-            tree.lookups += 1
-            tree.lookup_terms.append(f"{domain}: {term.text}")
+            target = normalize(term.value) if term.value and not term.dynamic else (None if term.dynamic else domain)
+            node = SpfNode(domain, term.text, target, lookups=1)
+            parent.children.append(node)
             if term.kind == "ptr":
                 tree.ptr.append(f"{domain}: {term.text}")
+                node.result = "not asked (needs the client address)"
             if term.dynamic:
                 tree.dynamic.append(f"{domain}: {term.text}")
+                node.result = "dynamic (macro): not followed"
                 continue
-            target = normalize(term.value) if term.value else domain
+            assert target is not None
             if term.kind in ("include", "redirect"):
                 tree.includes.add(target)
                 if target in path:
                     tree.loops.append(path + [target])
+                    tree.loop_terms.append(node)
+                    node.result = "loop"
                     continue
-                children.append(self._follow(domain, term, target, path, top_level and term.kind == "redirect"))
-            elif term.kind == "a":
-                children.append(self._address(target))
-            elif term.kind == "exists":
-                children.append(self._exists(target))
+                job = self._follow(domain, term, target, path, node, chain + [f"{domain}: {term.text}"])
+                if term.kind == "redirect":
+                    redirect_job = job
+                else:
+                    children.append(job)
+            elif term.kind in ("a", "exists"):
+                children.append(self._address(target, node))
             elif term.kind == "mx":
-                children.append(self._mx(target))
-        if children:
-            await asyncio.gather(*children)
+                children.append(self._mx(target, node))
+        if redirect_job is not None:
+            children.append(redirect_job)
+        results = await asyncio.gather(*children) if children else []
+        if all_term is not None:
+            return all_term.qualifier, domain
+        if redirect_job is not None and results:
+            return results[-1]
+        return None, None
 
-    async def _follow(self, parent: str, term: Term, target: str, path: list[str], final: bool) -> None:
+    async def _follow(self, parent: str, term: Term, target: str, path: list[str], node: SpfNode, chain: list[str]):
         tree = self.tree
         self.followed += 1
         if self.followed > MAX_INCLUDES:
             tree.truncated = True
-            return
+            node.result = "not followed (too many includes)"
+            return None, None
         answer = await self.collector.lookup(target, "TXT")
         if answer.fault:
             tree.faults.append(answer)
-            return
+            node.result = f"unknown: {answer.describe_fault()}"
+            return None, None
         if answer.empty:
-            tree.voids.append(answer.label)
+            node.voids = 1
         records = [text for text in answer.records if is_spf(text)]
         section = "§5.2" if term.kind == "include" else "§6.1"
         if not records:
+            node.result = "permerror: no SPF record"
             tree.errors.append(SpfProblem(parent, f"`{term.text}`: `{target}` publishes no SPF record, a permanent error (RFC 7208 {section})"))
-            return
+            return None, None
+        _check_size(tree, answer, records)
         if len(records) > 1:
+            node.result = f"permerror: {len(records)} SPF records"
             tree.errors.append(SpfProblem(parent, f"`{term.text}`: `{target}` publishes {len(records)} SPF records, a permanent error (RFC 7208 §4.5)"))
-            return
+            return None, None
         try:
             record = parse(records[0])
         except SpfSyntaxError as error:
+            node.result = "permerror: syntax"
             tree.errors.append(SpfProblem(target, f"`{target}` (reached by `{term.text}`): {error}"))
-            return
-        if final:
+            return None, None
+        if term.kind == "redirect":
             tree.redirect_chain.append(target)
-            all_term = record.all_term
-            if all_term is not None:
-                tree.final_all, tree.final_all_domain = all_term.qualifier, target
-        await self.walk(target, record, path + [target], top_level=final)
+        qualifier, owner = await self.walk(target, record, path + [target], node, chain)
+        if term.kind == "include" and qualifier == "+":
+            # §5.2: the include matches when the included record passes, and `+all` passes everyone
+            node.result = f"matches every sender (`+all` in `{owner}`)"
+            tree.pass_all.append(chain + [f"{owner}: +all"])
+        elif qualifier is not None and term.kind == "redirect":
+            node.result = f"ends in `{qualifier}all` (`{owner}`)"
+        return qualifier, owner
 
-    async def _address(self, target: str) -> None:
+    async def _address(self, target: str, node: SpfNode) -> None:
+        # SES sends over IPv4 only (its dedicated IPs are IPv4, SESv2 DedicatedIp.Ip; amazonses.com's SPF
+        # lists ip4 ranges alone), so receivers ask A for `a` and `exists` (§5.3, §5.7): a host with only
+        # AAAA records is a void lookup for them.
         answer = await self.collector.lookup(target, "A")
         if answer.fault:
             self.tree.faults.append(answer)
-            return
-        if answer.status == "nodata":
-            answer = await self.collector.lookup(target, "AAAA")  # an IPv6-only host is not void
-            if answer.fault:
-                self.tree.faults.append(answer)
-                return
-        if answer.empty:
-            self.tree.voids.append(f"{target} A")
-
-    async def _exists(self, target: str) -> None:
-        answer = await self.collector.lookup(target, "A")
-        if answer.fault:
-            self.tree.faults.append(answer)
+            node.result = f"unknown: {answer.describe_fault()}"
         elif answer.empty:
-            self.tree.voids.append(answer.label)
+            node.voids = 1
+            node.result = "void: no A record" + (" (the name does not exist)" if answer.status == "nxdomain" else "")
 
-    async def _mx(self, target: str) -> None:
+    async def _mx(self, target: str, node: SpfNode) -> None:
         answer = await self.collector.lookup(target, "MX")
         if answer.fault:
             self.tree.faults.append(answer)
-        elif answer.empty:
-            self.tree.voids.append(answer.label)
-        elif len(answer.mx) > MX_LIMIT:
+            node.result = f"unknown: {answer.describe_fault()}"
+            return
+        if answer.empty:
+            node.voids = 1
+            node.result = "void: no MX record"
+            return
+        if len(answer.mx) > MX_LIMIT:
             self.tree.mx_over.append((target, len(answer.mx)))
+            node.result = f"permerror: {len(answer.mx)} MX hosts"
+            return
+        hosts = [host for _, host in answer.mx if host]
+        addresses = await self.collector.gather((host, "A") for host in hosts)
+        empty = []
+        for host, address in zip(hosts, addresses):
+            if address.fault:
+                self.tree.faults.append(address)
+            elif address.empty:
+                empty.append(host)
+        if empty:
+            node.void_hosts = empty
+            node.result = "MX hosts without an A record: " + ", ".join(empty)

@@ -91,7 +91,7 @@ CASES: dict[str, Case] = {
                                 extra='v.$D. TXT "v=spf1 a:gone2.$D mx:gone3.$D -all"\n'),
     "spf-null-mx": spf("v=spf1 mx:n1.$D mx:n2.$D mx:n3.$D -all",
                        extra="n1.$D. MX 0 .\nn2.$D. MX 0 .\nn3.$D. MX 0 .\n"),
-    "spf-v6-only": spf("v=spf1 a:v6only.shared.test a:v6only.shared.test a:v6only.shared.test -all"),
+    "spf-v6-only": spf("v=spf1 a:v6only.shared.test a:v6only.shared.test a:v6only.shared.test -all", "SES605"),
     "spf-void-exists": spf("v=spf1 exists:gone1.$D exists:gone2.$D exists:gone3.$D -all", "SES605"),
     "spf-void-ptr": spf("v=spf1 ptr ptr:gone1.$D ptr:gone2.$D -all"),
     "spf-void-and-lookups": spf("v=spf1 a:gone1.$D a:gone2.$D a:gone3.$D include:l1.$D -all", "SES604", "SES605",

@@ -56,6 +56,11 @@ KNOWN_DISAGREEMENTS: dict[str, str] = {
     "spf-void-and-lookups": "checkdmarc stops at the first limit it reaches (the third void lookup) and never "
                             "finishes the count; ses-lint walks the whole tree and reports both the 11 lookups and "
                             "the 3 voids",
+    "spf-v6-only": "three `a` terms on a host with only AAAA records: RFC 7208 §5.3 asks the address type of the "
+                   "client's connection, and SES sends over IPv4 only (SESv2 DedicatedIp.Ip is an IPv4 address; "
+                   "amazonses.com's SPF lists ip4 ranges alone), so each A query is void (§4.6.4) and receivers "
+                   "return permerror (pyspf and Mail::SPF ask A for an IPv4 client); checkdmarc asks A and AAAA "
+                   "and counts none",
     "spf-single-label": "`include:localhost` breaks the RFC 7208 §12 grammar (domain-end needs `.toplabel`): "
                         "ses-lint SES603; checkdmarc only warns (it leaves invalid names to §4.8) and looks it up",
     "spf-junk-after-all": "RFC 7208 §4.6: a syntax error anywhere in the record is a permerror, so `-all foo` is "

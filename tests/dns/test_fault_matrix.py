@@ -118,6 +118,11 @@ ROWS = [
         + '_spf.ptr.test. TXT "v=spf1 ptr -all"\n', "a@ptr.test", ("_spf.ptr.test", "TXT")),
     row("SES609", "type99", clean("type99.test") + f"type99.test. SPF {generic_txt(f'v=spf1 {SES} -all')}\n", "a@type99.test",
         ("type99.test", "SPF")),
+    row("SES610", "apex", clean("after.test", f"v=spf1 -all {SES}"), "a@after.test", ("after.test", "TXT"), unmasked={"SES607"}),
+    row("SES628", "dmarc", spf_dmarc("conf.test") + DMARC_REJECT.format(d="conf.test") + "_dmarc.conf.test. CNAME _dmarc.other.test.\n",
+        "a@conf.test", ("_dmarc.conf.test", "CNAME")),
+    row("SES629", "apex", f"big.test. TXT {txt('v=spf1 ' + ' '.join(f'ip4:192.0.2.{n}' for n in range(1, 40)) + ' -all')}\n"
+        + DMARC_REJECT.format(d="big.test") + DKIM.format(d="big.test"), "a@big.test", ("big.test", "TXT"), unmasked={"SES607"}),
     # p=reject and no _domainkey: SES611 and SES626 both hang on `_domainkey.<domain> TXT`
     row("SES611", "domainkey", f'nodkim.test. TXT "v=spf1 {SES} -all"\n' + DMARC_REJECT.format(d="nodkim.test"),
         "a@nodkim.test", ("_domainkey.nodkim.test", "TXT")),
@@ -159,6 +164,9 @@ ROWS = [
     row("SES631", "mx", clean("mf.test") + MAIL_FROM, "a@mf.test", ("bad.mf.test", "MX"), mail_from=["bad.mf.test"]),
     row("SES632", "apex", clean("mf.test") + MAIL_FROM, "a@mf.test", ("bad.mf.test", "TXT"), mail_from=["bad.mf.test"]),
     row("SES632", "include", clean("mf.test") + MAIL_FROM, "a@mf.test", ("_spf.mf.test", "TXT"), mail_from=["inc.mf.test"]),
+    row("SES633", "mx", clean("deco.test") + "bounce.deco.test. MX 10 feedback-smtp.eu-west-1.amazonses.com.\n"
+        + f'bounce.deco.test. TXT "v=spf1 {SES} ~all"\n', "a@deco.test", ("bounce.deco.test", "MX"),
+        mail_from=["bounce.deco.test"], hints=DnsHints(identity_domain="deco.test", region="eu-west-1")),
 ]
 
 HARD = ("timeout", "servfail", "refused", "truncate-tcp-down")
@@ -168,7 +176,7 @@ FAULT_VALUE: dict[str, Any] = {"timeout": "timeout", "servfail": "servfail", "re
 DESCRIBED = {"timeout": "timed out", "servfail": "SERVFAIL", "refused": "REFUSED", "truncate-tcp-down": "the lookup failed"}
 DNS_RULES = {"SES600", "SES601", "SES602", "SES603", "SES604", "SES605", "SES606", "SES607", "SES608", "SES609", "SES611",
              "SES612", "SES613", "SES614", "SES621", "SES622", "SES623", "SES624", "SES625", "SES626", "SES627", "SES631",
-             "SES632"}
+             "SES632", "SES610", "SES628", "SES629", "SES633"}
 
 
 def test_the_matrix_covers_every_dns_rule():

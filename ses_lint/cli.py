@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     network = check.add_argument_group("network")
     network.add_argument("--nameserver", action="append", metavar="HOST[:PORT]", help="DNS server to ask (repeatable; default: the system's)")
     network.add_argument("--timeout", type=float, metavar="SECONDS", help="bound for each network call (default 5)")
+    network.add_argument("--dns-concurrency", type=int, metavar="N", help="DNS queries in flight at once (default 256)")
     network.add_argument("--env", action="store_true", help="resolve ${NAME} references from the environment and report unset ones")
     network.add_argument("--mail-from", action="append", metavar="DOMAIN", help="a custom MAIL FROM domain to check (repeatable)")
     network.add_argument("--dkim-selector", action="append", metavar="NAME", help="a DKIM selector whose TXT key to check (repeatable)")
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--statistics", action="store_true", help="print how many findings each rule has instead of the findings (text or json)")
     output.add_argument("--show-files", action="store_true", help="print each file the run reads (checked, skipped or not read, and why) instead of the findings")
     output.add_argument("--show-source", action=argparse.BooleanOptionalAction, default=None, help="text: print the offending line and a caret under the column (default: on a terminal)")
+    output.add_argument("--verbose", "-v", action="store_true", help="text format: also show the evaluated SPF tree of each domain")
 
     parser.subcommands = {"check": check}
     parser.subcommands["rules"] = commands.add_parser("rules", help="list every rule: code, name, stage, severity")
@@ -202,6 +204,9 @@ def check(args: argparse.Namespace) -> int:
     if timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
     fail_on = Severity(args.fail_on or values.get("fail-on", "error"))
+    concurrency = args.dns_concurrency if args.dns_concurrency is not None else int(values.get("dns-concurrency", Options.dns_concurrency))
+    if not 1 <= concurrency <= 4096:
+        raise UsageError("--dns-concurrency must be a number from 1 to 4096")
     options = Options(
         stages=frozenset(stages),
         select=select,
@@ -218,6 +223,7 @@ def check(args: argparse.Namespace) -> int:
         dkim_selectors=args.dkim_selector or values.get("dkim-selector", []),
         probe_to=args.probe_to or Options.probe_to,
         progress=sys.stderr.isatty(),
+        dns_concurrency=concurrency,
     )
     format_name = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if args.statistics and format_name not in ("text", "json"):
@@ -236,7 +242,8 @@ def check(args: argparse.Namespace) -> int:
     to_terminal = args.output is None and sys.stdout.isatty()
     color = format_name == "text" and to_terminal and not os.environ.get("NO_COLOR")
     show_source = args.show_source if args.show_source is not None else to_terminal
-    context = Context(__version__, fail_on, color, args.quiet, show_source=show_source and format_name == "text")
+    context = Context(__version__, fail_on, color, args.quiet, show_source=show_source and format_name == "text",
+                      verbose=args.verbose)
     text = statistics(report, format_name, context) if args.statistics else render(format_name, report, context)
     if args.output:
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import suppressions as inline
 from .document import Document, iter_scalars, load
@@ -47,6 +48,7 @@ class Report:
         if self._masker("".join(pieces)) != "".join(pieces):  # a secret across the cuts: mask it whole
             return self._masker(text), "", ""
         return pieces
+    details: dict[str, Any] = field(default_factory=dict)  # what subject types describe of their facts (JSON, --verbose)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity == severity)
@@ -101,8 +103,13 @@ def run_lint(sources: list[Source], options: Options, environ: dict[str, str] | 
         )
         final.setdefault((finding.code, finding.file, finding.line, finding.column, finding.message), finding)
     ordered = sorted(final.values(), key=Finding.sort_key)
+    details: dict[str, Any] = {}
+    for subject_type, subjects in run.gathered():
+        describe = getattr(subject_type, "describe", None)
+        if describe is not None and subjects:
+            details.update(describe(subjects))
     return Report(ordered, files=len(documents), skipped=skipped, rules=rules, checked=[document.path for document in documents],
-                  unread=unread, _documents={document.path: document for document in documents}, _masker=masker)
+                  unread=unread, _documents={document.path: document for document in documents}, _masker=masker, details=details)
 
 
 def _place(finding: Finding, run: Run) -> Finding:

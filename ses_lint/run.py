@@ -50,6 +50,10 @@ class Run:
             self._subjects[subject_type] = list(subject_type.gather(self))
         return self._subjects[subject_type]
 
+    def gathered(self) -> list[tuple[type, list[Any]]]:
+        """Every subject type gathered so far, with its subjects."""
+        return list(self._subjects.items())
+
     def stage_enabled(self, stage: Stage) -> bool:
         return stage in self.options.stages
 

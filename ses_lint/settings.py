@@ -21,6 +21,7 @@ KEYS = {
     "stages": list,
     "nameservers": list,
     "timeout": (int, float),
+    "dns-concurrency": int,
     "paths": list,
     "exclude": list,
     "extend-exclude": list,

@@ -209,6 +209,17 @@ class SenderDomain:
 
         return gather(run)
 
+    @classmethod
+    def describe(cls, senders: list["SenderDomain"]) -> dict:
+        """The evaluated SPF trees (RFC 7208), per `from` domain and MAIL FROM domain, each domain once:
+        term, target, lookups, voids and result of every term, for `--format json` and `--verbose`."""
+        domains: dict[str, dict] = {}
+        for sender in senders:
+            entry = domains.setdefault(sender.domain, {"domain": sender.domain, "spf": sender.facts.spf.as_dict(), "mail_from": {}})
+            for mail_from in sender.mail_from:
+                entry["mail_from"].setdefault(mail_from.domain, mail_from.spf.as_dict())
+        return {"dns": {"domains": [{**entry, "mail_from": list(entry["mail_from"].values())} for entry in domains.values()]}}
+
     def finding(self, message: str, severity: Optional[Severity] = None) -> Finding:
         """A finding at the provider's `config.from`. `severity` grades it below the rule's default
         (a rule such as SES604 is an error past the limit and a warning near it)."""

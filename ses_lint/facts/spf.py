@@ -253,7 +253,8 @@ class SpfNode:
             "domain": self.domain,
             "target": self.target,
             "lookups": sum(node.lookups for node in total),
-            "voids": sum(node.voids + len(node.void_hosts) for node in total),
+            "voids": sum(node.voids for node in total),
+            "mx_host_voids": sum(len(node.void_hosts) for node in total),
             "result": self.result,
             "children": [child.as_dict() for child in self.children],
         }

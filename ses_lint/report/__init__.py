@@ -17,6 +17,7 @@ class Context:
     color: bool = False
     quiet: bool = False
     show_source: bool = False  # text: the offending line under each finding, a caret under the column
+    verbose: bool = False  # text: also the evaluated SPF tree of each domain the dns stage read
 
 
 def render(format_name: str, report: Report, context: Context) -> str:

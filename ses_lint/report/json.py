@@ -33,4 +33,5 @@ def render(report: Report, context: Context) -> str:
             "infos": report.count(Severity.INFO),
         },
     }
+    document.update(report.details)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -21,6 +21,8 @@ def render(report: Report, context: Context) -> str:
         lines.append(f"{where} {finding.code} [{level}] {finding.message}")
         if context.show_source:
             lines.extend(source_excerpt(report, finding))
+    if context.verbose:
+        lines += spf_trees(report.details.get("dns", {}).get("domains", []))
     if not context.quiet:
         lines.append(summary(report))
     return "\n".join(lines) + ("\n" if lines else "")
@@ -58,3 +60,25 @@ def summary(report: Report) -> str:
         if count
     ]
     return f"Found {', '.join(counts)} ({files})."
+
+
+def spf_trees(domains: list[dict]) -> list[str]:
+    """The SPF tree of each domain, one term a line, indented by depth: cost and what it found."""
+    lines = []
+    for entry in domains:
+        for tree in [entry["spf"], *entry.get("mail_from", [])]:
+            if tree["status"] != "ok":
+                lines.append(f"SPF of {tree['domain']}: {tree['status']}")
+                continue
+            lines.append(f"SPF of {tree['domain']}: {tree['lookups']} DNS lookups, {tree['voids']} void "
+                         f"(+{tree['mx_host_voids']} MX host addresses): {tree['record']}")
+            stack = [(node, 1) for node in reversed(tree["tree"])]
+            while stack:
+                node, depth = stack.pop()
+                cost = f"{node['lookups']} lookup{'s' if node['lookups'] != 1 else ''}"
+                voids = f", {node['voids']} void" if node["voids"] else ""
+                voids += f", {node['mx_host_voids']} MX host void" if node["mx_host_voids"] else ""
+                result = f": {node['result']}" if node["result"] else ""
+                lines.append(f"{'  ' * depth}{node['term']} ({node['domain']}; {cost}{voids}){result}")
+                stack += [(child, depth + 1) for child in reversed(node["children"])]
+    return lines

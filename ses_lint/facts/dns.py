@@ -57,7 +57,7 @@ class Answer:
     records: tuple[str, ...] = ()
     mx: tuple[tuple[int, str], ...] = ()
     detail: str = ""
-    size: int = 0  # bytes of the reply without its EDNS OPT record (what a plain UDP client needs)
+    size: int = 0  # TXT: bytes of the smallest reply that carries the answer (what a plain UDP client needs)
     canonical: str = ""  # the owner of the records when a CNAME in the reply led elsewhere
 
     @property
@@ -353,7 +353,6 @@ class _Transport:
 _QUERY_HEAD = struct.Struct("!HHHHHH")
 _QUERY_TAIL = struct.Struct("!HH")
 _OPT = b"\x00" + struct.pack("!HHIH", 41, EDNS_PAYLOAD, 0, 0)  # RFC 6891 §6.1.2: root, OPT, payload, no flags
-_OPT_SIZE = len(_OPT)
 
 
 def _wire_name(name: str) -> bytes:
@@ -386,8 +385,8 @@ def _answer(name: str, rtype: str, code: int, response: Any, size: int) -> Answe
         return Answer(name, rtype, REFUSED)
     if rcode != dns.rcode.NOERROR:
         return Answer(name, rtype, ERROR, detail=f"rcode {dns.rcode.to_text(rcode)}")
-    if response.edns >= 0:
-        size -= _OPT_SIZE  # what a client without EDNS would have had to receive
+    if rtype == "TXT":  # the smallest reply a server can give: header, question, answer (RFC 1035 §4.1)
+        size = 12 + len(name) + 2 + 4 + sum(12 + len(rdata.to_digestable()) for rrset in response.answer for rdata in rrset)
     try:
         chain = response.resolve_chaining()
     except Exception as error:  # a CNAME loop or a chain too long

@@ -321,9 +321,18 @@ class _Transport:
         while qid in udp.pending:
             qid = random.getrandbits(16)
         udp.pending[qid] = future
+        wire = _QUERY_HEAD.pack(qid, 0x0100, 1, 0, 0, 1) + wire_name + _QUERY_TAIL.pack(code, 1) + _OPT
+        deadline = time.monotonic() + budget
         try:
-            udp.transport.sendto(_QUERY_HEAD.pack(qid, 0x0100, 1, 0, 0, 1) + wire_name + _QUERY_TAIL.pack(code, 1) + _OPT)
-            data = await asyncio.wait_for(future, budget)
+            while True:  # UDP may lose a query or its reply: send again, as stub resolvers do (RFC 1536 §1)
+                udp.transport.sendto(wire)
+                remaining = deadline - time.monotonic()
+                try:
+                    data = await asyncio.wait_for(asyncio.shield(future), min(remaining, _retry_interval(budget)))
+                    break
+                except asyncio.TimeoutError:
+                    if deadline - time.monotonic() <= 0.01:
+                        raise
         except asyncio.TimeoutError:
             return Answer(name, rtype, TIMEOUT, detail=f"no answer within {budget:g} s")
         except OSError as error:
@@ -353,6 +362,11 @@ class _Transport:
 _QUERY_HEAD = struct.Struct("!HHHHHH")
 _QUERY_TAIL = struct.Struct("!HH")
 _OPT = b"\x00" + struct.pack("!HHIH", 41, EDNS_PAYLOAD, 0, 0)  # RFC 6891 §6.1.2: root, OPT, payload, no flags
+
+
+def _retry_interval(budget: float) -> float:
+    """How long to wait for a reply before sending the query again: a third of the budget, 0.25 to 1.5 s."""
+    return min(1.5, max(0.25, budget / 3))
 
 
 def _wire_name(name: str) -> bytes:

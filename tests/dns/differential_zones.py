@@ -168,6 +168,18 @@ CASES: dict[str, Case] = {
     "dmarc-ext-auth-upper": dmarc("v=DMARC1; p=reject; rua=mailto:d@reports-v.test"),
     "dmarc-ext-mixed": dmarc("v=DMARC1; p=reject; rua=mailto:d@reports-any.test,mailto:d@reports.test", "SES625"),
     "dmarc-same-org": dmarc("v=DMARC1; p=reject; rua=mailto:d@reports.$D", extra="reports.$D. MX 10 mx1.shared.test.\n"),
+    # -- issue 11: what receivers compute ------------------------------------------------------------
+    "spf-include-plus-all": spf("v=spf1 include:pa.$D -all", "SES606", extra='pa.$D. TXT "v=spf1 +all"\n'),
+    "spf-after-all-uncounted": spf("v=spf1 -all include:l1.$D", extra=_chain("$D", 11)),
+    "spf-mx-host-voids": spf("v=spf1 mx:m.$D a:gone.$D -all", extra="m.$D. MX 10 x1.$D.\nm.$D. MX 20 x2.$D.\n"),
+    "spf-lame": _case("lame.$D. NS ns.nowhere.invalid.\n", "SES640"),
+    "wildcard-dmarc": _case('*.$D. TXT "v=spf1 -all"\n'),  # linted as x.<case>.test: synthesized records
+    "dmarc-intermediate": _case('alerts.mktg.$D. TXT "v=spf1 -all"\n_dmarc.mktg.$D. TXT "v=DMARC1; p=none"\n'
+                                '_dmarc.$D. TXT "v=DMARC1; p=reject; rua=mailto:d@reports.test"\n', "SES625", dmarc=False),
+    "dmarc-psd-rua": _case('town.$D. TXT "v=spf1 -all"\n_dmarc.$D. TXT "v=DMARC1; p=reject; psd=y; rua=mailto:d@dmarc.svc.$D"\n'
+                           "dmarc.svc.$D. MX 10 mx1.shared.test.\n", "SES625", dmarc=False),
+    "idn": _case('xn--strae-oqa.$D. TXT "v=spf1 -all"\n_dmarc.xn--strae-oqa.$D. TXT "v=DMARC1; p=reject; rua=mailto:d@reports.test"\n'
+                 'strasse.$D. TXT "v=spf1 -all"\n_dmarc.strasse.$D. TXT "v=DMARC1; p=reject"\n', "SES625"),
     "dmarc-walk-vs-psl": _case('a.$D. TXT "v=spf1 -all"\n_dmarc.a.$D. TXT "v=DMARC1; p=reject; rua=mailto:d@$D"\n'
                                "$D. MX 10 mx1.shared.test.\n", "SES625", dmarc=False),
 }
@@ -177,6 +189,11 @@ FROM_DOMAIN = {
     "dmarc-parent": "sub.$D",
     "dmarc-multiple-parent": "sub.$D",
     "dmarc-walk-vs-psl": "a.$D",
+    "spf-lame": "lame.$D",
+    "wildcard-dmarc": "x.$D",
+    "dmarc-intermediate": "alerts.mktg.$D",
+    "dmarc-psd-rua": "town.$D",
+    "idn": "straße.$D",
 }
 
 

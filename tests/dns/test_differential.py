@@ -40,8 +40,9 @@ from ses_lint.findings import Severity  # noqa: E402
 from differential_zones import CASES, domain, from_domain, zone_records  # noqa: E402
 from dnsfixtures import Nsd  # noqa: E402
 
-ASPECTS = ("SES602", "SES603", "SES604", "SES605", "SES606", "SES608", "SES622", "SES623", "SES625")
-ERROR_ONLY = ("SES604", "SES606")  # these rules also warn below the limit; only the error is compared
+ASPECTS = ("SES602", "SES603", "SES604", "SES605", "SES606", "SES608", "SES622", "SES623", "SES625", "SES640")
+# these rules also warn below the limit (SES605: over it only as pyspf and Mail::SPF count); only the error is compared
+ERROR_ONLY = ("SES604", "SES605", "SES606")
 TIMEOUT = 2.0
 
 # Every case where the two tools judge differently, and why. "BUG:" marks a ses-lint bug.
@@ -71,6 +72,19 @@ KNOWN_DISAGREEMENTS: dict[str, str] = {
     "spf-null-mx": "three `mx` terms on null MX names (`MX 0 .`, RFC 7505): checkdmarc drops the null MX and counts "
                    "each as void (SES605); the answer holds a record, and RFC 7208 §4.6.4 calls void only an empty "
                    "answer or NXDOMAIN, so ses-lint counts none",
+    "spf-include-plus-all": "an include whose record ends in `+all` matches every sender (RFC 7208 §5.2: the include "
+                            "matches on a pass; §5.1: `all` always matches), so anyone may send: ses-lint SES606 names "
+                            "the chain; checkdmarc has no verdict on `all`, in includes or not",
+    "spf-lame": "a referral (NOERROR, no AA, NS records in the authority section, RFC 1034 §4.3.2 step 3b) is not an "
+                "answer: ses-lint reports SES640 (not checked); checkdmarc (dnspython's resolver) reads it as "
+                "\"no TXT records\" and reports a missing SPF record",
+    "wildcard-dmarc": "`*.<d> TXT \"v=spf1 -all\"` synthesizes that TXT at `_dmarc.x.<d>` (RFC 4592 §2.2.1); RFC 9989 "
+                      "§4.10 step 2 discards records that do not start with `v=DMARC1` and the walk takes `_dmarc.<d>`: "
+                      "ses-lint nothing; checkdmarc calls any other TXT at `_dmarc` an error (SES622)",
+    "dmarc-psd-rua": "the policy is the Public Suffix Domain's (psd=y, RFC 9989 §4.10.1) and its rua points to "
+                     "`dmarc.svc.<d>`, whose Organizational Domain by the tree walk is `svc.<d>`, not the `from` "
+                     "domain's (`town.<d>`, §4.10.2): external, so RFC 9990 §4 wants an authorization; checkdmarc "
+                     "compares by public suffix list and finds both under `<d>`",
     "dmarc-bad-adkim": "checkdmarc follows RFC 9989 §4.8 (an invalid value is replaced by the default, a warning); "
                        "ses-lint reports it as SES622 because the alignment written is not the one applied",
     "dmarc-bad-pct": "checkdmarc no longer validates the tags RFC 9989 removed (pct, rf, ri: a warning); ses-lint "
@@ -118,8 +132,8 @@ def checkdmarc_spf(name: str, **dns_args) -> set:
         cd_spf.query_spf_record(name, **dns_args)
     except cd_spf.MultipleSPFRTXTRecords:
         return {"SES602"}
-    except cd_spf.SPFRecordNotFound:
-        return set()
+    except cd_spf.SPFRecordNotFound as error:
+        return {"SES640"} if _dns_fault(error) else set()
     try:
         cd_spf.get_spf_record(name, **dns_args)
     except (cd_spf.SPFIncludeLoop, cd_spf.SPFRedirectLoop):

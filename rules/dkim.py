@@ -23,7 +23,8 @@ def dkim_missing(sender: SenderDomain) -> Iterator[Finding]:
     Easy DKIM for it. A `_domainkey` name that answers only through a wildcard does not exist either
     (RFC 4592 §2.2.1: a wildcard never answers for a name that exists, empty non-terminals included): a
     random label beside it is asked once per parent, and an identical answer means synthesis. When the
-    two answers are both empty the name may be a real empty non-terminal, and the rule stays silent. A `--dkim-selector NAME` with no key at `NAME._domainkey.<domain>` is reported too.
+    name answers with no records it is taken as real (an empty non-terminal: keys exist below it).
+    A `--dkim-selector NAME` with no key at `NAME._domainkey.<domain>` is reported too.
     Why: SES signs with Easy DKIM only once these records verify; without DKIM, mail from SES's default
     MAIL FROM cannot pass DMARC (SPF never aligns), and Gmail and Yahoo require DKIM from bulk senders.
     Fix: publish the three CNAME records SES shows for the identity (console, or

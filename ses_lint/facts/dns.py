@@ -13,11 +13,13 @@ import asyncio
 import ipaddress
 import random
 import socket
-import struct
 import sys
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Iterable, Optional, TypeVar
+
+from . import dnswire as wire
 
 T = TypeVar("T")
 
@@ -128,37 +130,38 @@ class DnsCollector:
     # -- running -------------------------------------------------------------------------------
     def run(self, coroutine_factory: Callable[[], Awaitable[T]]) -> T:
         """Run `coroutine_factory()` on a fresh event loop (in a thread if one is already running)."""
+        outcome: list[T] = []
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            return asyncio.run(self._main(coroutine_factory))
+            asyncio.run(self._main(coroutine_factory, outcome))
+            return outcome[0]
         import concurrent.futures
 
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            return pool.submit(asyncio.run, self._main(coroutine_factory)).result()
+            pool.submit(asyncio.run, self._main(coroutine_factory, outcome)).result()
+        return outcome[0]
 
-    async def _main(self, coroutine_factory: Callable[[], Awaitable[T]]) -> T:
+    async def _main(self, coroutine_factory: Callable[[], Awaitable[T]], outcome: list[T]) -> None:
+        # The result is handed over in `outcome`, not returned: asyncio.run on Python 3.11 formats the
+        # main task's repr (its result included) when it restores the SIGINT handler, which for a fleet's
+        # facts costs seconds.
         self._semaphore = asyncio.Semaphore(self.concurrency)
         self._cache = {}
         self._deadline = time.monotonic() + float(self.stage_timeout or self.timeout)
         self._setup()
         try:
-            return await coroutine_factory()
+            outcome.append(await coroutine_factory())
         finally:
             if self._transport is not None:
                 self._transport.close()
 
     def _setup(self) -> None:
         try:
-            import dns.message  # noqa: F401 - dnspython parses and builds the messages
-        except ImportError as error:  # pragma: no cover - dnspython is a dependency
-            self._setup_error = f"dnspython is not installed ({error})"
-            return
-        try:
             if self.nameservers:
                 servers = [parse_nameserver(text) for text in self.nameservers]
             else:
-                import dns.resolver
+                import dns.resolver  # dnspython reads the system's resolver configuration
 
                 servers = [(str(server), 53) for server in dns.resolver.Resolver(configure=True).nameservers]
                 if not servers:
@@ -166,7 +169,7 @@ class DnsCollector:
         except Exception as error:  # no /etc/resolv.conf, an unresolvable nameserver name, ...
             self._setup_error = f"no usable resolver ({error})"
             return
-        self._transport = _Transport(servers)
+        self._transport = _Transport(servers, self.concurrency)
 
     # -- lookups -------------------------------------------------------------------------------
     def lookup(self, name: str, rtype: str) -> "asyncio.Future[Answer]":
@@ -185,18 +188,19 @@ class DnsCollector:
         """Is `answer` synthesized from a wildcard (RFC 4592 §2.2.1)? A random label beside the name
         (asked once per parent and type) gets the same reply only from a wildcard; without DNSSEC no
         single query proves it, so an answer equal to the probe's is taken as synthesized. None when the
-        probe failed or both answers are empty (a real empty non-terminal looks like an empty wildcard)."""
+        probe failed. An empty answer is taken as real: an empty non-terminal and an empty wildcard look
+        alike, and no probe tells them apart."""
         parent = answer.name.partition(".")[2]
         if not parent or answer.fault or answer.status == NXDOMAIN:
             return False
+        if not answer.records:
+            return False  # an empty answer: an empty non-terminal, as far as anyone can tell (no probe)
         probe = await self.lookup(f"{self._probe_label}.{parent}", answer.rtype)
         if probe.fault:
             return None
         if probe.status == NXDOMAIN:
             return False
-        if probe.status != answer.status or probe.records != answer.records:
-            return False
-        return None if not answer.records else True
+        return probe.status == answer.status and probe.records == answer.records
 
     async def _ask(self, name: str, rtype: str) -> Answer:
         assert self._semaphore is not None
@@ -246,18 +250,54 @@ class _Udp(asyncio.DatagramProtocol):
                 future.set_exception(exc)
 
 
+class _Window:
+    """How many queries one server gets at a time: grows by one per reply (doubling per round trip, as
+    TCP's slow start), halves when a query had to be sent again (a loss: the server or the path is
+    full). Between START and the run's `--dns-concurrency`."""
+
+    START, FLOOR = 128, 8
+
+    def __init__(self, limit: int):
+        self.limit = max(1, limit)
+        self.size = float(min(self.START, self.limit))
+        self.inflight = 0
+        self._waiters: deque = deque()
+
+    async def acquire(self) -> None:
+        while self.inflight >= int(self.size):
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            await waiter
+        self.inflight += 1
+
+    def release(self, lost: bool) -> None:
+        self.inflight -= 1
+        if lost:
+            self.size = max(float(min(self.FLOOR, self.limit)), self.size / 2)
+        else:
+            self.size = min(float(self.limit), self.size + 1)
+        room = int(self.size) - self.inflight
+        while room > 0 and self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                room -= 1
+
+
 class _Transport:
     """Queries over a few UDP sockets per server (EDNS0, payload 1232), over TCP when a reply is truncated.
-    dnspython parses the replies; the question of each reply must match the query. A socket carries at
+    Replies are parsed by `dnswire`; the question of each reply must match the query. A socket carries at
     most PER_SOCKET queries at a time: a burst of replies beyond what its receive buffer holds would be
-    dropped by the kernel."""
+    dropped by the kernel. Each server's share of queries in flight follows a `_Window`."""
 
     PER_SOCKET = 32
 
-    def __init__(self, servers: list[tuple[str, int]]):
+    def __init__(self, servers: list[tuple[str, int]], limit: int = DEFAULT_CONCURRENCY):
         self.servers = servers
+        self.limit = limit
         self._sockets: dict[tuple[str, int], list[_Udp]] = {}
         self._opening: dict[tuple[str, int], "asyncio.Future[_Udp]"] = {}
+        self._windows: dict[tuple[str, int], _Window] = {}
 
     async def _socket(self, server: tuple[str, int]) -> _Udp:
         pool = self._sockets.setdefault(server, [])
@@ -289,12 +329,10 @@ class _Transport:
                     udp.transport.close()
 
     async def query(self, name: str, rtype: str, budget: float) -> Answer:
-        import dns.rdatatype
-
         try:
-            wire_name = _wire_name(name)
-            code = dns.rdatatype.from_text(rtype)
-        except (ValueError, UnicodeError, Exception) as error:  # a name no query can carry
+            wire_name = wire.encode_name(name)
+            code = wire.TYPES[rtype]
+        except (KeyError, UnicodeError, ValueError) as error:  # a name no query can carry
             return Answer(name, rtype, ERROR, detail=_short(error))
         deadline = time.monotonic() + budget
         answer = Answer(name, rtype, ERROR, detail="no server answered")
@@ -302,15 +340,24 @@ class _Transport:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return Answer(name, rtype, TIMEOUT, detail=f"no answer within {budget:g} s")
-            answer = await self._query_server(server, name, rtype, wire_name, int(code), remaining)
+            answer = await self._query_server(server, name, rtype, wire_name, code, remaining)
             if answer.status not in (SERVFAIL, REFUSED, ERROR):
                 return answer
         return answer
 
     async def _query_server(self, server: tuple[str, int], name: str, rtype: str, wire_name: bytes, code: int, budget: float) -> Answer:
-        import dns.exception
-        import dns.message
+        window = self._windows.get(server)
+        if window is None:
+            window = self._windows[server] = _Window(self.limit)
+        await window.acquire()
+        sent = [0]
+        try:
+            return await self._exchange(server, name, rtype, wire_name, code, budget, sent)
+        finally:
+            window.release(lost=sent[0] > 1)
 
+    async def _exchange(self, server: tuple[str, int], name: str, rtype: str, wire_name: bytes, code: int, budget: float,
+                        sent: list[int]) -> Answer:
         try:
             udp = await self._socket(server)
         except OSError as error:
@@ -321,116 +368,102 @@ class _Transport:
         while qid in udp.pending:
             qid = random.getrandbits(16)
         udp.pending[qid] = future
-        wire = _QUERY_HEAD.pack(qid, 0x0100, 1, 0, 0, 1) + wire_name + _QUERY_TAIL.pack(code, 1) + _OPT
+        message = wire.query(qid, wire_name, code, EDNS_PAYLOAD)
         deadline = time.monotonic() + budget
+        interval = _retry_interval(budget)
+        timer: list[Any] = [None]
+
+        def send() -> None:  # UDP may lose a query or its reply: send again, as stub resolvers do (RFC 1536 §1)
+            if future.done():
+                return
+            remaining = deadline - time.monotonic()
+            if remaining <= 0.01:
+                future.set_exception(asyncio.TimeoutError())
+                return
+            udp.transport.sendto(message)
+            sent[0] += 1
+            timer[0] = loop.call_later(min(interval, remaining), send)
+
         try:
-            while True:  # UDP may lose a query or its reply: send again, as stub resolvers do (RFC 1536 §1)
-                udp.transport.sendto(wire)
-                remaining = deadline - time.monotonic()
-                try:
-                    data = await asyncio.wait_for(asyncio.shield(future), min(remaining, _retry_interval(budget)))
-                    break
-                except asyncio.TimeoutError:
-                    if deadline - time.monotonic() <= 0.01:
-                        raise
+            send()
+            data = await future
         except asyncio.TimeoutError:
             return Answer(name, rtype, TIMEOUT, detail=f"no answer within {budget:g} s")
         except OSError as error:
             return Answer(name, rtype, ERROR, detail=_short(error))
         finally:
+            if timer[0] is not None:
+                timer[0].cancel()
             if udp.pending.get(qid) is future:
                 del udp.pending[qid]
         try:
-            response = dns.message.from_wire(data)
-            if response.flags & 0x0200:  # TC: the whole answer only over TCP (RFC 7766)
-                data, response = await self._tcp(server, name, rtype, budget)
+            reply = wire.parse(data)
+            if reply.truncated:  # TC: the whole answer only over TCP (RFC 7766 §5)
+                reply = wire.parse(await self._tcp(server, message, max(deadline - time.monotonic(), 0.05)))
         except asyncio.TimeoutError:
             return Answer(name, rtype, TIMEOUT, detail=f"no answer within {budget:g} s over TCP")
-        except (dns.exception.DNSException, OSError, ValueError) as error:
+        except (OSError, ValueError) as error:
             return Answer(name, rtype, ERROR, detail=_short(error))
-        return _answer(name, rtype, code, response, len(data))
+        return _answer(name, rtype, code, reply)
 
-    async def _tcp(self, server: tuple[str, int], name: str, rtype: str, budget: float):
-        import dns.asyncquery
-        import dns.message
+    @staticmethod
+    async def _tcp(server: tuple[str, int], message: bytes, budget: float) -> bytes:
+        async def exchange() -> bytes:
+            reader, writer = await asyncio.open_connection(*server)
+            try:
+                writer.write(len(message).to_bytes(2, "big") + message)
+                length = int.from_bytes(await reader.readexactly(2), "big")
+                return await reader.readexactly(length)
+            finally:
+                writer.close()
+                try:
+                    await writer.wait_closed()
+                except OSError:
+                    pass
 
-        query = dns.message.make_query(name, rtype, use_edns=0, payload=EDNS_PAYLOAD)
-        response = await dns.asyncquery.tcp(query, server[0], timeout=budget, port=server[1])
-        return response.to_wire(), response
-
-
-_QUERY_HEAD = struct.Struct("!HHHHHH")
-_QUERY_TAIL = struct.Struct("!HH")
-_OPT = b"\x00" + struct.pack("!HHIH", 41, EDNS_PAYLOAD, 0, 0)  # RFC 6891 §6.1.2: root, OPT, payload, no flags
+        try:
+            return await asyncio.wait_for(exchange(), budget)
+        except asyncio.IncompleteReadError as error:
+            raise ConnectionError("the server closed the TCP connection") from error
 
 
 def _retry_interval(budget: float) -> float:
-    """How long to wait for a reply before sending the query again: a third of the budget, 0.25 to 1.5 s."""
-    return min(1.5, max(0.25, budget / 3))
+    """How long to wait for a reply before sending the query again: a fifth of the budget, 0.2 to 1 s."""
+    return min(1.0, max(0.2, budget / 5))
 
 
-def _wire_name(name: str) -> bytes:
-    wire = b""
-    for label in name.split("."):
-        raw = label.encode("ascii")
-        if not raw or len(raw) > 63:
-            raise ValueError(f"`{name}` is not a valid DNS name")
-        wire += bytes([len(raw)]) + raw
-    if len(wire) > 254:
-        raise ValueError(f"`{name}` is longer than 255 octets")
-    return wire + b"\x00"
-
-
-def _answer(name: str, rtype: str, code: int, response: Any, size: int) -> Answer:
+def _answer(name: str, rtype: str, code: int, reply: "wire.Reply") -> Answer:
     """A reply as an `Answer`: rcode, the records at the name (following CNAMEs in the reply, as
     resolvers do), and a referral (no AA, NS in authority, no SOA: a lame delegation) as a fault."""
-    import dns.rcode
-    import dns.rdatatype
-
-    question = response.question[0] if response.question else None
-    if question is None or question.rdtype != code or normalize(question.name.to_text()) != name:
+    if reply.qtype != code or reply.qname != name:
         return Answer(name, rtype, ERROR, detail="the reply does not answer the question")
-    rcode = response.rcode()
-    if rcode == dns.rcode.NXDOMAIN:
+    if reply.rcode == wire.NXDOMAIN:
         return Answer(name, rtype, NXDOMAIN)
-    if rcode == dns.rcode.SERVFAIL:
+    if reply.rcode == wire.SERVFAIL:
         return Answer(name, rtype, SERVFAIL)
-    if rcode == dns.rcode.REFUSED:
+    if reply.rcode == wire.REFUSED:
         return Answer(name, rtype, REFUSED)
-    if rcode != dns.rcode.NOERROR:
-        return Answer(name, rtype, ERROR, detail=f"rcode {dns.rcode.to_text(rcode)}")
-    if rtype == "TXT":  # the smallest reply a server can give: header, question, answer (RFC 1035 §4.1)
-        size = 12 + len(name) + 2 + 4 + sum(12 + len(rdata.to_digestable()) for rrset in response.answer for rdata in rrset)
+    if reply.rcode != wire.NOERROR:
+        return Answer(name, rtype, ERROR, detail=f"rcode {reply.rcode}")
     try:
-        chain = response.resolve_chaining()
-    except Exception as error:  # a CNAME loop or a chain too long
+        canonical, records = reply.chain()
+    except ValueError as error:
         return Answer(name, rtype, ERROR, detail=_short(error))
-    canonical = normalize(chain.canonical_name.to_text())
-    if chain.answer is None:
-        authority = {rrset.rdtype for rrset in response.authority}
-        if not response.flags & 0x0400 and dns.rdatatype.NS in authority and dns.rdatatype.SOA not in authority and canonical == name:
-            servers = sorted({normalize(rdata.target.to_text()) for rrset in response.authority if rrset.rdtype == dns.rdatatype.NS for rdata in rrset})
-            return Answer(name, rtype, REFERRAL, detail=f"referred to {', '.join(servers[:3])}", size=size)
+    # TXT: the smallest reply a server can give, header, question and answer (RFC 1035 §4.1)
+    size = 12 + len(name) + 2 + 4 + sum(record.size for record in reply.answer) if rtype == "TXT" else 0
+    if not records:
+        authority = {record.rtype for record in reply.authority}
+        if not reply.authoritative and wire.NS in authority and wire.SOA not in authority and canonical == name:
+            servers = sorted({str(record.value) for record in reply.authority if record.rtype == wire.NS})
+            return Answer(name, rtype, REFERRAL, detail=f"referred to {', '.join(servers[:3])}")
         return Answer(name, rtype, NODATA, size=size, canonical=canonical)
-    answer = _records(name, rtype, chain.answer)
-    return Answer(name, rtype, OK, answer.records, answer.mx, size=size, canonical=canonical)
-
-
-def _records(name: str, rtype: str, rrset: Any) -> Answer:
-    records: list[str] = []
-    mx: list[tuple[int, str]] = []
-    for rdata in rrset:
-        if rtype in ("TXT", "SPF"):
-            records.append(b"".join(rdata.strings).decode("utf-8", "replace"))
-        elif rtype == "MX":
-            host = normalize(rdata.exchange.to_text())
-            mx.append((int(rdata.preference), host))
-            records.append(host)
-        elif rtype == "CNAME":
-            records.append(normalize(rdata.target.to_text()))
-        else:
-            records.append(rdata.to_text())
-    return Answer(name, rtype, OK, tuple(records), tuple(sorted(mx)))
+    if rtype in ("TXT", "SPF"):
+        texts = tuple(bytes(record.value).decode("utf-8", "replace") for record in records)  # type: ignore[arg-type]
+        return Answer(name, rtype, OK, texts, size=size, canonical=canonical)
+    if rtype == "MX":
+        mx = tuple(sorted((int(pref), host) for pref, host in (record.value for record in records)))  # type: ignore[misc]
+        return Answer(name, rtype, OK, tuple(host for _, host in mx), mx, canonical=canonical)
+    return Answer(name, rtype, OK, tuple(str(record.value) for record in records), canonical=canonical)
 
 
 def _short(error: BaseException) -> str:

@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     network = check.add_argument_group("network")
     network.add_argument("--nameserver", action="append", metavar="HOST[:PORT]", help="DNS server to ask (repeatable; default: the system's)")
     network.add_argument("--timeout", type=float, metavar="SECONDS", help="bound for each network call (default 5)")
-    network.add_argument("--dns-concurrency", type=int, metavar="N", help="DNS queries in flight at once (default 256)")
+    network.add_argument("--dns-concurrency", type=int, metavar="N", help="most DNS queries in flight per server (default 1024; the stage adapts below it)")
     network.add_argument("--env", action="store_true", help="resolve ${NAME} references from the environment and report unset ones")
     network.add_argument("--mail-from", action="append", metavar="DOMAIN", help="a custom MAIL FROM domain to check (repeatable)")
     network.add_argument("--dkim-selector", action="append", metavar="NAME", help="a DKIM selector whose TXT key to check (repeatable)")

@@ -30,7 +30,7 @@ class Options:
     dkim_selectors: list[str] = field(default_factory=list)
     probe_to: str = "success@simulator.amazonses.com"
     progress: bool = False
-    dns_concurrency: int = 256  # DNS queries in flight at once (facts.dns.DEFAULT_CONCURRENCY)
+    dns_concurrency: int = 1024  # DNS queries in flight per server at most (facts.dns.DEFAULT_CONCURRENCY)
     verbose: bool = False  # text format: show the evaluated SPF tree of each domain
 
 

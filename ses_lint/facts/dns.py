@@ -30,7 +30,7 @@ SERVFAIL, REFUSED, TIMEOUT, ERROR = "servfail", "refused", "timeout", "error"
 REFERRAL = "referral"  # a non-authoritative reply pointing elsewhere: a lame delegation
 FAULTS = frozenset({SERVFAIL, REFUSED, TIMEOUT, ERROR, REFERRAL})
 
-DEFAULT_CONCURRENCY = 256  # chosen by benchmarks/bench_dns.py (README: DNS stage speed)
+DEFAULT_CONCURRENCY = 1024  # chosen by benchmarks/bench_dns.py (README: DNS stage speed)
 STAGE_TIMEOUT_FACTOR = 6  # the whole stage is bounded by this many per-lookup timeouts
 
 _FAULT_WORDS = {
@@ -184,7 +184,7 @@ class DnsCollector:
             return
         from .transport import Transport
 
-        self._transport = Transport(servers, self.concurrency)
+        self._transport = Transport(servers, self.concurrency, self._deadline)
 
     # -- lookups -------------------------------------------------------------------------------
     def lookup(self, name: str, rtype: str) -> "asyncio.Future[Answer]":

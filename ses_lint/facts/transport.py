@@ -5,7 +5,8 @@ query, since a fleet asks tens of thousands of them.
 - A few connected, non-blocking UDP sockets per server; replies are matched to queries by ID and must
   answer the question asked. A socket carries at most PER_SOCKET queries at a time (a burst of replies
   beyond its receive buffer would be dropped by the kernel).
-- A query not answered within a fifth of its budget is sent again (RFC 1536 §1), until its budget ends.
+- A query not answered in time is sent again (RFC 1536 §1), until its budget ends: after the server's
+  retransmission timeout, estimated from its round trips as RFC 6298 does (at first a fifth of the budget).
 - Each server gets a window of queries in flight that grows by one per reply and halves when a query had
   to be sent again, between FLOOR and the run's `--dns-concurrency` (TCP's slow start and back-off).
 - SERVFAIL, REFUSED and errors move the query to the next server while its budget lasts.
@@ -33,17 +34,19 @@ def retry_interval(budget: float) -> float:
 
 
 class _Query:
-    __slots__ = ("name", "rtype", "code", "wire_name", "future", "deadline", "budget", "server", "sent", "timer", "qid", "socket")
+    __slots__ = ("name", "rtype", "code", "wire_name", "future", "deadline", "budget", "server", "sent", "timer", "qid", "socket",
+                 "first_sent")
 
     def __init__(self, name: str, rtype: str, code: int, wire_name: bytes, future: asyncio.Future, budget: float):
         self.name, self.rtype, self.code, self.wire_name = name, rtype, code, wire_name
         self.future, self.budget = future, budget
-        self.deadline = time.monotonic() + budget
+        self.deadline = 0.0  # set when it is first sent: waiting for the window costs no budget
         self.server = 0
         self.sent = 0
         self.timer: Any = None
         self.qid = 0
         self.socket: Optional[_Socket] = None
+        self.first_sent = 0.0
 
 
 class _Socket:
@@ -61,11 +64,32 @@ class _Socket:
 
 
 class _Window:
+    """One server's queries in flight (see the module's docstring) and its retransmission timeout,
+    estimated from the replies' round trips as RFC 6298 §2 does for TCP (Karn: only queries sent once)."""
+
     def __init__(self, limit: int):
         self.limit = max(1, limit)
         self.size = float(min(START, self.limit))
         self.inflight = 0
         self.waiting: deque = deque()
+        self.srtt: Optional[float] = None
+        self.rttvar = 0.0
+
+    def sample(self, rtt: float) -> None:
+        if self.srtt is None:
+            self.srtt, self.rttvar = rtt, rtt / 2
+        else:
+            self.rttvar = 0.75 * self.rttvar + 0.25 * abs(self.srtt - rtt)
+            self.srtt = 0.875 * self.srtt + 0.125 * rtt
+
+    def rto(self, budget: float, sent: int) -> float:
+        """How long to wait before sending again: twice the smoothed round trip plus four deviations
+        (at least 200 ms, so that a server's jitter is not taken for a loss), doubled per resend, at most
+        the initial guess, a fifth of the budget (0.2 to 1 s)."""
+        initial = retry_interval(budget)
+        if self.srtt is None:
+            return initial
+        return min(initial, max(0.2, 2 * self.srtt + 4 * self.rttvar) * (1 << max(0, sent - 1)))
 
     def release(self, lost: bool) -> None:
         self.inflight -= 1
@@ -76,8 +100,9 @@ class _Window:
 
 
 class Transport:
-    def __init__(self, servers: list[tuple[str, int]], limit: int):
+    def __init__(self, servers: list[tuple[str, int]], limit: int, stage_deadline: float = float("inf")):
         self.loop = asyncio.get_running_loop()
+        self.stage_deadline = stage_deadline
         self.servers = servers
         self.windows = [_Window(limit) for _ in servers]
         self.sockets: list[list[_Socket]] = [[] for _ in servers]
@@ -104,8 +129,13 @@ class Transport:
 
     def _start(self, query: _Query) -> None:
         self.windows[query.server].inflight += 1
-        if query.deadline - time.monotonic() <= 0.01:
-            self._finish(query, Answer(query.name, query.rtype, TIMEOUT, detail=f"no answer within {query.budget:g} s"))
+        now = time.monotonic()
+        if not query.deadline:
+            query.budget = min(query.budget, self.stage_deadline - now)
+            query.deadline = now + query.budget
+        if query.deadline - now <= 0.01:
+            why = "the DNS stage ran out of time" if query.deadline >= self.stage_deadline - 0.01 else f"no answer within {query.budget:g} s"
+            self._finish(query, Answer(query.name, query.rtype, TIMEOUT, detail=why))
             return
         try:
             udp = self._socket(query.server)
@@ -146,7 +176,10 @@ class Transport:
             self._finish(query, Answer(query.name, query.rtype, ERROR, detail=short(error)))
             return
         query.sent += 1
-        query.timer = self.loop.call_later(min(retry_interval(query.budget), remaining), self._send, query)
+        if query.sent == 1:
+            query.first_sent = time.monotonic()
+        interval = self.windows[query.server].rto(query.budget, query.sent)
+        query.timer = self.loop.call_later(min(interval, remaining), self._send, query)
 
     def _drop(self, query: _Query) -> None:
         if query.timer is not None:
@@ -171,6 +204,8 @@ class Transport:
             if query is None:
                 continue
             self._drop(query)
+            if query.sent == 1:
+                self.windows[query.server].sample(time.monotonic() - query.first_sent)
             try:
                 reply = wire.parse(data)
             except ValueError as error:

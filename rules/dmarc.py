@@ -1,4 +1,5 @@
-"""SES621-SES627: the `from` domain's DMARC policy (RFC 7489 and RFC 9989, RFC 9990 reports)."""
+"""SES621-SES627: the `from` domain's DMARC policy as receivers discover it (RFC 9989 §4.10, beside RFC 7489
+§6.6.3), and its reports (RFC 9990)."""
 from __future__ import annotations
 
 from typing import Iterator, Optional
@@ -15,10 +16,13 @@ def dmarc_missing(sender: SenderDomain) -> Iterator[Finding]:
     """No DMARC record covers the `from` domain.
 
     Details: the RFC 9989 §4.10 DNS tree walk asks `_dmarc.<domain>`, then each parent up to the top
-    level domain (at most 8 queries; names of 8 or more labels are first shortened to 7), and takes the
-    first single `v=DMARC1` record. That also covers RFC 7489 §6.6.3's organizational domain. Silent
-    when a lookup of the walk failed (SES640), when several records were found (SES623), or when a
-    record meant as DMARC is malformed (SES622).
+    level domain (at most 8 queries; names of 8 or more labels are first shortened to 7). The policy
+    (§4.10.1) is the record at the `from` domain, else the one at its Organizational Domain (§4.10.2),
+    else the one at its Public Suffix Domain (`psd=y`). The walk also covers RFC 7489 §6.6.3's
+    Organizational Domain (by the Public Suffix List). A TXT synthesized by a wildcard (RFC 4592) that
+    does not start with `v=DMARC1` is discarded like any other (§4.10 step 2). Silent when a lookup of
+    the walk failed (SES640), when several records were found (SES623), or when a record meant as
+    DMARC is malformed (SES622).
     Why: Gmail and Yahoo require a DMARC record (at least `p=none`) from bulk senders; without one,
     nothing tells receivers what to do with mail that fails authentication, and you get no reports.
     Fix: publish a DMARC record at `_dmarc.<domain>` (start with `p=none` and a `rua` address).
@@ -85,8 +89,14 @@ def dmarc_multiple(sender: SenderDomain) -> Iterator[Finding]:
 def dmarc_monitor_only(sender: SenderDomain) -> Iterator[Finding]:
     """The DMARC policy that applies to the `from` domain is `none` (monitoring only).
 
-    Details: the policy for the `from` domain is `p`, or `sp` when the record was found at a parent
-    (RFC 9989 §4.10.1); a record without `p` counts as `p=none` (RFC 9989 §4.7).
+    Details: the policy record is found as RFC 9989 §4.10.1 says: the `from` domain's own record, else
+    its Organizational Domain's (§4.10.2: the record with `psd=n`, the name below a `psd=y` record, else
+    the record with the fewest labels), else its Public Suffix Domain's; a record on a name between the
+    `from` domain and the Organizational Domain is not the policy. The policy is `p` at the `from`
+    domain, else `sp` (`np` for a domain that does not exist), else `p`; a record without `p` counts as
+    `p=none` (§4.7). RFC 7489 receivers (§6.6.3) read the `from` domain's record, else the one at the
+    Organizational Domain by the Public Suffix List (§3.2); where that is another record, the message
+    says what they apply.
     Why: `p=none` satisfies Gmail's and Yahoo's requirement but asks receivers to do nothing with mail
     that fails: spoofed mail is delivered. It is the right first step, not the end state.
     Fix: once the reports show all your mail passing, move to `p=quarantine`, then `p=reject`.
@@ -107,9 +117,12 @@ def dmarc_monitor_only(sender: SenderDomain) -> Iterator[Finding]:
 def dmarc_report_unauthorized(sender: SenderDomain) -> Iterator[Finding]:
     """A `rua`/`ruf` address at another domain has not authorized receiving the reports.
 
-    Details: for each `mailto:` report address whose domain lies outside the policy's organizational
-    domain, the TXT `<policy domain>._report._dmarc.<report domain>` must start with `v=DMARC1`
-    (RFC 7489 §7.1, RFC 9990 §4; a wildcard `*._report._dmarc.<report domain>` answers too).
+    Details: for each `mailto:` report address whose Organizational Domain differs from the `from`
+    domain's, the TXT `<policy domain>._report._dmarc.<report domain>` must start with `v=DMARC1`
+    (RFC 7489 §7.1, RFC 9990 §4; a wildcard `*._report._dmarc.<report domain>` answers too). Both
+    Organizational Domains come from RFC 9989 §4.10.2's tree walk, not from "lies under the policy
+    domain": with a Public Suffix Domain's policy at `_dmarc.gov.uk`, reports to
+    `dmarc.service.gov.uk` go to another organization (`service.gov.uk`).
     Why: receivers check this authorization and send no reports to an address that has not given it,
     so you silently lose the reports.
     Fix: have the report domain publish the authorization record, or use an address in your own domain.
@@ -167,8 +180,12 @@ def dmarc_will_fail(sender: SenderDomain) -> Iterator[Finding]:
     needs aligned DKIM: Easy DKIM CNAMEs pointing at SES (aws stage), or, without the aws stage, any
     `_domainkey` name under the `from` domain or a parent (RFC 8020), or a usable `--dkim-selector`
     key. A custom MAIL FROM (`--mail-from`, or the aws stage's) counts when its MX and SPF are right
-    (SES631/632) and `aspf` is relaxed. Also reported: `adkim=s` when `from` is on a subdomain of the
-    DKIM signing domain (strict alignment then fails). Silent when a needed lookup failed.
+    (SES631/632) and `aspf` is relaxed, unless the aws stage says the identity does not use it
+    (SES633). A `_domainkey` name that answers only through a wildcard does not exist (RFC 4592 §2.2.1),
+    so no key does. The policy is RFC 9989 §4.10.1's (see SES624); when RFC 7489 receivers read another
+    record (the Organizational Domain by the Public Suffix List, RFC 7489 §6.6.3), both are judged and
+    the message says which receivers reject. Also reported: `adkim=s` when `from` is on a subdomain of
+    the DKIM signing domain (strict alignment then fails). Silent when a needed lookup failed.
     Why: receivers will quarantine or reject this mail.
     Fix: publish the Easy DKIM CNAMEs of the identity (or a custom MAIL FROM domain), or relax `adkim`.
     Bad:

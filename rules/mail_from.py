@@ -1,4 +1,4 @@
-"""SES631-SES632: the custom MAIL FROM domain's MX and SPF records."""
+"""SES631-SES633: the custom MAIL FROM domain's MX and SPF records, and whether SES uses them."""
 from __future__ import annotations
 
 from typing import Iterator
@@ -44,8 +44,10 @@ def mail_from_spf(sender: SenderDomain) -> Iterator[Finding]:
     """The custom MAIL FROM domain's SPF record does not include `amazonses.com`.
 
     Details: the SPF record of each custom MAIL FROM domain (see SES631) must hold
-    `include:amazonses.com`, directly or through its includes and redirects (RFC 7208 §5.2); a missing
-    record, several records or a record that does not parse are reported as well.
+    `include:amazonses.com`, directly or through its includes and redirects (RFC 7208 §5.2), before
+    the record's `all`: terms after `all` are never evaluated (§5.1), so `v=spf1 ~all
+    include:amazonses.com` softfails every message SES sends. A missing record, several records or a
+    record that does not parse are reported as well.
     Why: SPF is checked against the MAIL FROM domain (RFC 7208 §2.4); without SES's addresses in it,
     SPF fails for every message SES sends, and DMARC cannot align through SPF.
     Fix: publish `TXT "v=spf1 include:amazonses.com ~all"` at the MAIL FROM domain.

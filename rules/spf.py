@@ -1,4 +1,5 @@
-"""SES600-SES609 and SES640: the `from` domain's existence, its SPF record (RFC 7208), and DNS faults."""
+"""SES600-SES610, SES628, SES629 and SES640: the `from` domain's existence, its SPF record (RFC 7208) as
+receivers evaluate it, the TXT records' shape, and DNS faults."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator, Optional
@@ -42,7 +43,10 @@ def spf_missing(sender: SenderDomain) -> Iterator[Finding]:
     """The `from` domain publishes no SPF record.
 
     Details: none of the domain's TXT records starts with `v=spf1` (RFC 7208 §4.5); the domain's SPF
-    result is `none`. The record's TXT strings are joined before they are read (§3.3).
+    result is `none`. The record's TXT strings are joined before they are read (§3.3). A referral (a
+    non-authoritative reply with NS records in its authority section, as a lame delegation gives) is
+    not an answer: SES640, not this rule. Under a wildcard (RFC 4592) the synthesized TXT is what
+    receivers read, so it is judged as the domain's own.
     Why: with no SPF, a receiver cannot tell who may send as the domain (RFC 7208 §2.6.1); Gmail and
     Yahoo require SPF or DKIM from every sender and both from bulk senders. With SES's default MAIL FROM
     it is the MAIL FROM domain that SPF checks, but the `from` domain's own record still protects it
@@ -113,7 +117,10 @@ def spf_lookup_limit(sender: SenderDomain) -> Iterator[Finding]:
     with a macro (§7) depends on the message: it counts as one lookup and is named as dynamic (its own
     subtree cannot be counted). Also an error: an `mx` whose domain has more than 10 MX hosts (§4.6.4).
     When a lookup failed (SES640), the count is a lower bound and is reported only if it already
-    reaches the threshold.
+    reaches the threshold. Mechanisms after `all` are never evaluated (§5.1) and cost nothing. The
+    message names the term that crossed the limit, in evaluation order (§4.6.2: left to right, depth
+    first through includes, `redirect` last), and the includes that reach it; `--format json` and
+    `--verbose` show every term's cost.
     Why: past 10 lookups every receiver returns `permerror` and SPF fails for all mail.
     Fix: replace includes by the `ip4`/`ip6` ranges they stand for, drop includes of services you no
     longer use, or move senders to subdomains with their own records.
@@ -164,8 +171,13 @@ def spf_void_lookups(sender: SenderDomain) -> Iterator[Finding]:
     """The SPF record causes more than 2 void lookups.
 
     Details: a void lookup (RFC 7208 §4.6.4) is a query made by an SPF term (`a`, `mx`, `exists`,
-    `include`, `redirect`) answered NXDOMAIN or with no records; `a` counts as void only if neither A
-    nor AAAA exists. Counted over the whole include tree.
+    `include`, `redirect`) answered NXDOMAIN or with no records, counted over the whole include tree.
+    Receivers ask the address type of the connecting client (§5.3, §5.4): SES sends over IPv4 only
+    (its sending IPs are IPv4, SESv2 `DedicatedIp.Ip`; amazonses.com's SPF lists ip4 ranges alone), so
+    an `a` host with only AAAA records is void. The address lookups of the hosts an `mx` term finds
+    are counted too, as pyspf and Mail::SPF count them: when only they push the count over 2, the
+    finding is a warning, since receivers counting by term, as §4.6.4 words it (and checkdmarc), do
+    not return permerror. The message names the lookup that crossed the limit.
     Why: receivers SHOULD stop after 2 void lookups with `permerror` (§4.6.4), so SPF fails for all mail;
     the terms usually point at names that were deleted.
     Fix: remove the terms whose names no longer exist.
@@ -199,9 +211,12 @@ def spf_permissive(sender: SenderDomain) -> Iterator[Finding]:
     """The SPF record lets anyone send: `+all` or a bare `all` (a warning for `?all`, or no `all` at all).
 
     Details: the `all` that ends evaluation is the record's own, or, when it has none, the one of its
-    `redirect` target (RFC 7208 §6.1). `+all`/`all` pass every sender (§5.1): an error. `?all` is
-    neutral (§8.2) and a record with neither `all` nor `redirect` ends neutral by default (§4.7): both
-    are warnings. `~all` and `-all` are fine.
+    `redirect` target (RFC 7208 §6.1). `+all`/`all` pass every sender (§5.1): an error. So is an
+    `include` whose record (or its redirect target) ends in `+all`: the include matches when the
+    included record passes (§5.2), which it does for everyone; the message names the include chain
+    (also what an attacker publishes after re-registering a lapsed include domain). `?all` is neutral
+    (§8.2) and a record with neither `all` nor `redirect` ends neutral by default (§4.7): both are
+    warnings. `~all` and `-all` are fine.
     Why: a record that passes everyone authorizes spammers to send as your domain, and an aligned SPF
     pass makes their mail pass DMARC too.
     Fix: end the record with `-all` (or `~all` while you roll out).
@@ -265,6 +280,7 @@ def spf_loop(sender: SenderDomain) -> Iterator[Finding]:
 
     Details: the walk of the include tree keeps the path of domains; a term naming a domain already on
     it is a loop (RFC 7208 §5.2 and §6.1: such recursion ends in permerror through the lookup limit).
+    The message names the term that leads back and the record holding it.
     Why: receivers either stop at the loop with `permerror` or hit the 10-lookup limit: SPF fails for
     all mail.
     Fix: remove the include that points back.
@@ -403,7 +419,9 @@ def dns_unknown(sender: SenderDomain) -> Iterator[Finding]:
     """A DNS lookup timed out, was refused or failed, so what depends on it was not checked.
 
     Details: one finding per name and type that could not be read (SERVFAIL, REFUSED, no answer within
-    `--timeout`, or no usable resolver), naming what it was needed for. The rules that needed it stay
+    `--timeout`, no usable resolver, or a referral: a non-authoritative reply with NS records in its
+    authority section and no answer, RFC 1034 §4.3.2, which a lame delegation gives), naming what it
+    was needed for. The rules that needed it stay
     silent rather than guess: "could not check" is never reported as a pass, nor as a missing record.
     NXDOMAIN and "no data" are answers, not faults (RFC 8020, RFC 2308).
     Why: a resolver fault during the check may also happen at the receiver (RFC 7208 §2.6.6

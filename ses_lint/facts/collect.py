@@ -11,7 +11,7 @@ from ..findings import Stage
 from ..run import Run
 from ..subjects import SesProvider
 from .dkim import is_dkim_key, parse_key
-from .dmarc import discover, registrable
+from .dmarc import discover, registrable, warm_public_suffix_list
 from .dns import Answer, DnsCollector, progress_printer
 from .hints import DnsHints
 from .sender import (
@@ -61,6 +61,7 @@ class _Gatherer:
         plans = self._plans()
         if not plans:
             return []
+        warm_public_suffix_list()  # in a thread: its 70 ms of parsing overlap the first round trip
         try:
             return self.collector.run(lambda: self._gather_all(plans))
         finally:
@@ -123,16 +124,21 @@ class _Gatherer:
         collector = self.collector
         apex_future = collector.lookup(domain, "TXT")
         spf99_future = collector.lookup(domain, "SPF")
-        dmarc_task = asyncio.ensure_future(discover(collector, domain))
+        dmarc_task = asyncio.ensure_future(self._dmarc(domain))
         apex = await apex_future
         apex_conflict = asyncio.ensure_future(self._conflict(apex))
         spf = await evaluate(collector, domain, apex)
-        dmarc = await dmarc_task
-        conflicts = [await apex_conflict]
-        if dmarc.record is not None:
-            policy_answer = next(level.answer for level in dmarc.levels if level.domain == dmarc.record.domain)
-            conflicts.append(await self._conflict(policy_answer))
-        return DomainFacts(domain, apex, spf, await spf99_future, dmarc, [pair for pair in conflicts if pair])
+        dmarc, dmarc_conflict = await dmarc_task
+        conflicts = [pair for pair in (await apex_conflict, dmarc_conflict) if pair]
+        return DomainFacts(domain, apex, spf, await spf99_future, dmarc, conflicts)
+
+    async def _dmarc(self, domain: str):
+        """The DMARC facts, and the CNAME check of the policy record's name, asked as soon as it is known."""
+        dmarc = await discover(self.collector, domain)
+        if dmarc.record is None:
+            return dmarc, None
+        policy = next(level.answer for level in dmarc.levels if level.domain == dmarc.record.domain)
+        return dmarc, await self._conflict(policy)
 
     async def _conflict(self, txt: Answer) -> Optional[tuple[Answer, Answer]]:
         """(TXT, CNAME at the same name) when the TXT records are owned by the name itself, so that a

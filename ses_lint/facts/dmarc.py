@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 from .dns import Answer, DnsCollector, normalize
 
@@ -307,17 +308,30 @@ def organizational_domain(domain: str, levels: list[WalkLevel]) -> Optional[str]
 
 def registrable(domain: str) -> Optional[str]:
     """The registrable domain by the Public Suffix List (RFC 7489 §3.2's Organizational Domain)."""
-    try:
-        from publicsuffixlist import PublicSuffixList
-    except ImportError:  # pragma: no cover - a dependency
-        return None
+    psl = _public_suffix_list()
+    return psl.privatesuffix(domain) if psl is not None else None
+
+
+def _public_suffix_list() -> Any:
     global _PSL
+    with _PSL_LOCK:
+        if _PSL is None:
+            try:
+                from publicsuffixlist import PublicSuffixList
+            except ImportError:  # pragma: no cover - a dependency
+                return None
+            _PSL = PublicSuffixList()
+        return _PSL
+
+
+def warm_public_suffix_list() -> None:
+    """Load the list in a thread, so that the first caller waits less (or not at all)."""
     if _PSL is None:
-        _PSL = PublicSuffixList()
-    return _PSL.privatesuffix(domain)
+        threading.Thread(target=_public_suffix_list, daemon=True, name="public-suffix-list").start()
 
 
-_PSL: Optional[object] = None
+_PSL: Any = None
+_PSL_LOCK = threading.Lock()
 
 
 def _legacy(facts: DmarcFacts, answers: dict[str, Answer]) -> None:

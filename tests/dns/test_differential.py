@@ -8,12 +8,13 @@ judge each domain, and their judgements are compared aspect by aspect:
 | SES602 | SES602 multiple SPF records       | `query_spf_record` raises `MultipleSPFRTXTRecords` at the domain                 |
 | SES603 | SES603 SPF syntax / permerror     | `get_spf_record` raises `SPFSyntaxError`, `MultipleSPFRTXTRecords` (a target) or `SPFRecordNotFound` for an include/redirect target |
 | SES604 | SES604 at error severity (>10)    | `SPFTooManyDNSLookups` (also an `mx` of more than 10 hosts)                      |
-| SES605 | SES605 more than 2 void lookups   | `SPFTooManyVoidDNSLookups`                                                       |
+| SES605 | SES605 at error (more than 2 voids) | `SPFTooManyVoidDNSLookups`                                                       |
 | SES606 | SES606 at error (`+all`, `all`)   | never: checkdmarc has no verdict on the final `all`                              |
 | SES608 | SES608 include/redirect loop      | `SPFIncludeLoop`, `SPFRedirectLoop`                                              |
 | SES622 | SES622 invalid DMARC record       | `DMARCSyntaxError` and subclasses, `DMARCRecordStartsWithWhitespace`, `UnrelatedTXTRecordFoundAtDMARC` |
 | SES623 | SES623 multiple DMARC records     | `MultipleDMARCRecords`                                                           |
 | SES625 | SES625 unauthorized report domain | `verify_dmarc_report_destination` raises `UnverifiedDMARCURIDestination` for a rua/ruf URI |
+| SES640 | SES640 not checked (a fault)      | `query_spf_record` raises `SPFRecordNotFound` caused by a DNS failure, not by NXDOMAIN/no answer |
 
 Every case must agree, except those in KNOWN_DISAGREEMENTS, which must disagree (a fixed
 disagreement shows up as a failure, so the table stays true). Each case also pins ses-lint's own

@@ -48,7 +48,17 @@ class Report:
         if self._masker("".join(pieces)) != "".join(pieces):  # a secret across the cuts: mask it whole
             return self._masker(text), "", ""
         return pieces
-    details: dict[str, Any] = field(default_factory=dict)  # what subject types describe of their facts (JSON, --verbose)
+    _describers: list[Any] = field(default_factory=list, repr=False)  # (subject type's describe, its subjects)
+    _details: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """What the subject types describe of their facts (the JSON's `dns`, `--verbose`), built when asked."""
+        if self._details is None:
+            self._details = {}
+            for describe, subjects in self._describers:
+                self._details.update(describe(subjects))
+        return self._details
 
     def count(self, severity: Severity) -> int:
         return sum(1 for finding in self.findings if finding.severity == severity)
@@ -103,13 +113,10 @@ def run_lint(sources: list[Source], options: Options, environ: dict[str, str] | 
         )
         final.setdefault((finding.code, finding.file, finding.line, finding.column, finding.message), finding)
     ordered = sorted(final.values(), key=Finding.sort_key)
-    details: dict[str, Any] = {}
-    for subject_type, subjects in run.gathered():
-        describe = getattr(subject_type, "describe", None)
-        if describe is not None and subjects:
-            details.update(describe(subjects))
+    describers = [(subject_type.describe, subjects) for subject_type, subjects in run.gathered()
+                  if subjects and getattr(subject_type, "describe", None) is not None]
     return Report(ordered, files=len(documents), skipped=skipped, rules=rules, checked=[document.path for document in documents],
-                  unread=unread, _documents={document.path: document for document in documents}, _masker=masker, details=details)
+                  unread=unread, _documents={document.path: document for document in documents}, _masker=masker, _describers=describers)
 
 
 def _place(finding: Finding, run: Run) -> Finding:

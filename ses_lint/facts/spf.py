@@ -286,6 +286,7 @@ class SpfTree:
     ignored: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (domain, the `all`, terms after it)
     large: list[tuple[Answer, int]] = field(default_factory=list)  # (TXT answer, length of its SPF record)
     truncated: bool = False
+    _nodes: Optional[list[SpfNode]] = field(default=None, repr=False)
 
     @property
     def known(self) -> bool:
@@ -295,7 +296,10 @@ class SpfTree:
         return normalize(domain) in self.includes
 
     def nodes(self) -> list[SpfNode]:
-        return list(self.root.walk()) if self.root is not None else []
+        """Every evaluated term, in evaluation order (computed once: the walk is over when rules read it)."""
+        if self._nodes is None:
+            self._nodes = list(self.root.walk()) if self.root is not None else []
+        return self._nodes
 
     @property
     def lookups(self) -> int:

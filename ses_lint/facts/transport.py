@@ -151,10 +151,13 @@ class Transport:
 
     def _socket(self, index: int) -> _Socket:
         pool = self.sockets[index]
-        if pool:
-            best = min(pool, key=lambda udp: len(udp.pending))
-            if len(best.pending) < PER_SOCKET:
-                return best
+        if pool and len(pool[-1].pending) < PER_SOCKET:
+            return pool[-1]
+        for udp in pool:
+            if len(udp.pending) < PER_SOCKET:
+                pool.remove(udp)
+                pool.append(udp)  # the next query tries it first
+                return udp
         udp = _Socket(self, self.servers[index])
         pool.append(udp)
         return udp

@@ -166,3 +166,71 @@ def test_parsers_never_raise_on_hostile_text():
         dkim.parse_key("s._domainkey.example.org", text)
 
     check()
+
+
+# -- RFC 9989 §4.10: policy discovery and the Organizational Domain, on hand-built answers -------------
+def _walk(domain: str, records: dict[str, str]):
+    from ses_lint.facts.dmarc import DmarcFacts, walk, walk_targets
+    from ses_lint.facts.dns import Answer
+
+    targets = walk_targets(domain)
+    answers = [Answer(f"_dmarc.{t}", "TXT", "ok", (records[t],)) if t in records else Answer(f"_dmarc.{t}", "TXT", "nxdomain")
+               for t in targets]
+    facts = DmarcFacts(domain)
+    walk(facts, targets, answers)
+    return facts
+
+
+def test_rfc9989_examples_of_the_organizational_domain():
+    # §4.10.2's examples, for the starting domain a.mail.example.com
+    facts = _walk("a.mail.example.com", {"mail.example.com": "v=DMARC1; p=none", "example.com": "v=DMARC1; p=reject"})
+    assert facts.organizational_domain == "example.com"
+    assert facts.record.domain == "example.com"  # §4.10.1: the intermediate record is not the policy
+    facts = _walk("a.mail.example.com", {"mail.example.com": "v=DMARC1; p=none; psd=n", "example.com": "v=DMARC1; p=reject"})
+    assert facts.organizational_domain == "mail.example.com" and facts.record.domain == "mail.example.com"
+    facts = _walk("a.mail.example.com", {"com": "v=DMARC1; p=reject; psd=y"})
+    assert facts.organizational_domain == "example.com"
+    assert (facts.record.domain, facts.psd_domain) == ("com", "com")  # the Public Suffix Domain's policy
+
+
+def test_the_from_domains_own_record_is_the_policy():
+    facts = _walk("a.mail.example.com", {"a.mail.example.com": "v=DMARC1; p=none", "example.com": "v=DMARC1; p=reject"})
+    assert facts.record.domain == "a.mail.example.com" and facts.organizational_domain == "example.com"
+    assert facts.record.policy("a.mail.example.com") == "none"
+
+
+def test_np_applies_to_a_domain_that_does_not_exist():
+    from ses_lint.facts.dmarc import parse
+
+    record = parse("example.com", "v=DMARC1; p=none; sp=quarantine; np=reject")
+    assert (record.policy("x.example.com"), record.policy("x.example.com", exists=False)) == ("quarantine", "reject")
+
+
+# -- the wire format -------------------------------------------------------------------------------------
+def test_a_compression_loop_is_a_malformed_reply_not_a_hang():
+    import pytest
+
+    from ses_lint.facts import dnswire
+
+    header = (1).to_bytes(2, "big") + bytes.fromhex("8180 0001 0001 0000 0000")
+    question = dnswire.encode_name("a.test") + (16).to_bytes(2, "big") + (1).to_bytes(2, "big")
+    start = len(header + question)
+    looping = header + question + (0xC000 | start).to_bytes(2, "big") + bytes(10)  # a name pointing at itself
+    with pytest.raises(dnswire.WireError):
+        dnswire.parse(looping)
+    with pytest.raises(dnswire.WireError):
+        dnswire.parse(header[:8])
+
+
+def test_a_txt_reply_is_read_with_its_strings_joined():
+    from ses_lint.facts import dnswire
+    from ses_lint.facts.transport import answer
+
+    name = dnswire.encode_name("a.test")
+    header = (7).to_bytes(2, "big") + bytes.fromhex("8400 0001 0001 0000 0000")  # AA
+    question = name + (16).to_bytes(2, "big") + (1).to_bytes(2, "big")
+    rdata = b"\x07v=spf1 " + b"\x04-all"
+    record = bytes.fromhex("c00c 0010 0001 0000012c") + len(rdata).to_bytes(2, "big") + rdata
+    result = answer("a.test", "TXT", 16, dnswire.parse(header + question + record))
+    assert (result.status, result.records) == ("ok", ("v=spf1 -all",))
+    assert result.size == 12 + len(name) + 4 + 12 + len(rdata)

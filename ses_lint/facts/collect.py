@@ -12,7 +12,7 @@ from ..run import Run
 from ..subjects import SesProvider
 from .dkim import is_dkim_key, parse_key
 from .dmarc import discover, registrable, warm_public_suffix_list
-from .dns import Answer, DnsCollector, progress_printer
+from .dns import STAGE_TIMEOUT_FACTOR, Answer, DnsCollector, progress_printer
 from .hints import DnsHints
 from .sender import (
     DEFAULT_REGION,
@@ -28,6 +28,9 @@ from .sender import (
     within,
 )
 from .spf import evaluate
+
+
+FLEET_STEP = 1000  # sender domains per stage bound (see _Gatherer.gather)
 
 
 def gather(run: Run) -> list[SenderDomain]:
@@ -62,6 +65,9 @@ class _Gatherer:
         if not plans:
             return []
         warm_public_suffix_list()  # in a thread: its 70 ms of parsing overlap the first round trip
+        # a fleet needs time in proportion: the stage's bound is 6 x --timeout per started 1,000 domains
+        domains = len({plan.domain for plan in plans})
+        self.collector.stage_timeout = self.collector.timeout * STAGE_TIMEOUT_FACTOR * -(-domains // FLEET_STEP)
         try:
             return self.collector.run(lambda: self._gather_all(plans))
         finally:

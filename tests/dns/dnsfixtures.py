@@ -137,7 +137,8 @@ class Nsd:
 class FaultResolver:
     """A dnslib resolver over zone text, with NXDOMAIN vs NODATA right, per-name faults and counters.
 
-    `faults[name]` (or `faults[(name, TYPE)]`): "timeout" (no reply), "servfail", "refused",
+    `faults[name]` (or `faults[(name, TYPE)]`): "timeout" (no reply), "drop-once" (no reply to the first
+    query, an answer to the next), "servfail", "refused",
     "truncate" (UDP answer with TC=1 and no records: the client must retry over TCP), or a float
     (answer after that many seconds). `delay` slows every answer.
     """
@@ -178,7 +179,7 @@ class FaultResolver:
         reply = request.reply()
         if isinstance(fault, (int, float)) and not isinstance(fault, bool):
             time.sleep(fault)
-        elif fault == "timeout":
+        elif fault == "timeout" or (fault == "drop-once" and self.counts[key] == 1):
             raise DNSError("dropped on purpose")
         elif fault == "servfail":
             reply.header.rcode = RCODE.SERVFAIL

@@ -108,3 +108,12 @@ def test_dmarc_tree_walk_asks_at_most_eight_names(tmp_path, faults):
     assert f"_dmarc.{deep}" in asked and "_dmarc.d.e.f.g.h.deep.test" in asked and "_dmarc.test" in asked
     assert codes(report) == ["SES624"]
     assert "`_dmarc.deep.test TXT`" in report.findings[0].message
+
+
+def test_a_lost_query_is_sent_again_within_its_budget(tmp_path, faults):
+    faults.resolver.reset(zone("lost.test"), faults={("lost.test", "TXT"): "drop-once"})
+    started = time.monotonic()
+    report = run_dns(write_config(tmp_path, ("a", "a@lost.test")), faults, timeout=2.0)
+    assert report.findings == []  # answered on the second try: no SES640
+    assert faults.resolver.count("lost.test", "TXT") == 2
+    assert time.monotonic() - started < 2.0  # the retry came after a fifth of the budget, not at its end

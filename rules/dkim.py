@@ -21,7 +21,7 @@ def dkim_missing(sender: SenderDomain) -> Iterator[Finding]:
     if `_domainkey.<domain>` does not exist (NXDOMAIN) for the `from` domain and each parent up to its
     registrable domain, no DKIM key can exist below it (RFC 8020 §2) and SES cannot be signing with
     Easy DKIM for it. A `_domainkey` name that answers only through a wildcard does not exist either
-    (RFC 4592 §2.2.1: a wildcard never answers for a name that exists, empty non-terminals included): a
+    (RFC 4592 §2.2: a wildcard never answers for a name that exists, empty non-terminals included, §2.2.2): a
     random label beside it is asked once per parent, and an identical answer means synthesis. When the
     name answers with no records it is taken as real (an empty non-terminal: keys exist below it).
     A `--dkim-selector NAME` with no key at `NAME._domainkey.<domain>` is reported too.
@@ -50,7 +50,7 @@ def dkim_missing(sender: SenderDomain) -> Iterator[Finding]:
         if missing:
             words.append(f"{', '.join(f'`{name}`' for name in missing)} does not exist (NXDOMAIN, RFC 8020)")
         if synthesized:
-            words.append(f"{', '.join(f'`{name}`' for name in synthesized)} answers only through a wildcard, so it does not exist either (RFC 4592 §2.2.1)")
+            words.append(f"{', '.join(f'`{name}`' for name in synthesized)} answers only through a wildcard, so it does not exist either (RFC 4592 §2.2)")
         yield sender.finding(
             f"`{dkim.nodes[0].label}`: no DKIM key can exist for `{sender.domain}`: {'; '.join(words)}, "
             "so SES is not signing with Easy DKIM for this domain"

@@ -181,7 +181,7 @@ def dmarc_will_fail(sender: SenderDomain) -> Iterator[Finding]:
     `_domainkey` name under the `from` domain or a parent (RFC 8020), or a usable `--dkim-selector`
     key. A custom MAIL FROM (`--mail-from`, or the aws stage's) counts when its MX and SPF are right
     (SES631/632) and `aspf` is relaxed, unless the aws stage says the identity does not use it
-    (SES633). A `_domainkey` name that answers only through a wildcard does not exist (RFC 4592 §2.2.1),
+    (SES633). A `_domainkey` name that answers only through a wildcard does not exist (RFC 4592 §2.2),
     so no key does. The policy is RFC 9989 §4.10.1's (see SES624); when RFC 7489 receivers read another
     record (the Organizational Domain by the Public Suffix List, RFC 7489 §6.6.3), both are judged and
     the message says which receivers reject. Also reported: `adkim=s` when `from` is on a subdomain of

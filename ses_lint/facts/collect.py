@@ -178,7 +178,7 @@ class _Gatherer:
                 if answer.status != "nxdomain" and not answer.fault:
                     facts.wildcard[answer.name] = await collector.synthesized(answer)
                     if facts.wildcard[answer.name] is not False:
-                        continue  # a wildcard's answer is no `_domainkey` name (RFC 4592 §2.2.1)
+                        continue  # a wildcard's answer is no `_domainkey` name (RFC 4592 §2.2)
                     facts.node_domain = name
                     break
             if facts.node_domain and domain == from_domain:

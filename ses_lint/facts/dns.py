@@ -221,7 +221,7 @@ class DnsCollector:
         return list(await asyncio.gather(*(self.lookup(name, rtype) for name, rtype in pairs)))
 
     async def synthesized(self, answer: Answer) -> Optional[bool]:
-        """Is `answer` synthesized from a wildcard (RFC 4592 §2.2.1)? A random label beside the name
+        """Is `answer` synthesized from a wildcard (RFC 4592 §2.2)? A random label beside the name
         (asked once per parent and type) gets the same reply only from a wildcard; without DNSSEC no
         single query proves it, so an answer equal to the probe's is taken as synthesized. None when the
         probe failed. An empty answer is taken as real: an empty non-terminal and an empty wildcard look

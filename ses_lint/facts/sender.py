@@ -152,7 +152,7 @@ class DkimFacts:
     @property
     def any_node(self) -> Optional[bool]:
         """Does `_domainkey` exist under the from domain or a parent? None if a fault hides it. A name
-        answered only by a wildcard does not exist (RFC 4592 §2.2.1), so no key can lie below it."""
+        answered only by a wildcard does not exist (RFC 4592 §2.2), so no key can lie below it."""
         if any(answer.status != "nxdomain" and not answer.fault and self.wildcard.get(answer.name) is False for answer in self.nodes):
             return True
         return None if not self.nodes_known else False

@@ -5,7 +5,7 @@ query, since a fleet asks tens of thousands of them.
 - A few connected, non-blocking UDP sockets per server; replies are matched to queries by ID and must
   answer the question asked. A socket carries at most PER_SOCKET queries at a time (a burst of replies
   beyond its receive buffer would be dropped by the kernel).
-- A query not answered in time is sent again (RFC 1536 §1), until its budget ends: after the server's
+- A query not answered in time is sent again (RFC 1035 §4.2.1), until its budget ends: after the server's
   retransmission timeout, estimated from its round trips as RFC 6298 does (at first a fifth of the budget).
 - Each server gets a window of queries in flight that grows by one per reply and halves when a query had
   to be sent again, between FLOOR and the run's `--dns-concurrency` (TCP's slow start and back-off).

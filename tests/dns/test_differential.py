@@ -79,7 +79,7 @@ KNOWN_DISAGREEMENTS: dict[str, str] = {
     "spf-lame": "a referral (NOERROR, no AA, NS records in the authority section, RFC 1034 §4.3.2 step 3b) is not an "
                 "answer: ses-lint reports SES640 (not checked); checkdmarc (dnspython's resolver) reads it as "
                 "\"no TXT records\" and reports a missing SPF record",
-    "wildcard-dmarc": "`*.<d> TXT \"v=spf1 -all\"` synthesizes that TXT at `_dmarc.x.<d>` (RFC 4592 §2.2.1); RFC 9989 "
+    "wildcard-dmarc": "`*.<d> TXT \"v=spf1 -all\"` synthesizes that TXT at `_dmarc.x.<d>` (RFC 4592 §2.2); RFC 9989 "
                       "§4.10 step 2 discards records that do not start with `v=DMARC1` and the walk takes `_dmarc.<d>`: "
                       "ses-lint nothing; checkdmarc calls any other TXT at `_dmarc` an error (SES622)",
     "dmarc-psd-rua": "the policy is the Public Suffix Domain's (psd=y, RFC 9989 §4.10.1) and its rua points to "

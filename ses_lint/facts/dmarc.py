@@ -343,7 +343,7 @@ def _legacy(facts: DmarcFacts, answers: dict[str, Answer]) -> None:
         answer = answers.get(name)
         if answer is None or answer.fault:
             return
-        level = _level(name, answer)
+        level = next((known for known in facts.levels if known.domain == name), None) or _level(name, answer)
         if len(level.records) > 1:
             facts.legacy_known = True
             return
@@ -366,7 +366,7 @@ async def _authorizations(collector: DnsCollector, facts: DmarcFacts) -> list[Au
     if record is None or organization is None:
         return []  # which destinations are external is unknown: the fault is reported as SES640
     destinations = sorted({mailto_domain(uri) for _, uri in record.report_uris()} - {None})
-    theirs = await asyncio.gather(*(_organization_of(collector, destination) for destination in destinations))
+    theirs = await asyncio.gather(*(_organization_of(collector, destination, facts) for destination in destinations))
     external = {destination for destination, found in zip(destinations, theirs) if found is None or found != organization}
     checks = []
     for tag, uri in record.report_uris():
@@ -381,7 +381,10 @@ async def _authorizations(collector: DnsCollector, facts: DmarcFacts) -> list[Au
     return checks
 
 
-async def _organization_of(collector: DnsCollector, domain: str) -> Optional[str]:
+async def _organization_of(collector: DnsCollector, domain: str, known: DmarcFacts) -> Optional[str]:
+    """A report destination's Organizational Domain by its own tree walk; the `from` domain's is known."""
+    if domain == known.domain:
+        return known.organizational_domain
     targets = walk_targets(domain)
     answers = await collector.gather((f"_dmarc.{target}", "TXT") for target in targets)
     facts = DmarcFacts(domain)

@@ -21,7 +21,7 @@ from collections import deque
 from typing import Any, Optional
 
 from . import dnswire as wire
-from .dns import ERROR, FAULTS, NODATA, NXDOMAIN, OK, REFERRAL, REFUSED, SERVFAIL, TIMEOUT, Answer, short
+from .dns import ERROR, NODATA, NXDOMAIN, OK, REFERRAL, REFUSED, SERVFAIL, TIMEOUT, Answer, short
 
 EDNS_PAYLOAD = 1232
 PER_SOCKET = 32
@@ -314,5 +314,3 @@ def answer(name: str, rtype: str, code: int, reply: "wire.Reply") -> Answer:
         return Answer(name, rtype, OK, tuple(host for _, host in mx), mx, canonical=canonical)
     return Answer(name, rtype, OK, tuple(str(record.value) for record in records), canonical=canonical)
 
-
-__all__ = ["Transport", "answer", "retry_interval", "FAULTS"]

@@ -92,7 +92,7 @@ def test_probe_sandbox_recipient_quotes_the_sandbox_remedy(moto):
     assert "Sandbox Limitations" in finding.message and "Request production access from SES console" in finding.message
 
 
-def test_probe_throttled_is_sent_once_and_quotes_the_rate_remedy(moto):
+def test_probe_throttled_is_retried_once_and_quotes_the_rate_remedy(moto):
     moto.verify("example.com")
     moto.state.faults["SendEmail"] = ("TooManyRequestsException", "Maximum sending rate exceeded.")
     path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())))
@@ -100,7 +100,8 @@ def test_probe_throttled_is_sent_once_and_quotes_the_rate_remedy(moto):
     [finding] = found(report, "SES801")
     assert "TooManyRequestsException" in finding.message and "Sending Rate Exceeded" in finding.message
     assert "Implement exponential backoff retry logic" in finding.message
-    assert moto.state.fault_counts["SendEmail"] == 1  # never retried: a retried send could deliver twice
+    # a definite throttle (SES refused it: nothing was sent) is retried once after the rate's interval, never more
+    assert moto.state.fault_counts["SendEmail"] == 2
 
 
 def test_probe_denied_quotes_the_authentication_remedy(moto):
@@ -135,6 +136,6 @@ def test_calls_grow_with_regions_not_providers(moto):
     for operation in ("sesv2:GetAccount", "ses:GetIdentityVerificationAttributes", "ses:GetIdentityDkimAttributes",
                       "ses:GetIdentityMailFromDomainAttributes", "cloudwatch:GetMetricData", "sesv2:GetEmailIdentity"):
         assert calls[operation] == 2, (operation, calls)
-    # the policy does not test ses:FromAddress: one simulation for every sender and region
-    assert calls["iam:GetContextKeysForPrincipalPolicy"] == 1 and calls["iam:SimulatePrincipalPolicy"] == 1
+    # the policy tests no condition key: one simulation for every sender, per region (aws:RequestedRegion)
+    assert calls["iam:GetContextKeysForPrincipalPolicy"] == 1 and calls["iam:SimulatePrincipalPolicy"] == 2
     assert not found(report, "SES703")

@@ -29,6 +29,23 @@ def all_regions() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def _region_patterns() -> tuple:
+    import re
+
+    folder = _data_dir()
+    if folder is None:
+        return ()
+    partitions = json.loads((folder / "partitions.json").read_text())
+    return tuple(re.compile(partition["regionRegex"]) for partition in partitions["partitions"] if partition.get("regionRegex"))
+
+
+def aws_form(name: str) -> bool:
+    """The name has the form of a region of a partition (partitions.json `regionRegex`, e.g.
+    `^(us|eu|ap|sa|ca|me|af|il|mx)\\-\\w+\\-\\d+$`): a region newer than this botocore may look like this."""
+    return any(pattern.match(name) for pattern in _region_patterns())
+
+
+@functools.lru_cache(maxsize=1)
 def ses_regions() -> frozenset[str]:
     """Regions with an SES (`email`) endpoint. endpoints.json is over 1 MB, so the answer is cached in
     the user's cache folder, keyed by the data file's size and modification time."""

@@ -708,12 +708,14 @@ class Collector:
                         verdict = facts.actions.get(result.get("EvalActionName"))
                         if verdict is not None:
                             _judge(verdict, result, resources)
-                for verdict in facts.actions.values():
-                    if verdict.decision == "unknown":
-                        subject.unknowns.append(Unknown(subject.credential_key() or "config.from", (
-                            f"IAM permission for {verdict.action} ({SEND_APIS[verdict.action]}) as `{subject.sender}` not checked: "
-                            f"the decision of `{principal}`'s policies hinges on {', '.join(f'`{name}`' for name in verdict.keys)}, "
-                            "which ses-lint cannot know for this provider's sends")))
+                by_keys: dict[tuple, list[str]] = defaultdict(list)
+                for verdict in facts.unknown:
+                    by_keys[tuple(verdict.keys)].append(f"{verdict.action} ({SEND_APIS[verdict.action]})")
+                for keys, actions in by_keys.items():
+                    subject.unknowns.append(Unknown(subject.credential_key() or "config.from", (
+                        f"IAM permission for {' and '.join(actions)} as `{subject.sender}` not checked: "
+                        f"the decision of `{principal}`'s policies hinges on {', '.join(f'`{name}`' for name in keys)}, "
+                        "which ses-lint cannot know for this provider's sends")))
                 subject.iam = facts
 
     # ----- workflow recipients

@@ -179,7 +179,7 @@ def _install_gap_closers() -> None:
         name = self._get_param("EmailIdentity")
         backend = _ses_backend(_region(self))
         if name not in backend.email_identities and name.lower() not in backend.email_identities:
-            raise ServiceException("NotFoundException", f"Email identity {name} does not exist.")
+            raise Fault("NotFoundException", f"Email identity {name} does not exist.")
         overrides = STATE.identities.get((_region(self), name.lower()), {})
         status = overrides.get("VerificationAttributes", {}).get("VerificationStatus", "Success")
         dkim = overrides.get("DkimAttributes", {})
@@ -214,7 +214,7 @@ def _install_gap_closers() -> None:
         name = self._get_param("ConfigurationSetName")
         stored = _ses_backend(_region(self)).config_sets.get(name)
         if stored is None:
-            raise ServiceException("NotFoundException", f"Configuration set <{name}> does not exist.")
+            raise Fault("NotFoundException", f"Configuration set <{name}> does not exist.")
         answer = {"ConfigurationSetName": name, "SendingOptions": {"SendingEnabled": True}}
         for key, attribute in (("DeliveryOptions", "delivery_options"), ("ReputationOptions", "reputation_options"),
                                ("SuppressionOptions", "suppression_options"), ("TrackingOptions", "tracking_options"),
@@ -229,7 +229,7 @@ def _install_gap_closers() -> None:
     def get_configuration_set_event_destinations(self):
         name = self._get_param("ConfigurationSetName")
         if name not in _ses_backend(_region(self)).config_sets:
-            raise ServiceException("NotFoundException", f"Configuration set <{name}> does not exist.")
+            raise Fault("NotFoundException", f"Configuration set <{name}> does not exist.")
         answer = {"EventDestinations": STATE.event_destinations.get((_region(self), name), [])}
         return json.dumps(STATE.answered("GetConfigurationSetEventDestinations", answer))
 
@@ -242,7 +242,7 @@ def _install_gap_closers() -> None:
         address = urllib.parse.unquote(self._get_param("EmailAddress"))
         entry = STATE.suppressed.get((_region(self), address.lower()))
         if entry is None:
-            raise ServiceException("NotFoundException", f"Email address {address} does not exist on your suppression list.")
+            raise Fault("NotFoundException", f"Email address {address} does not exist on your suppression list.")
         return json.dumps(STATE.answered("GetSuppressedDestination", {"SuppressedDestination": dict(entry, EmailAddress=address)}))
 
     SESV2Response.get_suppressed_destination = get_suppressed_destination
@@ -268,7 +268,7 @@ def _install_gap_closers() -> None:
         message_id = self._get_param("MessageId")
         backend = _ses_backend(_region(self))
         if not any(message.id == message_id for message in backend.sent_messages):
-            raise ServiceException("NotFoundException", f"Message {message_id} not found.")
+            raise Fault("NotFoundException", f"Message {message_id} not found.")
         answer = {"MessageId": message_id, "Insights": STATE.insights.get(message_id) or STATE.insights.get("*", [])}
         return json.dumps(STATE.answered("GetMessageInsights", answer))
 
@@ -277,7 +277,7 @@ def _install_gap_closers() -> None:
     for route in ("{0}/v2/email/configuration-sets/(?P<ConfigurationSetName>[^/]+)/event-destinations$",
                   "{0}/v2/email/suppression/addresses/(?P<EmailAddress>[^/]+)$",
                   "{0}/v2/email/vdm/recommendations$",
-                  "{0}/v2/email/insights/(?P<MessageId>[^/]+)/?$"):
+                  "{0}/v2/email/insights/(?P<MessageId>[^/]+)/$"):
         v2urls.url_paths[route] = SESV2Response.dispatch
 
     # -- SES v2 SendEmail's rate. moto: unlimited. SES: at most MaxSendRate messages a second, else the send
@@ -291,7 +291,7 @@ def _install_gap_closers() -> None:
         if STATE.enforce_rate:
             recent = [at for where, at in STATE.sends if where == region and now - at < 1.0]
             if len(recent) >= STATE.account(region).max_rate:
-                raise ServiceException("TooManyRequestsException", "Maximum sending rate exceeded.")
+                raise Fault("TooManyRequestsException", "Maximum sending rate exceeded.")
         answer = original_v2_send(self)
         STATE.sends.append((region, now))
         return answer
@@ -300,7 +300,7 @@ def _install_gap_closers() -> None:
 
     # -- SES v1 GetIdentityNotificationAttributes. moto: ForwardingEnabled only, the topics a test set
     #    are left out. SES (ses model, IdentityNotificationAttributes): BounceTopic, ComplaintTopic,
-    #    DeliveryTopic when set, ForwardingEnabled, the three Headers...Enabled flags.
+    #    DeliveryTopic (required members), ForwardingEnabled, the three Headers...Enabled flags.
     def get_identity_notification_attributes(self):
         backend = self.backend
         table = {}
@@ -309,9 +309,8 @@ def _install_gap_closers() -> None:
             entry = {"ForwardingEnabled": config.get("feedback_forwarding_enabled", True),
                      "HeadersInBounceNotificationsEnabled": False, "HeadersInComplaintNotificationsEnabled": False,
                      "HeadersInDeliveryNotificationsEnabled": False}
-            for kind in ("Bounce", "Complaint", "Delivery"):
-                if config.get(kind):
-                    entry[f"{kind}Topic"] = config[kind]
+            for kind in ("Bounce", "Complaint", "Delivery"):  # required members: empty when no topic is set
+                entry[f"{kind}Topic"] = config.get(kind) or ""
             table[identity] = entry
         return ActionResult(STATE.answered("GetIdentityNotificationAttributes", {"NotificationAttributes": table}))
 
@@ -621,9 +620,12 @@ class Moto:
         return list(ses.get("Message", [])) + list(ses.get("RawMessage", []))
 
     def identity(self, name: str, region: str = "us-east-1", *, status: Optional[str] = None, dkim: Optional[str] = None,
-                 dkim_enabled: Optional[bool] = None, mail_from_status: Optional[str] = None) -> None:
-        """Give an identity a state moto cannot reach by itself (Pending, Failed, DKIM off, ...)."""
+                 dkim_enabled: Optional[bool] = None, mail_from_status: Optional[str] = None, v2: Optional[dict] = None) -> None:
+        """Give an identity a state moto cannot reach by itself (Pending, Failed, DKIM off, ...); `v2`: fields
+        of GetEmailIdentity's answer only SES v2 has (ConfigurationSetName, VerificationInfo, DkimAttributes)."""
         entry = STATE.identities.setdefault((region, name.lower()), {})
+        if v2 is not None:
+            entry.setdefault("v2", {}).update(v2)
         if status is not None:
             entry.setdefault("VerificationAttributes", {})["VerificationStatus"] = status
         if dkim is not None:

@@ -24,6 +24,7 @@ boto3/botocore are imported inside functions only: this module is imported on th
 """
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import Counter
@@ -415,17 +416,21 @@ def identity_arn(partition: str, region: str, account: Optional[str], name: str,
 
 
 class Pacer:
-    """Spaces calls `interval` seconds apart (per key: a region's rate limit), across threads."""
+    """Spaces calls `interval` seconds apart (per key: a region's rate limit), across threads: a call made
+    in `slot()` starts `interval` after the previous one's answer, so the service never sees two closer."""
 
     def __init__(self, interval: float) -> None:
         self.interval = interval
         self._next = 0.0
         self._lock = threading.Lock()
 
-    def wait(self) -> None:
+    @contextlib.contextmanager
+    def slot(self):
         with self._lock:
-            now = time.monotonic()
-            start = max(now, self._next)
-            self._next = start + self.interval
-        if start > now:
-            time.sleep(start - now)
+            delay = self._next - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            try:
+                yield
+            finally:
+                self._next = time.monotonic() + self.interval

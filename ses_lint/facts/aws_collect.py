@@ -544,11 +544,11 @@ class Collector:
         token = None
         outcome = Outcome()
         for _ in range(20):
-            pacer.wait()
             params: dict[str, Any] = {"Filter": {"STATUS": "OPEN"}, "PageSize": 100}
             if token:
                 params["NextToken"] = token
-            outcome = self.call(lead, "sesv2", "ListRecommendations", **params)
+            with pacer.slot():
+                outcome = self.call(lead, "sesv2", "ListRecommendations", **params)
             if not outcome.ok:
                 break
             found += outcome.value.get("Recommendations") or []

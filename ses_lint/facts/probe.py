@@ -75,12 +75,11 @@ class ProbeResult:
     def send(self, pacer: "Pacer", timeout: float) -> None:
         started = time.monotonic()
         for attempt in range(2):
-            pacer.wait()
-            if attempt:
-                self.retried = True
-            self.error = None
-            started = time.monotonic()
-            self._send_once()
+            with pacer.slot():
+                self.retried = attempt > 0
+                self.error = None
+                started = time.monotonic()
+                self._send_once()
             if self.error is None or not _definite_throttle(self.error):
                 break
         self.latency = time.monotonic() - started

@@ -208,17 +208,18 @@ def _install_gap_closers() -> None:
 
     SESV2Response.get_email_identity = get_email_identity
 
-    # -- SES v2 GetConfigurationSet. moto: nulls for unset options, ConfigurationSetDoesNotExist when
-    #    missing. SES (sesv2 model, GetConfigurationSetResponse): unset options absent; NotFoundException.
+    # -- SES v2 GetConfigurationSet. moto: SendingOptions.SendingEnabled holds the whole SendingOptions,
+    #    ConfigurationSetDoesNotExist when missing. SES (sesv2 model, GetConfigurationSetResponse): unset options absent; NotFoundException.
     def get_configuration_set(self):
         name = self._get_param("ConfigurationSetName")
         stored = _ses_backend(_region(self)).config_sets.get(name)
         if stored is None:
             raise Fault("NotFoundException", f"Configuration set <{name}> does not exist.")
-        answer = {"ConfigurationSetName": name, "SendingOptions": {"SendingEnabled": True}}
+        enabled = stored.enabled  # moto keeps v2's whole SendingOptions here (and v1's bool)
+        sending = enabled.get("SendingEnabled", True) if isinstance(enabled, dict) else bool(enabled) if enabled != {} else True
+        answer = {"ConfigurationSetName": name, "SendingOptions": {"SendingEnabled": sending}}
         for key, attribute in (("DeliveryOptions", "delivery_options"), ("ReputationOptions", "reputation_options"),
-                               ("SuppressionOptions", "suppression_options"), ("TrackingOptions", "tracking_options"),
-                               ("SendingOptions", "sending_options")):
+                               ("SuppressionOptions", "suppression_options"), ("TrackingOptions", "tracking_options")):
             if getattr(stored, attribute, None):
                 answer[key] = getattr(stored, attribute)
         return json.dumps(STATE.answered("GetConfigurationSet", answer))

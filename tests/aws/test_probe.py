@@ -139,3 +139,71 @@ def test_calls_grow_with_regions_not_providers(moto):
     # the policy tests no condition key: one simulation for every sender, per region (aws:RequestedRegion)
     assert calls["iam:GetContextKeysForPrincipalPolicy"] == 1 and calls["iam:SimulatePrincipalPolicy"] == 2
     assert not found(report, "SES703")
+
+
+# ---- issue 12 part 4: pacing, one retry after a definite throttle, delivery confirmed only by an event
+def _senders(moto, count: int = 2):
+    moto.verify("example.com")
+    keys = moto.user()
+    return moto.write(config(*[provider(f"p{index}", sender=f"bot{index}@example.com", endpoint=moto.url, keys=keys) for index in range(count)]))
+
+
+def test_sends_are_paced_to_the_sandbox_rate(moto):
+    import time
+
+    moto.state.enforce_rate = True  # SES: at most MaxSendRate (the sandbox: 1) a second
+    path = _senders(moto, 3)
+    report, _ = check(moto, path, probe=True)
+    assert not found(report, "SES801"), found(report, "SES801")
+    assert len(found(report, "SES802")) == 3
+    times = sorted(at for _, at in moto.state.sends)
+    assert all(later - earlier >= 0.95 for earlier, later in zip(times, times[1:])), times
+    assert time.monotonic() - times[0] < 10
+
+
+def test_a_definite_throttle_is_retried_once_after_the_interval(moto):
+    import time
+
+    moto.state.enforce_rate = True
+    path = _senders(moto, 1)
+    moto.state.sends.append(("us-east-1", time.monotonic() + 0.5))  # someone else just sent: the first attempt is refused
+    report, _ = check(moto, path, probe=True)
+    [sent] = found(report, "SES802")
+    assert "retried once" in sent.message
+    assert [operation for _, operation in moto.state.requests].count("SendEmail") == 2
+
+
+def _probe_with_vdm(moto, insights):
+    moto.verify("example.com")
+    moto.state.account("us-east-1").vdm = True
+    if insights is not None:
+        moto.state.insights["*"] = insights
+    path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())))
+    [finding] = found(check(moto, path, probe=True, timeout=1.2)[0], "SES802")
+    return finding
+
+
+def test_delivery_is_confirmed_by_message_insights(moto):
+    finding = _probe_with_vdm(moto, [{"Destination": SIMULATOR, "Events": [
+        {"Timestamp": 1764547200.0, "Type": "SEND"}, {"Timestamp": 1764547201.0, "Type": "DELIVERY"}]}])
+    assert finding.message.endswith(", delivered") and finding.severity.value == "info"
+
+
+def test_a_bounce_is_reported_with_its_type(moto):
+    finding = _probe_with_vdm(moto, [{"Destination": SIMULATOR, "Events": [
+        {"Timestamp": 1764547200.0, "Type": "BOUNCE", "Details": {"Bounce": {"BounceType": "PERMANENT", "BounceSubType": "General"}}}]}])
+    assert "bounced (PERMANENT)" in finding.message and finding.severity.value == "warning"
+
+
+def test_never_delivered_without_the_event(moto):
+    finding = _probe_with_vdm(moto, None)
+    assert "accepted by SES; delivery not confirmed (no delivery event from GetMessageInsights within 1.2 s)" in finding.message
+    assert "delivered" not in finding.message.replace("delivery not confirmed", "").replace("no delivery event", "")
+
+
+def test_without_vdm_delivery_is_not_confirmed(moto):
+    moto.verify("example.com")
+    path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())))
+    [finding] = found(check(moto, path, probe=True)[0], "SES802")
+    assert "accepted by SES; delivery not confirmed (VDM is off" in finding.message
+    assert "GetMessageInsights" not in [operation for _, operation in moto.state.requests]

@@ -248,8 +248,8 @@ def no_bounce_handling(aws: AwsProvider) -> Iterator[Finding]:
         # example.com: BounceTopic and ComplaintTopic set
     """
     covering = aws.covering if aws.checked else None
-    if covering is None or covering.notifications is None:
-        return
+    if covering is None or covering.notifications is None or not covering.v2:
+        return  # without GetEmailIdentity the default configuration set (and its destinations) is unknown
     sets = aws.configuration_sets
     if any(facts.exists is not False and facts.event_types is None for facts in sets):
         return  # a set's destinations were not read: SES740

@@ -99,7 +99,9 @@ def _everything(moto) -> None:
           config: {provider: email-ses, subject: s, to: [gone@customer.org, ops@example.com], body: {text: t}}
     """
     path = moto.write(config(provider(endpoint=moto.url, keys=keys), workflows=workflows))
+    start = len(STATE.requests)
     report, _ = check(moto, path, probe=True)
+    report.requests = [operation for _, operation in STATE.requests[start:]]
     return report
 
 
@@ -121,3 +123,12 @@ def test_simulation_answers_per_resource_as_the_model_says(moto, operation):
         assert "${IdentityName}" in result["EvalResourceName"]
         assert {item["EvalResourceName"] for item in result["ResourceSpecificResults"]} >= {
             "arn:aws:ses:us-east-1:123456789012:identity/noreply@example.com"}
+
+
+def test_read_only_but_the_probe_send(moto):
+    """With every fact this stage reads present, it calls only Get/List/Describe/Simulate, plus the probe's one send."""
+    report = _everything(moto)
+    operations = report.requests
+    assert operations.count("SendEmail") == 1
+    assert all(operation.startswith(("Get", "List", "Describe", "Simulate")) for operation in operations if operation != "SendEmail"), operations
+    assert {"GetSuppressedDestination", "ListRecommendations", "GetConfigurationSet", "GetMessageInsights"} <= set(operations)

@@ -247,11 +247,16 @@ def aws_unknown(aws: AwsProvider) -> Iterator[Finding]:
     are tried twice. A check that could not run never passes silently.
     Why: a check that could not run is not a pass; the deploy may still fail for the reason that went
     unchecked.
+    A decision of IAM's that hinges on a condition key ses-lint cannot know (`ses:ApiVersion`,
+    `ses:FeedbackAddress`, recipients written `${NAME}`, any key SimulatePrincipalPolicy reports in
+    `MissingContextValues`) is reported here too, naming the key, instead of SES710.
     Fix: allow the read calls to the identity running ses-lint (`sts:GetCallerIdentity`,
     `ses:GetAccount`, `ses:GetSendQuota`, `ses:GetAccountSendingEnabled`, `ses:GetIdentity*`,
-    `ses:GetEmailIdentity`, `cloudwatch:GetMetricData`, `iam:GetRole`, `iam:GetContextKeysForPrincipalPolicy`,
-    `iam:SimulatePrincipalPolicy`),
-    check the network path to the endpoint, or raise `--timeout`.
+    `ses:GetEmailIdentity`, `ses:GetConfigurationSet`, `ses:GetConfigurationSetEventDestinations`,
+    `ses:GetSuppressedDestination`, `ses:ListRecommendations`, `cloudwatch:GetMetricData`, `iam:GetRole`,
+    `iam:GetContextKeysForPrincipalPolicy`, `iam:SimulatePrincipalPolicy`),
+    check the network path to the endpoint, or raise `--timeout`; for a key that cannot be known,
+    check the policy by hand for the values your application sends.
     Bad:
         # ses:GetIdentityVerificationAttributes denied to the CI role
     Good:

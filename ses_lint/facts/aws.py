@@ -2,7 +2,7 @@
 
 One `AwsProvider` per enabled SES provider, the subject of the SES7xx rules. `AwsProvider.gather(run)`
 hands them to the collector (facts/aws_collect.py, imported only when the stage runs), which resolves
-each provider's credentials as botocore does (facts/credentials.py), then asks AWS in three concurrent
+each provider's credentials as botocore does (facts/credentials.py), then asks AWS in four concurrent
 phases:
 
 1. STS GetCallerIdentity, once per (credentials, endpoint).
@@ -11,10 +11,14 @@ phases:
    GetIdentityMailFromDomainAttributes for every identity that could cover a `from` or a sandbox
    recipient of any provider in that unit (100 identities a call); CloudWatch reputation metrics (one
    GetMetricData). Per credentials: iam:GetRole for an assumed role (to keep the role's path).
-3. v2 GetEmailIdentity for each covering domain identity (its DKIM SigningHostedZone); the other SES
-   regions, only for senders not covered in their own region; iam:GetContextKeysForPrincipalPolicy once
-   per principal, then IAM SimulatePrincipalPolicy over the identity ARNs of every region: once per
-   principal when its policies do not test `ses:FromAddress`, else once per (principal, from address).
+3. v2 GetEmailIdentity and v1 GetIdentityNotificationAttributes (batched) for each candidate identity
+   that exists (VerifiedForSendingStatus, default configuration set, DKIM origin and key length,
+   signing zone; SNS topics, feedback forwarding); iam:GetContextKeysForPrincipalPolicy once per principal.
+4. The default configuration sets (GetConfigurationSet, GetConfigurationSetEventDestinations); every
+   literal workflow recipient on the account-level suppression list (GetSuppressedDestination); with VDM
+   on, ListRecommendations paced to one call a second per region; the other SES regions, only for
+   senders not covered in their own region; IAM SimulatePrincipalPolicy, once per (principal, request
+   context), the context reduced to the condition keys the principal's policies test.
 
 So the number of calls grows with accounts, regions and distinct senders, not with providers. Every call
 uses the config's `endpoint`, bounded timeouts and small retries; every failed read becomes an unknown

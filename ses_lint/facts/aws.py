@@ -50,9 +50,6 @@ SEND_ACTIONS = ("ses:SendEmail", "ses:SendRawEmail")
 # keys for Amazon SES" and "... SES v2"): v2 SendEmail with Simple content needs ses:SendEmail; Raw content
 # (and SMTP, which SES authorizes as SendRawEmail) needs ses:SendRawEmail.
 SEND_APIS = {"ses:SendEmail": "SendEmail with simple content", "ses:SendRawEmail": "raw messages and SMTP (SendRawEmail)"}
-# Condition keys SES fills from the request whose value the provider's config does not determine: the API
-# version the application calls, and the feedback (Return-Path) address it may set.
-UNKNOWABLE_KEYS = ("ses:apiversion", "ses:feedbackaddress")
 SIMULATOR_DOMAIN = "simulator.amazonses.com"
 CALLS: Counter[str] = Counter()  # every AWS call this process made, by "service:Operation" (benchmarks read it)
 CALLS_LOCK = threading.Lock()

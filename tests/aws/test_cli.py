@@ -6,6 +6,7 @@ import json
 from cli_support import run_cli
 
 from .conftest import SIMULATOR, config, line_of, provider
+from .helpers import step
 
 
 def test_cli_aws_and_probe(moto):
@@ -46,15 +47,8 @@ def test_cli_reports_what_ses_would_enforce(moto):
     keys = moto.user("mailer", {"Effect": "Allow", "Action": "ses:SendEmail", "Resource": "arn:aws:ses:*:*:identity/a.org"},
                      {"Effect": "Allow", "Action": ["ses:SendEmail", "ses:SendRawEmail"], "Resource": "*",
                       "Condition": {"StringEquals": {"ses:ApiVersion": "2"}}})
-    workflows = """
-    - name: w
-      steps:
-        - task: notify
-          type: email
-          config: {provider: main, subject: s, to: [gone@customer.org], body: {text: t}}
-    """
     path = moto.write(config(provider("main", endpoint=moto.url, keys=keys), provider("other", sender="noreply@a.org", endpoint=moto.url, keys=keys),
-                             workflows=workflows))
+                             workflows=step("main", "gone@customer.org")))
     env = dict(moto.environ(), AWS_ACCESS_KEY_ID=None, AWS_SECRET_ACCESS_KEY=None, AWS_SESSION_TOKEN=None, AWS_PROFILE=None)
     code, out, _ = run_cli("check", "--probe", "--select", "SES7,SES8", "--format", "json", "--timeout", "3", str(path), env=env, timeout=90)
     findings = json.loads(out)["findings"]

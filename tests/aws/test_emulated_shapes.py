@@ -11,7 +11,7 @@ import botocore.session
 import pytest
 
 from .conftest import STATE, config, provider
-from .helpers import check
+from .helpers import check, step
 
 SERVICES = {
     "GetAccount": "sesv2", "GetEmailIdentity": "sesv2", "GetConfigurationSet": "sesv2",
@@ -84,21 +84,14 @@ def _everything(moto) -> None:
     account = STATE.account("us-east-1")
     account.vdm, account.review = True, {"Status": "DENIED", "CaseId": "1234567890"}
     STATE.recommendations["us-east-1"] = [
-        {"ResourceArn": f"arn:aws:ses:us-east-1:123456789012:identity/example.com", "Type": kind, "Description": f"{kind} advice",
+        {"ResourceArn": "arn:aws:ses:us-east-1:123456789012:identity/example.com", "Type": kind, "Description": f"{kind} advice",
          "Status": "OPEN", "Impact": "HIGH", "CreatedTimestamp": 1764547200.0, "LastUpdatedTimestamp": 1764547200.0}
         for kind in ("DMARC", "SPF", "BIMI")]
     STATE.insights["*"] = [{"Destination": "success@simulator.amazonses.com", "Isp": "simulator",
                             "Events": [{"Timestamp": 1764547200.0, "Type": "DELIVERY"}]}]
     keys = moto.user("mailer", {"Effect": "Allow", "Action": ["ses:SendEmail", "ses:SendRawEmail"], "Resource": "*",
                                 "Condition": {"StringEquals": {"ses:FromAddress": "noreply@example.com"}}})
-    workflows = """
-    - name: w
-      steps:
-        - task: notify
-          type: email
-          config: {provider: email-ses, subject: s, to: [gone@customer.org, ops@example.com], body: {text: t}}
-    """
-    path = moto.write(config(provider(endpoint=moto.url, keys=keys), workflows=workflows))
+    path = moto.write(config(provider(endpoint=moto.url, keys=keys), workflows=step("email-ses", "gone@customer.org", "ops@example.com")))
     start = len(STATE.requests)
     report, _ = check(moto, path, probe=True)
     report.requests = [operation for _, operation in STATE.requests[start:]]

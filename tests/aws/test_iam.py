@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from .conftest import config, line_of, provider
-from .helpers import check, found
+from .helpers import check, found, step
 
 ONLY_OTHER_SENDER = {"Effect": "Allow", "Action": ["ses:SendEmail", "ses:SendRawEmail"], "Resource": "*",
                      "Condition": {"StringEquals": {"ses:FromAddress": "other@example.com"}}}
@@ -87,16 +87,6 @@ def allow(resource="*", **condition) -> dict:
     if condition:
         statement["Condition"] = condition
     return statement
-
-
-def step(provider_key: str, *recipients: str) -> str:
-    return f"""
-    - name: w-{provider_key}
-      steps:
-        - task: notify
-          type: email
-          config: {{provider: {provider_key}, subject: s, to: [{', '.join(recipients)}], body: {{text: t}}}}
-    """
 
 
 def test_each_identity_is_judged_when_one_principal_backs_several_senders(moto):

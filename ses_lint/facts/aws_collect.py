@@ -618,13 +618,14 @@ class Collector:
         steps: dict[int, list[RecipientFact]] = defaultdict(list)
         for recipient in subject.recipients:
             steps[id(recipient.step)].append(recipient)
-        recipient_sets = []
+        contexts = []
         if used is None or "ses:recipients" in used:
             for recipients in steps.values():
                 if all(recipient.literal for recipient in recipients):
-                    recipient_sets.append(tuple(sorted({recipient.address.lower() for recipient in recipients})))
-        contexts = [tuple(sorted({**base, "ses:Recipients": values}.items())) for values in _unique(recipient_sets)]
-        return contexts or [tuple(sorted(base.items()))]
+                    contexts.append(tuple(sorted({**base, "ses:Recipients": tuple(sorted({r.address.lower() for r in recipients}))}.items())))
+                else:  # a step whose recipients are not all known: simulated without them (MissingContextValues)
+                    contexts.append(tuple(sorted(base.items())))
+        return _unique(contexts) or [tuple(sorted(base.items()))]
 
     def resources(self, subject: AwsProvider) -> list[str]:
         """The ARNs SES authorizes a send against: the identity covering `from` (the most specific verified

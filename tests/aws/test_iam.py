@@ -194,3 +194,14 @@ def test_simulation_denied_says_which_permission_would_let_it_check(moto):
     path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())))
     [unknown] = found(check(moto, path)[0], "SES740")
     assert "allow `iam:SimulatePrincipalPolicy` on `arn:aws:iam::123456789012:user/mailer`" in unknown.message
+
+
+def test_a_step_with_unknown_recipients_is_not_hidden_by_a_known_one(moto):
+    moto.verify("example.com")
+    moto.state.account("us-east-1").production = True
+    keys = moto.user("mailer", allow(**{"ForAllValues:StringLike": {"ses:Recipients": ["*@example.com"]}}))
+    path = moto.write(config(provider(endpoint=moto.url, keys=keys),
+                             workflows=step("email-ses", "ops@example.com") + step("email-ses", "'${ONCALL}'")))
+    report, _ = check(moto, path)
+    assert not found(report, "SES710")
+    assert any("`ses:Recipients`" in finding.message for finding in found(report, "SES740"))

@@ -60,6 +60,7 @@ class State:
     accounts: dict[str, AccountState] = field(default_factory=dict)
     faults: dict[Any, tuple[str, str]] = field(default_factory=dict)  # operation or (region, operation) -> (code, message)
     fault_counts: dict[str, int] = field(default_factory=dict)
+    fault_budget: dict[str, int] = field(default_factory=dict)  # operation -> how many times its fault applies (absent: always)
     signing_zone: str = "dkim.amazonses.com"
     enforce_sandbox: bool = True
     requests: list[tuple[str, str]] = field(default_factory=list)  # (region or "", operation) seen by moto
@@ -121,7 +122,9 @@ def _install_gap_closers() -> None:
         STATE.requests.append((_region(self), action))
         STATE.calls.append((_region(self), action, time.monotonic()))
         fault = STATE.faults.get((_region(self), action)) or STATE.faults.get(action)
-        if fault:
+        if fault and STATE.fault_budget.get(action, 1) > 0:
+            if action in STATE.fault_budget:
+                STATE.fault_budget[action] -= 1
             STATE.fault_counts[action] = STATE.fault_counts.get(action, 0) + 1
             return self.serialized(ActionResult(Fault(*fault)))
         return original_call_action(self)
@@ -656,6 +659,7 @@ def moto(moto_server, tmp_path):
     STATE.accounts.clear()
     STATE.faults.clear()
     STATE.fault_counts.clear()
+    STATE.fault_budget.clear()
     STATE.requests.clear()
     STATE.identities.clear()
     for table in (STATE.suppressed, STATE.recommendations, STATE.event_destinations, STATE.insights, STATE.answers):

@@ -105,7 +105,7 @@ class Scenario:
 def _build(url: str, folder) -> Scenario:
     _post(f"{url}/moto-api/reset")
     _post(f"{url}/moto-api/reset-auth", b"inf")
-    for table in (STATE.accounts, STATE.faults, STATE.fault_counts, STATE.identities, STATE.suppressed, STATE.recommendations,
+    for table in (STATE.accounts, STATE.faults, STATE.fault_counts, STATE.fault_budget, STATE.identities, STATE.suppressed, STATE.recommendations,
                   STATE.event_destinations, STATE.insights):
         table.clear()
     STATE.requests.clear()
@@ -161,6 +161,7 @@ def world(_scenario, moto_server) -> Scenario:
         _scenario["scenario"] = _build(moto_server, _scenario["folder"])
     STATE.faults.clear()
     STATE.fault_counts.clear()
+    STATE.fault_budget.clear()
     STATE.requests.clear()
     yield _scenario["scenario"]
     STATE.faults.clear()

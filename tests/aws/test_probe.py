@@ -162,15 +162,14 @@ def test_sends_are_paced_to_the_sandbox_rate(moto):
 
 
 def test_a_definite_throttle_is_retried_once_after_the_interval(moto):
-    import time
-
-    moto.state.enforce_rate = True
     path = _senders(moto, 1)
-    moto.state.sends.append(("us-east-1", time.monotonic() + 0.5))  # someone else just sent: the first attempt is refused
+    moto.state.faults["SendEmail"] = ("TooManyRequestsException", "Maximum sending rate exceeded.")
+    moto.state.fault_budget["SendEmail"] = 1  # someone else just sent: only the first attempt is refused
     report, _ = check(moto, path, probe=True)
     [sent] = found(report, "SES802")
     assert "retried once" in sent.message
-    assert [operation for _, operation in moto.state.requests].count("SendEmail") == 2
+    attempts = [at for _, operation, at in moto.state.calls if operation == "SendEmail"]
+    assert len(attempts) == 2 and attempts[1] - attempts[0] >= 0.95  # after the sandbox rate's interval (1 s)
 
 
 def _probe_with_vdm(moto, insights):

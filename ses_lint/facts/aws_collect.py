@@ -603,18 +603,19 @@ class Collector:
 
     def contexts(self, key: tuple, subject: AwsProvider) -> list[tuple[tuple[str, tuple[str, ...]], ...]]:
         """The request contexts SES would evaluate this provider's sends in, one per message shape: the keys
-        SES supplies (IAM User Guide, SES condition keys; aws:RequestedRegion, a global key), reduced to the
-        ones the principal's policies test. aws:RequestedRegion always stays: SCP conditions are evaluated by
-        the simulator but do not show in GetContextKeysForPrincipalPolicy. ses:Recipients is one context per
-        workflow step (each step is one message); left out when a step's recipients are not all known, so
-        a policy testing it reports it in MissingContextValues (SES740)."""
+        SES supplies (Service Authorization Reference, SES condition keys; aws:RequestedRegion, a global
+        key). The sender's keys and the region are always supplied: SCPs, which the simulator evaluates
+        with their conditions, do not show in GetContextKeysForPrincipalPolicy or MissingContextValues,
+        and a missing key flips a negated condition. ses:Recipients is one context per workflow step (each
+        step is one message), supplied only when the principal's policies test it (or that is unknown):
+        otherwise every step would cost a simulation; left out for a step whose recipients are not all
+        known, so a policy testing it reports it in MissingContextValues (SES740)."""
         used = self.used_keys.get(key)
         base: dict[str, tuple[str, ...]] = {"aws:RequestedRegion": (subject.region,)}
         if subject.sender:
             base["ses:FromAddress"] = (subject.sender,)
         if subject.display_name:
             base["ses:FromDisplayName"] = (subject.display_name,)
-        base = {name: values for name, values in base.items() if name == "aws:RequestedRegion" or used is None or name.lower() in used}
         steps: dict[int, list[RecipientFact]] = defaultdict(list)
         for recipient in subject.recipients:
             steps[id(recipient.step)].append(recipient)

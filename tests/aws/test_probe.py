@@ -136,8 +136,8 @@ def test_calls_grow_with_regions_not_providers(moto):
     for operation in ("sesv2:GetAccount", "ses:GetIdentityVerificationAttributes", "ses:GetIdentityDkimAttributes",
                       "ses:GetIdentityMailFromDomainAttributes", "cloudwatch:GetMetricData", "sesv2:GetEmailIdentity"):
         assert calls[operation] == 2, (operation, calls)
-    # the policy tests no condition key: one simulation for every sender, per region (aws:RequestedRegion)
-    assert calls["iam:GetContextKeysForPrincipalPolicy"] == 1 and calls["iam:SimulatePrincipalPolicy"] == 2
+    # one simulation per distinct sender and region (ses:FromAddress, aws:RequestedRegion), not per provider
+    assert calls["iam:GetContextKeysForPrincipalPolicy"] == 1 and calls["iam:SimulatePrincipalPolicy"] == 6
     assert not found(report, "SES703")
 
 

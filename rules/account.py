@@ -198,8 +198,9 @@ def advisor_recommendation(aws: AwsProvider) -> Iterator[Finding]:
 def advisor_not_consulted(aws: AwsProvider) -> Iterator[Finding]:
     """Virtual Deliverability Manager is off in `region`, so SES's own advisor was not consulted.
 
-    Details: GetAccount `VdmAttributes.VdmEnabled` is DISABLED (or absent); with VDM on, SES720 reports
-    the advisor's open recommendations and the probe can confirm delivery (GetMessageInsights).
+    Details: GetAccount `VdmAttributes.VdmEnabled` is DISABLED (or absent); reported once per account
+    and region, at its first provider. With VDM on, SES720 reports the advisor's open recommendations and
+    the probe can confirm delivery (GetMessageInsights).
     Why: a pass from ses-lint then lacks what SES itself observes when delivering.
     Fix: nothing required; enable VDM (`aws sesv2 put-account-vdm-attributes --vdm-attributes
     VdmEnabled=ENABLED`, billed) to get the advisor and delivery insights.
@@ -209,7 +210,7 @@ def advisor_not_consulted(aws: AwsProvider) -> Iterator[Finding]:
         # VdmAttributes.VdmEnabled ENABLED
     """
     facts = aws.account_facts
-    if aws.checked and facts is not None and facts.source == "v2" and not facts.vdm_enabled:
+    if aws.checked and aws.unit_lead and facts is not None and facts.source == "v2" and not facts.vdm_enabled:
         yield aws.finding("config.region", f"Virtual Deliverability Manager is off in {aws.region}: SES's advisor recommendations were not consulted")
 
 

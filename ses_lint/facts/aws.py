@@ -276,6 +276,7 @@ class AwsProvider:
     configuration_sets: list[ConfigurationSetFacts] = field(default_factory=list)
     notifications_known: bool = False  # GetIdentityNotificationAttributes answered for the covering identity
     recommendations: Optional[list[Recommendation]] = None  # None: not read (VDM off, or the call failed)
+    unit_lead: bool = False  # the first provider of its (account, credentials, region, endpoint): account-wide notes go here
     dns_hints: Optional[DnsHints] = None
     _clients: Any = field(default=None, repr=False)
     _raw: dict = field(default_factory=dict, repr=False)  # the collector's scratch: raw answers per call

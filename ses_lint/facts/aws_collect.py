@@ -210,6 +210,8 @@ class Collector:
         units: dict[tuple, list[AwsProvider]] = defaultdict(list)
         for subject in ready:
             units[(subject.account, id(subject.credentials), subject.region, subject.endpoint)].append(subject)
+        for members in units.values():
+            members[0].unit_lead = True
         return units
 
     # phase 2: per unit, concurrently: account, identity attributes, reputation; per principal: GetRole
@@ -274,6 +276,12 @@ class Collector:
         jobs += [lambda k=key, e=entries: self.simulate(k, e) for key, entries in simulations.items()]
         self.parallel(jobs)
         self.judge_iam(ready, simulations)
+        for subject in ready:
+            failed = subject._raw.get("suppression-failed")
+            if failed:  # one finding per provider, not one per recipient
+                names = ", ".join(f"`{address}`" for address, _ in failed[:3]) + (f" and {len(failed) - 3} more" if len(failed) > 3 else "")
+                subject.unknowns.append(Unknown("config.from", f"the account-level suppression list in {subject.region} not checked for "
+                                                f"{len(failed)} recipient(s) ({names}): {failed[0][1].describe()}"))
 
     @staticmethod
     def principal_groups(ready: list[AwsProvider]) -> dict[tuple, list[AwsProvider]]:
@@ -533,7 +541,7 @@ class Collector:
                 for recipient in mine:
                     recipient.suppressed = entry
                 if mine and not outcome.ok and outcome.error.kind != "notfound":
-                    subject.unknowns.append(Unknown("config.from", f"the account-level suppression list in {subject.region} not checked for `{address}`: {outcome.error.describe()}"))
+                    subject._raw.setdefault("suppression-failed", []).append((address, outcome.error))
 
     def recommendations(self, members: list[AwsProvider]) -> None:
         """v2 ListRecommendations (VDM advisor), open ones, at most 1 call a second per region (SES quota)."""

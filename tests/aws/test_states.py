@@ -215,3 +215,19 @@ def test_byodkim_selector_goes_to_the_dns_stage(moto):
     run = Run(Options(stages=frozenset({Stage.STATIC, Stage.AWS}), timeout=3), [load(source.path, source.raw)], environ=moto.environ())
     [aws] = run.subjects(AwsProvider)
     assert aws.dns_hints.dkim_selectors == ("mysel",) and aws.dns_hints.dkim_tokens == ()
+
+
+def test_vdm_off_is_said_once_per_region(moto):
+    moto.verify("example.com")
+    keys = moto.user()
+    path = moto.write(config(provider("a", endpoint=moto.url, keys=keys), provider("b", endpoint=moto.url, keys=keys)))
+    assert len(found(check(moto, path)[0], "SES721")) == 1
+
+
+def test_suppression_list_denied_is_one_unknown_per_provider(moto):
+    moto.verify("example.com")
+    STATE.faults["GetSuppressedDestination"] = ("AccessDeniedException", "not authorized to perform ses:GetSuppressedDestination")
+    report, _ = one(moto, workflows=WORKFLOW)
+    [unknown] = [f for f in found(report, "SES740") if "suppression list" in f.message]
+    assert "3 recipient(s)" in unknown.message and "access denied" in unknown.message
+    assert not found(report, "SES719")

@@ -713,18 +713,27 @@ class Collector:
                 resources = subject._raw.get("iam-resources", [])
                 facts = IamFacts(principal, resources, {action: ActionVerdict(action) for action in SEND_ACTIONS}, note=note)
                 for context, results, _ in answers:
+                    answered = set()
                     for result in results or []:
                         verdict = facts.actions.get(result.get("EvalActionName"))
                         if verdict is not None:
+                            answered.add(verdict.action)
                             _judge(verdict, result, resources)
+                    for verdict in facts.actions.values():
+                        if verdict.action not in answered and verdict.decision != "denied":  # no answer is not a pass
+                            verdict.decision = "unknown"
+                            verdict.keys += [] if "(no answer for the action)" in verdict.keys else ["(no answer for the action)"]
                 by_keys: dict[tuple, list[str]] = defaultdict(list)
                 for verdict in facts.unknown:
                     by_keys[tuple(verdict.keys)].append(f"{verdict.action} ({SEND_APIS[verdict.action]})")
                 for keys, actions in by_keys.items():
-                    subject.unknowns.append(Unknown(subject.credential_key() or "config.from", (
-                        f"IAM permission for {' and '.join(actions)} as `{subject.sender}` not checked: "
-                        f"the decision of `{principal}`'s policies hinges on {', '.join(f'`{name}`' for name in keys)}, "
-                        "which ses-lint cannot know for this provider's sends")))
+                    names = [name for name in keys if not name.startswith("(")]
+                    why = (f"the decision of `{principal}`'s policies hinges on {', '.join(f'`{name}`' for name in names)}, "
+                           "which ses-lint cannot know for this provider's sends") if names else ""
+                    gaps = [name.strip("()") for name in keys if name.startswith("(")]
+                    why += ("; " if why and gaps else "") + (f"iam:SimulatePrincipalPolicy gave {' and '.join(gaps)}" if gaps else "")
+                    subject.unknowns.append(Unknown(subject.credential_key() or "config.from",
+                                                    f"IAM permission for {' and '.join(actions)} as `{subject.sender}` not checked: {why}"))
                 subject.iam = facts
 
     # ----- workflow recipients

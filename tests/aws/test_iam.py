@@ -205,3 +205,29 @@ def test_a_step_with_unknown_recipients_is_not_hidden_by_a_known_one(moto):
     report, _ = check(moto, path)
     assert not found(report, "SES710")
     assert any("`ses:Recipients`" in finding.message for finding in found(report, "SES740"))
+
+
+def test_an_answer_without_the_action_is_not_a_pass(moto):
+    """A simulator answer that leaves an action out (or a resource) never counts as allowed."""
+    from .conftest import STATE
+
+    moto.verify("example.com")
+    STATE.faults.clear()
+    path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())))
+    import moto.iam.responses as iam_responses
+
+    original = iam_responses.IamResponse.simulate_principal_policy
+
+    def only_send_email(self):
+        answer = original(self)
+        answer.result["EvaluationResults"] = [r for r in answer.result["EvaluationResults"] if r["EvalActionName"] == "ses:SendEmail"]
+        return answer
+
+    iam_responses.IamResponse.simulate_principal_policy = only_send_email
+    try:
+        report, _ = check(moto, path)
+    finally:
+        iam_responses.IamResponse.simulate_principal_policy = original
+    assert not found(report, "SES710")
+    [unknown] = [f for f in found(report, "SES740") if "IAM permission" in f.message]
+    assert "ses:SendRawEmail" in unknown.message and "gave no answer for the action" in unknown.message

@@ -229,8 +229,8 @@ def production_access_review(aws: AwsProvider) -> Iterator[Finding]:
         # ProductionAccessEnabled true
     """
     facts = aws.account_facts
-    if not aws.checked or facts is None or facts.review_status not in ("PENDING", "DENIED"):
-        return
+    if not aws.checked or facts is None or facts.production or facts.review_status not in ("PENDING", "DENIED"):
+        return  # with production access the review no longer holds the account in the sandbox
     case = f" (support case {facts.review_case})" if facts.review_case else ""
     if facts.review_status == "DENIED":
         yield aws.finding("config.region", f"the request for SES production access in {aws.region} was denied{case}: the account stays in the sandbox")

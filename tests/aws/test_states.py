@@ -143,6 +143,8 @@ def test_production_access_review(moto):
     assert finding.severity == Severity.INFO and "pending (support case 42)" in finding.message
     STATE.account("us-east-1").review = {"Status": "GRANTED", "CaseId": "42"}
     assert not found(one(moto)[0], "SES722")
+    STATE.account("us-east-1").review, STATE.account("us-east-1").production = {"Status": "DENIED", "CaseId": "43"}, True
+    assert not found(one(moto)[0], "SES722")  # production access already: the sandbox no longer holds it
 
 
 # ---- severities as SES enforces them

@@ -18,25 +18,21 @@ def _data_dir() -> Path | None:
 
 
 @functools.lru_cache(maxsize=1)
-def all_regions() -> frozenset[str]:
+def _partitions() -> list[dict]:
     folder = _data_dir()
-    if folder is None:
-        return frozenset()
-    partitions = json.loads((folder / "partitions.json").read_text())
-    return frozenset(
-        name for partition in partitions["partitions"] for name in partition.get("regions", {}) if not name.endswith("-global")
-    )
+    return json.loads((folder / "partitions.json").read_text())["partitions"] if folder is not None else []
+
+
+@functools.lru_cache(maxsize=1)
+def all_regions() -> frozenset[str]:
+    return frozenset(name for partition in _partitions() for name in partition.get("regions", {}) if not name.endswith("-global"))
 
 
 @functools.lru_cache(maxsize=1)
 def _region_patterns() -> tuple:
     import re
 
-    folder = _data_dir()
-    if folder is None:
-        return ()
-    partitions = json.loads((folder / "partitions.json").read_text())
-    return tuple(re.compile(partition["regionRegex"]) for partition in partitions["partitions"] if partition.get("regionRegex"))
+    return tuple(re.compile(partition["regionRegex"]) for partition in _partitions() if partition.get("regionRegex"))
 
 
 def aws_form(name: str) -> bool:

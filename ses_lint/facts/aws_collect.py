@@ -568,7 +568,7 @@ class Collector:
                 continue
             arns = {identity_arn(partition_of(subject.region), subject.region, subject.account, name) for name in subject.candidates}
             subject.recommendations = [
-                Recommendation(str(item.get("Type") or "?"), str(item.get("Impact") or "?"), str(item.get("Description") or "").strip(), str(item.get("ResourceArn") or ""))
+                Recommendation(str(item.get("Type") or "?"), str(item.get("Impact") or "?"), " ".join(str(item.get("Description") or "").split()), str(item.get("ResourceArn") or ""))
                 for item in found if item.get("ResourceArn") in arns and (item.get("Status") or "OPEN") == "OPEN"]
 
     def pacer(self, key: tuple, interval: float) -> Pacer:

@@ -40,7 +40,7 @@ def test_cli_reports_what_ses_would_enforce(moto):
     moto.identity("example.com", v2={"ConfigurationSetName": "tx"})
     STATE.suppressed[("us-east-1", "gone@customer.org")] = {"Reason": "COMPLAINT", "LastUpdateTime": 1759363200.0}
     account = STATE.account("us-east-1")
-    account.production, account.vdm, account.review = True, True, {"Status": "PENDING", "CaseId": "77"}
+    account.vdm, account.review = True, {"Status": "PENDING", "CaseId": "77"}  # still in the sandbox
     STATE.recommendations["us-east-1"] = [{"ResourceArn": "arn:aws:ses:us-east-1:123456789012:identity/example.com",
                                            "Type": "SPF", "Description": "SPF record missing", "Status": "OPEN", "Impact": "HIGH"}]
     STATE.insights["*"] = [{"Destination": SIMULATOR, "Events": [{"Timestamp": 1764547200.0, "Type": "DELIVERY"}]}]

@@ -238,14 +238,16 @@ def production_access_review(aws: AwsProvider) -> Iterator[Finding]:
         yield aws.finding("config.region", f"the request for SES production access in {aws.region} is pending{case}").evolve(severity=INFO)
 
 
-@rule("SES740", "aws-unknown", stage=AWS, severity=WARNING)
+@rule("SES740", "aws-unknown", stage=AWS, severity=ERROR)
 def aws_unknown(aws: AwsProvider) -> Iterator[Finding]:
     """An AWS read failed (unreachable, timed out, throttled past retries, access denied): names what was not checked.
 
     Details: each failed read is one finding at the config key it concerns (`config.from` for
     identities, `config.region` for account facts, the credentials key for STS and IAM), naming the call,
     the error code and what therefore went unchecked. Calls wait at most `--timeout` seconds each and
-    are tried twice. A check that could not run never passes silently.
+    are tried twice. A check that could not run never passes silently. The same failure shared by
+    several providers (one account and region) is reported once, at the first of them, listing the
+    providers it concerns. The default severity is error (`--severity SES740=warning` to accept it).
     Why: a check that could not run is not a pass; the deploy may still fail for the reason that went
     unchecked.
     A decision of IAM's that hinges on a condition key ses-lint cannot know (`ses:ApiVersion`,
@@ -266,4 +268,4 @@ def aws_unknown(aws: AwsProvider) -> Iterator[Finding]:
     if not aws.checked:
         return
     for unknown in aws.unknowns:
-        yield aws.finding(unknown.key, unknown.message)
+        yield aws.finding(unknown.key, unknown.message).grouped(unknown.message)

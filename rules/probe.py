@@ -112,12 +112,14 @@ def probe_sent(result: ProbeResult) -> Iterator[Finding]:
     yield finding.evolve(severity=WARNING) if result.delivery == "bounced" else finding
 
 
-@rule("SES840", "probe-unknown", stage=PROBE, severity=WARNING)
+@rule("SES840", "probe-unknown", stage=PROBE, severity=ERROR)
 def probe_unknown(result: ProbeResult) -> Iterator[Finding]:
     """The probe could not be attempted (no credentials, rejected credentials, unreachable endpoint).
 
     Details: nothing was sent. A send that timed out waiting for the answer is reported here too: SES may
-    or may not have accepted it, and it is not retried.
+    or may not have accepted it, and it is not retried. The same cause shared by several providers is
+    reported once, listing the providers it concerns. The default severity is error: a probe that did
+    not run fails the gate (`--severity SES840=warning` to accept it).
     Why: a probe that did not run proves nothing; it is not a pass.
     Fix: fix the cause named (see SES701, SES702, SES740), then probe again.
     Bad:
@@ -134,4 +136,4 @@ def probe_unknown(result: ProbeResult) -> Iterator[Finding]:
         key = "config.endpoint"
     else:
         key = "config.from"
-    yield aws.finding(key, f"probe not sent: {result.not_attempted}")
+    yield aws.finding(key, f"probe not sent: {result.not_attempted}").grouped(result.not_attempted)

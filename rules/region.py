@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ses_lint import endpoints, regions
-from ses_lint.findings import ERROR, INFO, STATIC, WARNING, Finding
+from ses_lint.findings import ERROR, INFO, STATIC, WARNING, Finding, Fix
 from ses_lint.registry import rule
 from ses_lint.subjects import SesProvider
 
@@ -36,6 +36,8 @@ def invalid_region(provider: SesProvider) -> Iterator[Finding]:
     AWS's region form (a partition's `regionRegex` in botocore's partitions.json, such as `us-west-7`)
     that the installed botocore does not list is only a warning naming the botocore version: AWS adds
     regions after a botocore release.
+    `--fix` writes the suggestion when it is clearly the closest (`us-east1`; not `us-west`, which
+    could be either of two) and the value is written in the file, not expanded from a reference.
     Why: the SDK builds a host name from any region string and only fails when it connects, at the first
     send.
     Fix: use a region name such as `us-east-1`.
@@ -51,7 +53,10 @@ def invalid_region(provider: SesProvider) -> Iterator[Finding]:
     elif region and regions.known() and region not in regions.all_regions():
         suggestion = regions.closest(region)
         hint = f"; did you mean `{suggestion}`?" if suggestion else ""
-        yield provider.finding("config.region", f"`{region}`{provider.origin('region')} is not an AWS region{hint}", suggestion=suggestion)
+        finding = provider.finding("config.region", f"`{region}`{provider.origin('region')} is not an AWS region{hint}", suggestion=suggestion)
+        if suggestion and not provider.origin("region") and regions.confident(region) == suggestion:
+            finding = finding.evolve(fix=Fix("value", f"write `{suggestion}`", suggestion, keep_quotes=True))
+        yield finding
 
 
 @rule("SES402", "ses-unavailable-in-region", stage=STATIC, severity=ERROR)

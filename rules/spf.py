@@ -264,14 +264,17 @@ def spf_deprecated(sender: SenderDomain) -> Iterator[Finding]:
         yield sender.finding(f"`{sender.domain} SPF`: a record of the obsolete type SPF (99) is published; receivers read only the TXT record")
 
 
-@rule("SES640", "dns-unknown", stage=DNS, severity=WARNING)
+@rule("SES640", "dns-unknown", stage=DNS, severity=ERROR)
 def dns_unknown(sender: SenderDomain) -> Iterator[Finding]:
     """A DNS lookup timed out, was refused or failed, so what depends on it was not checked.
 
     Details: one finding per name and type that could not be read (SERVFAIL, REFUSED, no answer within
-    `--timeout`, or no usable resolver), naming what it was needed for. The rules that needed it stay
-    silent rather than guess: "could not check" is never reported as a pass, nor as a missing record.
-    NXDOMAIN and "no data" are answers, not faults (RFC 8020, RFC 2308).
+    `--timeout`, or no usable resolver), naming what it was needed for; when several providers send
+    from the domain, it is reported once, at the first of them, listing the providers it concerns. The
+    rules that needed it stay silent rather than guess: "could not check" is never reported as a pass,
+    nor as a missing record. NXDOMAIN and "no data" are answers, not faults (RFC 8020, RFC 2308). The
+    default severity is error, so that a gate never passes what it could not look at; a team that
+    accepts flaky DNS says `--severity SES640=warning`.
     Why: a resolver fault during the check may also happen at the receiver (RFC 7208 §2.6.6
     `temperror`), and in any case the record was not verified.
     Fix: retry; check `--nameserver` and `--timeout`; make the domain's name servers answer.
@@ -281,4 +284,5 @@ def dns_unknown(sender: SenderDomain) -> Iterator[Finding]:
         acme.example.net.  300 IN TXT "v=spf1 include:amazonses.com -all"
     """
     for answer, purpose in sender.faults():
-        yield sender.finding(f"`{answer.label}`: could not be checked: {answer.describe_fault()}; not checked: {purpose}")
+        finding = sender.finding(f"`{answer.label}`: could not be checked: {answer.describe_fault()}; not checked: {purpose}")
+        yield finding.grouped(answer.label)

@@ -8,6 +8,8 @@ import json
 import os
 from pathlib import Path
 
+from .suggest import confident_match
+
 
 @functools.lru_cache(maxsize=1)
 def _data_dir() -> Path | None:
@@ -80,12 +82,26 @@ def known() -> bool:
 
 
 def closest(name: str) -> str | None:
-    candidates = sorted(all_regions())
-    normalised = name.strip().lower().replace("_", "-").replace(" ", "-")
-    if normalised in all_regions():
-        return normalised
-    matches = difflib.get_close_matches(normalised, candidates, n=1, cutoff=0.75)
+    matches = candidates(name)
     return matches[0] if matches else None
+
+
+def candidates(name: str, n: int = 2) -> list[str]:
+    """The region names `name` may have been meant as, best first (at most `n`)."""
+    normalised = _normalise(name)
+    if normalised in all_regions():
+        return [normalised]
+    return difflib.get_close_matches(normalised, sorted(all_regions()), n=n, cutoff=0.75)
+
+
+def confident(name: str) -> str | None:
+    """The region `name` was surely meant as (a case or separator slip, or one clearly closest name)."""
+    normalised = _normalise(name)
+    return normalised if normalised in all_regions() else confident_match(normalised, sorted(all_regions()))
+
+
+def _normalise(name: str) -> str:
+    return name.strip().lower().replace("_", "-").replace(" ", "-")
 
 
 def botocore_version() -> str:

@@ -30,6 +30,7 @@ class Options:
     dkim_selectors: list[str] = field(default_factory=list)
     probe_to: str = "success@simulator.amazonses.com"
     progress: bool = False
+    baseline: Any = None  # a ses_lint.baseline.Baseline: report only findings it does not hold
 
 
 @dataclass(eq=False)
@@ -39,6 +40,7 @@ class Run:
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     selected_codes: frozenset[str] = frozenset()
     suppressions: list[Any] = field(default_factory=list)
+    stale_baseline: list[Any] = field(default_factory=list)  # baseline entries no finding matched (SES014)
     _subjects: dict[type, list[Any]] = field(default_factory=dict)
     _by_path: dict[str, Document] = field(init=False, default_factory=dict)
 

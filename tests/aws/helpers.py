@@ -32,3 +32,14 @@ def step(provider_key: str, *recipients: str) -> str:
           type: email
           config: {{provider: {provider_key}, subject: s, to: [{', '.join(recipients)}], body: {{text: t}}}}
     """
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, read, released)."""
+    import socket
+
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return port

@@ -241,6 +241,8 @@ def check(args: argparse.Namespace) -> int:
     format_name = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if args.statistics and format_name not in ("text", "json"):
         raise UsageError(f"--statistics prints text or json, not {format_name}")
+    if args.requirements and format_name not in ("text", "json", "markdown"):
+        raise UsageError(f"--requirements prints text, json or markdown, not {format_name}")
     def lint() -> Report:
         return run_lint(discover(_paths(args, settings), excludes=_excludes(args, settings)), options)
 

@@ -309,3 +309,12 @@ def test_diff_never_prints_a_secret(write, workdir):
     assert code == 1 and "+      region: eu-west-1" in out and SECRET not in out and "secret_access_key: ****" in out
     run_cli("--fix", "ses.yaml", cwd=workdir)
     assert SECRET in path.read_text()  # the file itself keeps its (reported) secret: only the fix is written
+
+
+def test_requirements_need_a_format_that_can_show_them(write, workdir):
+    write("ses.yaml", CLEAN)
+    code, out, err = run_cli("--requirements", "--format", "sarif", "ses.yaml", cwd=workdir)
+    assert (code, out) == (2, "") and "--requirements prints text, json or markdown, not sarif" in err
+    code, out, _ = run_cli("--requirements", "ses.yaml", cwd=workdir)
+    assert code == 0 and "ses.yaml: email-ses: Gmail: SPF passes: not checked (needs --dns)" in out
+    assert "ses.yaml: email-ses: Apple iCloud Mail: messages in RFC 5322 format (valid From): met" in out

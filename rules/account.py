@@ -1,10 +1,10 @@
-"""SES706-SES709, SES712, SES740: the SES account in the provider's region (stage aws)."""
+"""SES706-SES709, SES712, SES719-SES722, SES740: the SES account in the provider's region (stage aws)."""
 from __future__ import annotations
 
 from typing import Iterator
 
 from ses_lint.facts.aws import AwsProvider
-from ses_lint.findings import AWS, ERROR, WARNING, Finding
+from ses_lint.findings import AWS, ERROR, INFO, WARNING, Finding
 from ses_lint.registry import rule
 
 BOUNCE_LIMIT = 0.05
@@ -68,10 +68,12 @@ def sandbox_recipient(aws: AwsProvider) -> Iterator[Finding]:
 
 @rule("SES708", "sending-paused", stage=AWS, severity=ERROR)
 def sending_paused(aws: AwsProvider) -> Iterator[Finding]:
-    """Sending is disabled for the account in `region`, or the account is under probation or shut down.
+    """Sending is disabled for the account in `region` or the account is shut down (error); under probation (warning).
 
     Details: from SES v2 GetAccount (`SendingEnabled`, `EnforcementStatus` HEALTHY/PROBATION/SHUTDOWN),
-    or v1 GetAccountSendingEnabled when v2 is not answered (v1 cannot tell probation).
+    or v1 GetAccountSendingEnabled when v2 is not answered (v1 cannot tell probation). Under PROBATION
+    SES keeps sending while AWS reviews the account (SES Developer Guide, "Sending review process
+    FAQs"): a warning; SHUTDOWN or sending disabled stops every send: an error.
     Why: a paused account sends nothing; probation is the step before AWS pauses it.
     Fix: read the notice AWS sent to the account's contacts, fix the bounce or complaint cause, and
     ask AWS Support to review; then re-enable sending (`aws ses update-account-sending-enabled --enabled`).
@@ -84,18 +86,21 @@ def sending_paused(aws: AwsProvider) -> Iterator[Finding]:
     if not aws.checked or facts is None:
         return
     if facts.sending_enabled is False:
-        yield aws.finding("config.region", f"sending is disabled for the SES account in {aws.region}")
+        yield aws.finding("config.region", f"sending is disabled for the SES account in {aws.region}: every send fails")
     status = (facts.enforcement or "").upper()
-    if status in ("PROBATION", "SHUTDOWN"):
-        yield aws.finding("config.region", f"the SES account in {aws.region} is under enforcement status {status}")
+    if status == "SHUTDOWN":
+        yield aws.finding("config.region", f"the SES account in {aws.region} is shut down (EnforcementStatus SHUTDOWN): every send fails")
+    elif status == "PROBATION":
+        yield aws.finding("config.region", f"the SES account in {aws.region} is under review (EnforcementStatus PROBATION): "
+                          "sending continues, but AWS pauses it if the bounce or complaint rate does not improve").evolve(severity=WARNING)
 
 
 @rule("SES709", "quota-near", stage=AWS, severity=WARNING)
 def quota_near(aws: AwsProvider) -> Iterator[Finding]:
-    """80% or more of the account's 24-hour sending quota in `region` is already used.
+    """80% or more of the account's 24-hour sending quota in `region` is already used (warning); all of it (error).
 
     Details: `SentLast24Hours / Max24HourSend` from GetAccount (or v1 GetSendQuota); an unlimited quota
-    (`-1`) never fires.
+    (`-1`) never fires. At 100% SES rejects every send until the 24-hour window moves on: an error.
     Why: once the quota is reached SES rejects every further message until the window moves on.
     Fix: request a higher sending quota, or spread the sending over time.
     Bad:
@@ -107,7 +112,10 @@ def quota_near(aws: AwsProvider) -> Iterator[Finding]:
     if not aws.checked or facts is None or not facts.max_24h or facts.max_24h <= 0 or facts.sent_24h is None:
         return
     share = facts.sent_24h / facts.max_24h
-    if share >= QUOTA_SHARE:
+    if share >= 1:
+        yield aws.finding("config.region", f"the 24-hour sending quota in {aws.region} is used up ({facts.sent_24h:g} of "
+                          f"{facts.max_24h:g}): SES rejects every send until the window moves on").evolve(severity=ERROR)
+    elif share >= QUOTA_SHARE:
         yield aws.finding("config.region", f"{share:.0%} of the 24-hour sending quota in {aws.region} is used "
                           f"({facts.sent_24h:g} of {facts.max_24h:g})")
 
@@ -134,21 +142,124 @@ def reputation(aws: AwsProvider) -> Iterator[Finding]:
         yield aws.finding("config.region", f"complaint rate in {aws.region} is {aws.complaint_rate:.3%} (AWS reviews accounts at 0.1%)")
 
 
-@rule("SES740", "aws-unknown", stage=AWS, severity=WARNING)
+@rule("SES719", "recipient-suppressed", stage=AWS, severity=WARNING)
+def recipient_suppressed(aws: AwsProvider) -> Iterator[Finding]:
+    """A workflow recipient of this provider is on the account-level suppression list in `region`.
+
+    Details: every literal `to`, `cc` and `bcc` address of the steps that use the provider is looked up
+    with v2 GetSuppressedDestination (NotFoundException: not listed); the message gives the reason
+    (BOUNCE or COMPLAINT) and the date it was listed. The finding points at the recipient in the step.
+    Why: SES accepts a message to a suppressed address and never delivers it (it counts as a bounce):
+    the send "works" and the notification is lost (SES Developer Guide, "Using the Amazon SES
+    account-level suppression list").
+    Fix: find out why it bounced or complained; if the address is good again, remove it
+    (`aws sesv2 delete-suppressed-destination --email-address ...`).
+    Bad:
+        to: [oncall@example.com]   # suppressed: BOUNCE since 2026-10-02
+    Good:
+        to: [oncall@example.com]   # not on the suppression list
+    """
+    if not aws.checked:
+        return
+    for recipient in aws.recipients:
+        entry = recipient.suppressed
+        if entry is not None:
+            since = f" since {entry.since}" if entry.since else ""
+            yield recipient.step.finding(
+                ("config", recipient.field, recipient.index),
+                f"`{recipient.address}` is on the SES account-level suppression list in {aws.region} ({entry.reason}{since}): "
+                f"SES will accept messages to it through `{aws.provider.key}` and never deliver them")
+
+
+@rule("SES720", "advisor-recommendation", stage=AWS, severity=WARNING)
+def advisor_recommendation(aws: AwsProvider) -> Iterator[Finding]:
+    """SES's Virtual Deliverability Manager advisor has an open recommendation for the identity covering `from`.
+
+    Details: v2 ListRecommendations (status OPEN), read once per region and at most once a second (the
+    API's limit), when VDM is enabled for the account (GetAccount `VdmAttributes.VdmEnabled`). Only
+    recommendations whose resource is one of the identities that could cover `from` are reported, one
+    finding each with its type (DKIM, DMARC, SPF, BIMI, COMPLAINT, BOUNCE, FEEDBACK_3P, IP_LISTING) and
+    impact: HIGH is a warning, LOW an info.
+    Why: the advisor sees what SES sees when it delivers (authentication results, listings, feedback).
+    Fix: follow the recommendation's description in the SES console (Virtual Deliverability Manager >
+    Advisor).
+    Bad:
+        # DMARC, impact HIGH: "No DMARC record found for example.com"
+    Good:
+        # no open recommendations
+    """
+    for item in (aws.recommendations or []) if aws.checked else ():
+        finding = aws.finding("config.from", f"SES advisor, {item.type} ({item.impact} impact) for {item.resource.rsplit('/', 1)[-1]}: "
+                              f"{item.description or 'see the SES console'}")
+        yield finding if item.impact == "HIGH" else finding.evolve(severity=INFO)
+
+
+@rule("SES721", "advisor-not-consulted", stage=AWS, severity=INFO)
+def advisor_not_consulted(aws: AwsProvider) -> Iterator[Finding]:
+    """Virtual Deliverability Manager is off in `region`, so SES's own advisor was not consulted.
+
+    Details: GetAccount `VdmAttributes.VdmEnabled` is DISABLED (or absent); reported once per account
+    and region, at its first provider. With VDM on, SES720 reports the advisor's open recommendations and
+    the probe can confirm delivery (GetMessageInsights).
+    Why: a pass from ses-lint then lacks what SES itself observes when delivering.
+    Fix: nothing required; enable VDM (`aws sesv2 put-account-vdm-attributes --vdm-attributes
+    VdmEnabled=ENABLED`, billed) to get the advisor and delivery insights.
+    Bad:
+        # VdmAttributes.VdmEnabled DISABLED
+    Good:
+        # VdmAttributes.VdmEnabled ENABLED
+    """
+    facts = aws.account_facts
+    if aws.checked and aws.unit_lead and facts is not None and facts.source == "v2" and not facts.vdm_enabled:
+        yield aws.finding("config.region", f"Virtual Deliverability Manager is off in {aws.region}: SES's advisor recommendations were not consulted")
+
+
+@rule("SES722", "production-access-review", stage=AWS, severity=WARNING)
+def production_access_review(aws: AwsProvider) -> Iterator[Finding]:
+    """The request for production access in `region` is pending (info) or was denied (warning); the message gives the case id.
+
+    Details: GetAccount `Details.ReviewDetails.Status` PENDING or DENIED and `CaseId`. The account stays
+    in the sandbox meanwhile (SES706).
+    Why: until AWS grants it, SES refuses every unverified recipient.
+    Fix: PENDING: wait, or answer the support case; DENIED: reply to the case with the details AWS asked
+    for (SES Developer Guide, "Request production access").
+    Bad:
+        # ReviewDetails: Status DENIED, CaseId 1234567890
+    Good:
+        # ProductionAccessEnabled true
+    """
+    facts = aws.account_facts
+    if not aws.checked or facts is None or facts.production or facts.review_status not in ("PENDING", "DENIED"):
+        return  # with production access the review no longer holds the account in the sandbox
+    case = f" (support case {facts.review_case})" if facts.review_case else ""
+    if facts.review_status == "DENIED":
+        yield aws.finding("config.region", f"the request for SES production access in {aws.region} was denied{case}: the account stays in the sandbox")
+    else:
+        yield aws.finding("config.region", f"the request for SES production access in {aws.region} is pending{case}").evolve(severity=INFO)
+
+
+@rule("SES740", "aws-unknown", stage=AWS, severity=ERROR)
 def aws_unknown(aws: AwsProvider) -> Iterator[Finding]:
     """An AWS read failed (unreachable, timed out, throttled past retries, access denied): names what was not checked.
 
     Details: each failed read is one finding at the config key it concerns (`config.from` for
     identities, `config.region` for account facts, the credentials key for STS and IAM), naming the call,
     the error code and what therefore went unchecked. Calls wait at most `--timeout` seconds each and
-    are tried twice. A check that could not run never passes silently.
+    are tried twice. A check that could not run never passes silently. The same failure shared by
+    several providers (one account and region) is reported once, at the first of them, listing the
+    providers it concerns. The default severity is error (`--severity SES740=warning` to accept it).
     Why: a check that could not run is not a pass; the deploy may still fail for the reason that went
     unchecked.
+    A decision of IAM's that hinges on a condition key ses-lint cannot know (`ses:ApiVersion`,
+    `ses:FeedbackAddress`, recipients written `${NAME}`, any key SimulatePrincipalPolicy reports in
+    `MissingContextValues`) is reported here too, naming the key, instead of SES710.
     Fix: allow the read calls to the identity running ses-lint (`sts:GetCallerIdentity`,
     `ses:GetAccount`, `ses:GetSendQuota`, `ses:GetAccountSendingEnabled`, `ses:GetIdentity*`,
-    `ses:GetEmailIdentity`, `cloudwatch:GetMetricData`, `iam:GetRole`, `iam:GetContextKeysForPrincipalPolicy`,
-    `iam:SimulatePrincipalPolicy`),
-    check the network path to the endpoint, or raise `--timeout`.
+    `ses:GetEmailIdentity`, `ses:GetConfigurationSet`, `ses:GetConfigurationSetEventDestinations`,
+    `ses:GetSuppressedDestination`, `ses:ListRecommendations`, `cloudwatch:GetMetricData`, `iam:GetRole`,
+    `iam:GetContextKeysForPrincipalPolicy`, `iam:SimulatePrincipalPolicy`),
+    check the network path to the endpoint, or raise `--timeout`; for a key that cannot be known,
+    check the policy by hand for the values your application sends.
     Bad:
         # ses:GetIdentityVerificationAttributes denied to the CI role
     Good:
@@ -157,4 +268,4 @@ def aws_unknown(aws: AwsProvider) -> Iterator[Finding]:
     if not aws.checked:
         return
     for unknown in aws.unknowns:
-        yield aws.finding(unknown.key, unknown.message)
+        yield aws.finding(unknown.key, unknown.message).grouped(unknown.message)

@@ -5,7 +5,8 @@ import os
 from pathlib import PurePath
 from typing import Iterator
 
-from ses_lint.findings import ERROR, INFO, STATIC, WARNING, Finding
+from ses_lint.baseline import StaleEntry
+from ses_lint.findings import ERROR, INFO, STATIC, WARNING, Finding, Fix
 from ses_lint.registry import rule
 from ses_lint.subjects import SourceFile
 from ses_lint.unused import UnusedSuppression
@@ -85,6 +86,7 @@ def unsupported_version(file: SourceFile) -> Iterator[Finding]:
 def version_not_string(file: SourceFile) -> Iterator[Finding]:
     """`version` is written as a number (`version: 1.0`) rather than a string.
 
+    Details: `--fix` quotes it.
     Why: YAML reads `1.0` as the float 1.0, which a strict reader may reject and which prints as `1`
     in some languages.
     Fix: quote it.
@@ -95,7 +97,9 @@ def version_not_string(file: SourceFile) -> Iterator[Finding]:
     """
     version = file.node("version")
     if version is not None and version.kind == "scalar" and isinstance(version.value, (int, float)) and not isinstance(version.value, bool):
-        yield file.finding(("version",), f'`version: {version.text}` is a number; write `version: "{version.text}"`')
+        quoted = f'"{version.text}"'
+        finding = file.finding(("version",), f"`version: {version.text}` is a number; write `version: {quoted}`")
+        yield finding.evolve(suggestion=quoted, fix=Fix("value", f"quote it: {quoted}", quoted))
 
 
 @rule("SES005", "unsafe-yaml", stage=STATIC, severity=ERROR)
@@ -121,6 +125,8 @@ def unsafe_yaml(file: SourceFile) -> Iterator[Finding]:
 def yaml11_boolean(file: SourceFile) -> Iterator[Finding]:
     """A value is written `yes`, `no`, `on`, `off`, `y` or `n` (any case), unquoted.
 
+    Details: `--fix` rewrites the value as `true` or `false` where the field is a boolean (`enabled`,
+    `imds_disable`); elsewhere it cannot know which was meant and leaves it.
     Why: YAML 1.1 parsers (PyYAML) read `yes`/`no`/`on`/`off` as booleans, YAML 1.2 parsers (Go's
     yaml.v3, for one) read all of them as strings: two programs see two different configs.
     Fix: write `true` or `false`, or quote the value if you meant the string.
@@ -130,7 +136,19 @@ def yaml11_boolean(file: SourceFile) -> Iterator[Finding]:
         enabled: true
     """
     for problem in file.problems("yaml11-boolean"):
-        yield file.at_problem(problem)
+        finding = file.at_problem(problem)
+        path = file.path_at(problem.line, problem.column)
+        if path is not None and _boolean_field(path):
+            written = file.document.exact(path).text  # type: ignore[union-attr]
+            meant = "true" if written.lower() in ("yes", "on", "y") else "false"
+            finding = finding.evolve(suggestion=meant, fix=Fix("value", f"write `{meant}`", meant, path))
+        yield finding
+
+
+def _boolean_field(path: tuple) -> bool:
+    """`providers.<key>.enabled` and `providers.<key>.config.imds_disable`: the booleans of the format."""
+    return (len(path) == 3 and path[0] == "providers" and path[2] == "enabled") or (
+        len(path) == 4 and path[0] == "providers" and path[2] == "config" and path[3] == "imds_disable")
 
 
 @rule("SES007", "multiple-documents", stage=STATIC, severity=WARNING)
@@ -205,3 +223,20 @@ def template_file(file: SourceFile) -> Iterator[Finding]:
         f"a template, not YAML until rendered: render it and check the output (`helm template {chart} --show-only {shown} | ses-lint check -`)",
         file.path, line=line, column=column,
     )
+
+
+@rule("SES014", "stale-baseline-entry", stage=STATIC, severity=INFO)
+def stale_baseline_entry(stale: StaleEntry) -> Iterator[Finding]:
+    """An entry of the `--baseline` file matches no finding of this run: the problem it recorded is gone.
+
+    Details: entries match findings by code, file, key path and a hash of the value there (not by
+    line), so an entry goes stale when the problem is fixed, its value changes or its key moves. The
+    finding points at the entry's line in the baseline file. Reported only with `--baseline`.
+    Why: a stale entry would silently accept the same problem if it came back.
+    Fix: rewrite the baseline with `--write-baseline FILE`, or delete the entry.
+    Bad:
+        {"code": "SES301", "file": "deploy/ses.yaml", "key": "providers.email-ses.config.secret_access_key", "hash": "…"}
+    Good:
+        {"tool": "ses-lint", "format": 1, "entries": []}
+    """
+    yield stale.finding()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ses_lint.facts.aws import AwsProvider
-from ses_lint.findings import AWS, ERROR, INFO, Finding
+from ses_lint.facts.aws import SEND_ACTIONS, SEND_APIS, AwsProvider
+from ses_lint.findings import AWS, ERROR, INFO, WARNING, Finding
 from ses_lint.registry import rule
 
 
@@ -55,19 +55,25 @@ def invalid_credentials(aws: AwsProvider) -> Iterator[Finding]:
 
 @rule("SES710", "send-not-allowed", stage=AWS, severity=ERROR)
 def send_not_allowed(aws: AwsProvider) -> Iterator[Finding]:
-    """The caller's IAM policies do not allow `ses:SendEmail`/`ses:SendRawEmail` for this `from`.
+    """The caller's IAM policies deny `ses:SendEmail` and `ses:SendRawEmail` for this `from` (error), or one of them (warning).
 
-    Details: IAM SimulatePrincipalPolicy is asked for both actions on the identity ARN SES authorizes
-    the send against (the most specific verified identity covering `from`; the address and domain
-    identity ARNs when none is verified), with `ses:FromAddress` set to the `from` address, so
-    conditions on it are evaluated (when iam:GetContextKeysForPrincipalPolicy shows the policies never
-    test `ses:FromAddress`, one simulation covers every sender of that principal); identity policies,
-    permissions boundaries and SCPs count as the simulator evaluates them. An assumed-role caller is simulated as its role (path read with
-    iam:GetRole). The account root is not checked (it may do anything). Both actions are required, as
-    the provider documentation's minimum policy grants both.
-    Why: an IAM denial makes every send fail with AccessDenied.
-    Fix: allow `ses:SendEmail` and `ses:SendRawEmail` on the identity (and a matching
-    `ses:FromAddress` condition, if you use one) to the role or user the provider runs as.
+    Details: IAM SimulatePrincipalPolicy is asked for both actions on every resource SES authorizes a
+    send against: the identity covering `from` (the most specific verified one: an address identity wins
+    over its domain's; the address and domain ARNs when none is verified), the identity's default
+    configuration set, and in the sandbox the recipients' identities. The answer is read per resource
+    (`ResourceSpecificResults`: the top-level `EvalResourceName` is only an ARN template). The context
+    carries what SES supplies: `ses:FromAddress` (the bare address), `ses:FromDisplayName` (from `"Name
+    <addr>"`), `ses:Recipients` (all recipients of each workflow step using the provider, one simulation
+    per step) and `aws:RequestedRegion`. `ses:ApiVersion` and `ses:FeedbackAddress` depend on the
+    application, not on this file: a decision that hinges on them, or on any key the simulator reports in
+    `MissingContextValues`, is SES740 naming the key, never a verdict. Identity policies, permissions
+    boundaries and SCPs count as the simulator evaluates them. An assumed-role caller is simulated as its
+    role (path read with iam:GetRole); the account root is not checked. SES v2 SendEmail with simple
+    content needs `ses:SendEmail`; raw content and SMTP need `ses:SendRawEmail`: when only one is denied,
+    the finding is a warning naming the API that would fail.
+    Why: an IAM denial makes every send through that API fail with AccessDenied.
+    Fix: allow `ses:SendEmail` and `ses:SendRawEmail` on the identity (and the configuration set) to the
+    role or user the provider runs as, with conditions that match the sender and recipients.
     Bad:
         {"Effect": "Allow", "Action": "ses:SendEmail", "Resource": "*",
          "Condition": {"StringEquals": {"ses:FromAddress": "other@example.com"}}}
@@ -75,13 +81,19 @@ def send_not_allowed(aws: AwsProvider) -> Iterator[Finding]:
         {"Effect": "Allow", "Action": ["ses:SendEmail", "ses:SendRawEmail"], "Resource": "*",
          "Condition": {"StringEquals": {"ses:FromAddress": "noreply@example.com"}}}
     """
-    if not aws.checked or aws.iam is None or aws.iam.allowed:
+    if not aws.checked or aws.iam is None or not aws.iam.denied:
         return
-    denied = "; ".join(f"{action} on {resource}: {decision}" for action, resource, decision in aws.iam.denied)
-    message = f"`{aws.iam.principal}` may not send as `{aws.sender}` ({denied})"
-    if aws.iam.missing_context:
-        message += f"; the policies also need context keys not simulated: {', '.join(aws.iam.missing_context)}"
-    yield aws.finding(aws.credential_key() or "config.from", message)
+    iam = aws.iam
+    details = "; ".join(f"{verdict.action} on {resource}: {decision}" for verdict in iam.denied for resource, decision in verdict.denied)
+    message = f"`{iam.principal}` may not send as `{aws.sender}` ({details})"
+    if len(iam.denied) == len(SEND_ACTIONS):
+        yield aws.finding(aws.credential_key() or "config.from", message)
+        return
+    failing = iam.denied[0].action
+    other = next(action for action in SEND_ACTIONS if action != failing)
+    state = "allowed" if iam.actions[other].decision == "allowed" else "not checked (see SES740)"
+    message += f": {SEND_APIS[failing]} would fail; {other} ({SEND_APIS[other]}) is {state}"
+    yield aws.finding(aws.credential_key() or "config.from", message).evolve(severity=WARNING)
 
 
 @rule("SES713", "credential-source", stage=AWS, severity=INFO)

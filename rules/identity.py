@@ -1,13 +1,26 @@
-"""SES703-SES705, SES711: the SES identity that covers `from` (stage aws)."""
+"""SES703-SES705, SES711, SES714-SES718: the SES identity that covers `from` and its configuration set (stage aws)."""
 from __future__ import annotations
 
 from typing import Iterator
 
 from ses_lint.facts.aws import AwsProvider
-from ses_lint.findings import AWS, ERROR, WARNING, Finding
+from ses_lint.findings import AWS, ERROR, INFO, WARNING, Finding
 from ses_lint.registry import rule
 
 PENDING = {"Pending": "pending", "Failed": "failed", "TemporaryFailure": "temporarily failed", "NotStarted": "not started"}
+# GetEmailIdentity VerificationInfo.ErrorType and its remedy (sesv2 model, VerificationInfo.ErrorType).
+ERROR_REMEDIES = {
+    "INVALID_VALUE": "SES found the record but its value is wrong: publish exactly the value SES gave",
+    "TYPE_NOT_FOUND": "the name exists but has no record of the type SES looks for: publish the CNAME (or TXT) records SES gave",
+    "HOST_NOT_FOUND": "the name SES queried does not exist: publish the DNS records SES gave",
+    "SERVICE_ERROR": "a temporary SES issue: SES retries on its own",
+    "DNS_SERVER_ERROR": "the domain's DNS server failed to answer SES: fix the authoritative servers",
+    "REPLICATION_ACCESS_DENIED": "the caller may not replicate the DKIM key from the primary region: grant the permissions in both regions",
+    "REPLICATION_PRIMARY_NOT_FOUND": "no identity exists in the primary region: create it there first",
+    "REPLICATION_PRIMARY_BYO_DKIM_NOT_SUPPORTED": "the primary identity uses its own DKIM key, which cannot be replicated",
+    "REPLICATION_REPLICA_AS_PRIMARY_NOT_SUPPORTED": "the primary identity is itself a replica: use the original",
+    "REPLICATION_PRIMARY_INVALID_REGION": "the primary region is not valid for replication",
+}
 
 
 @rule("SES703", "identity-not-verified", stage=AWS, severity=ERROR)
@@ -45,7 +58,10 @@ def identity_pending(aws: AwsProvider) -> Iterator[Finding]:
     """An SES identity covering `from` exists in `region` but its verification is pending or failed.
 
     Details: reported when no covering identity is verified and at least one exists with status
-    Pending, Failed, TemporaryFailure or NotStarted; the message names each one and its status. A domain
+    Pending, Failed, TemporaryFailure or NotStarted; the message names each one and its status.
+    "Verified" is SES v2 GetEmailIdentity's `VerifiedForSendingStatus` (v1 status Success when v2 is not
+    answered), and `VerificationInfo.ErrorType` (DNS_SERVER_ERROR, TYPE_NOT_FOUND, ...) is quoted with
+    its remedy. A domain
     identity verifies through DNS records (the DKIM CNAMEs, or the legacy `_amazonses` TXT), an address
     identity through the link SES mailed to it.
     Why: until an identity is verified SES rejects every message from it.
@@ -60,8 +76,18 @@ def identity_pending(aws: AwsProvider) -> Iterator[Finding]:
     """
     if not aws.checked or aws.identities is None or aws.covering is not None or not aws.existing:
         return
-    states = ", ".join(f"`{identity.name}` is {PENDING.get(identity.status or '', identity.status or 'unknown')}" for identity in aws.existing)
-    yield aws.finding("config.from", f"no verified SES identity covers `{aws.sender}` in {aws.region}: {states}")
+    yield aws.finding("config.from", f"no verified SES identity covers `{aws.sender}` in {aws.region}: " + ", ".join(_state(identity) for identity in aws.existing))
+
+
+def _state(identity) -> str:
+    if identity.status == "Success" and identity.verified_for_sending is False:
+        text = f"`{identity.name}` is not verified for sending (VerifiedForSendingStatus false)"
+    else:
+        text = f"`{identity.name}` is {PENDING.get(identity.status or '', identity.status or 'unknown')}"
+    if identity.verification_error:
+        remedy = ERROR_REMEDIES.get(identity.verification_error)
+        text += f" ({identity.verification_error}" + (f": {remedy})" if remedy else ")")
+    return text
 
 
 @rule("SES705", "dkim-not-verified", stage=AWS, severity=WARNING)
@@ -99,14 +125,15 @@ def dkim_not_verified(aws: AwsProvider) -> Iterator[Finding]:
     yield aws.finding("config.from", message)
 
 
-@rule("SES711", "mail-from-not-ready", stage=AWS, severity=WARNING)
+@rule("SES711", "mail-from-not-ready", stage=AWS, severity=ERROR)
 def mail_from_not_ready(aws: AwsProvider) -> Iterator[Finding]:
-    """A custom MAIL FROM domain is configured on the identity but its status is not SUCCESS.
+    """A custom MAIL FROM domain is configured on the identity but its status is not SUCCESS: an error when SES then rejects every send, else a warning.
 
     Details: the identity is the most specific verified identity covering `from` that has a MAIL FROM
-    domain. The message says what SES does meanwhile: with `BehaviorOnMXFailure: UseDefaultValue` it
-    falls back to amazonses.com (so SPF no longer aligns for DMARC); with `RejectMessage` it refuses to
-    send (`MailFromDomainNotVerifiedException`).
+    domain (`MailFromDomainStatus`, `BehaviorOnMxFailure`). With `REJECT_MESSAGE` SES refuses every send
+    (`MailFromDomainNotVerifiedException`): error. With `USE_DEFAULT_VALUE` it sends with its default
+    MAIL FROM (amazonses.com), so SPF no longer aligns for DMARC: warning (SES API Reference,
+    `MailFromAttributes.BehaviorOnMxFailure`).
     Why: the custom MAIL FROM is what makes SPF align with your domain; while it is not verified, SES
     does not use it.
     Fix: publish `MX 10 feedback-smtp.<region>.amazonses.com` and `TXT "v=spf1 include:amazonses.com
@@ -128,4 +155,127 @@ def mail_from_not_ready(aws: AwsProvider) -> Iterator[Finding]:
         "UseDefaultValue": "SES sends with its default MAIL FROM (amazonses.com) meanwhile, so SPF does not align",
     }.get(identity.mx_failure or "", "")
     message = f"custom MAIL FROM `{identity.mail_from_domain}` of `{identity.name}` in {aws.region} is {identity.mail_from_status or 'not verified'}, not Success"
-    yield aws.finding("config.from", message + (f": {behaviour}" if behaviour else ""))
+    finding = aws.finding("config.from", message + (f": {behaviour}" if behaviour else ""))
+    yield finding if identity.mx_failure == "RejectMessage" else finding.evolve(severity=WARNING)
+
+
+@rule("SES714", "configuration-set-missing", stage=AWS, severity=ERROR)
+def configuration_set_missing(aws: AwsProvider) -> Iterator[Finding]:
+    """The default configuration set of the identity covering `from` does not exist.
+
+    Details: the set is GetEmailIdentity's `ConfigurationSetName`, the set SES applies to every send
+    from the identity that names none (the provider's config has no configuration set option, so the
+    identity's default is the one that applies); GetConfigurationSet answers NotFoundException.
+    Why: SES rejects a send whose configuration set does not exist (`ConfigurationSetDoesNotExist`,
+    SES API Reference, SendEmail errors).
+    Fix: recreate the configuration set, or point the identity at one that exists (`aws sesv2
+    put-email-identity-configuration-set-attributes --email-identity example.com --configuration-set-name ...`).
+    Bad:
+        # example.com: ConfigurationSetName transactional (deleted)
+    Good:
+        # example.com: ConfigurationSetName transactional (exists)
+    """
+    for facts in aws.configuration_sets if aws.checked else ():
+        if facts.exists is False:
+            yield aws.finding("config.from", f"configuration set `{facts.name}`, the default of `{facts.identity}` in {aws.region}, "
+                              "does not exist: SES rejects every send from it (ConfigurationSetDoesNotExist)")
+
+
+@rule("SES715", "configuration-set-paused", stage=AWS, severity=ERROR)
+def configuration_set_paused(aws: AwsProvider) -> Iterator[Finding]:
+    """Sending is paused for the default configuration set of the identity covering `from`.
+
+    Details: GetConfigurationSet `SendingOptions.SendingEnabled` is false.
+    Why: SES rejects every send through a paused configuration set (`ConfigurationSetSendingPausedException`,
+    SES API Reference, SendEmail errors); AWS pauses sets automatically when their reputation drops, if
+    configured to.
+    Fix: find out why it was paused, then `aws sesv2 put-configuration-set-sending-options
+    --configuration-set-name NAME --sending-enabled`.
+    Bad:
+        # transactional: SendingOptions.SendingEnabled false
+    Good:
+        # transactional: SendingOptions.SendingEnabled true
+    """
+    for facts in aws.configuration_sets if aws.checked else ():
+        if facts.exists and facts.sending_enabled is False:
+            yield aws.finding("config.from", f"sending is paused for configuration set `{facts.name}` (default of `{facts.identity}`) "
+                              f"in {aws.region}: every send through it fails")
+
+
+@rule("SES716", "configuration-set-options", stage=AWS, severity=INFO)
+def configuration_set_options(aws: AwsProvider) -> Iterator[Finding]:
+    """The default configuration set requires TLS for delivery (`DeliveryOptions.TlsPolicy: REQUIRE`).
+
+    Details: the message also shows the set's suppression reasons and whether reputation metrics are
+    collected, as GetConfigurationSet reports them.
+    Why: with REQUIRE, SES delivers only over TLS: a receiver without TLS never gets the message (it
+    bounces after SES's retries), which is right for most mail but surprising for old receivers.
+    Fix: nothing to fix if intended; set `TlsPolicy: OPTIONAL` to deliver over plain SMTP too.
+    Bad:
+        # (informational)
+    Good:
+        # transactional: TlsPolicy REQUIRE, SuppressedReasons [BOUNCE, COMPLAINT]
+    """
+    for facts in aws.configuration_sets if aws.checked else ():
+        if facts.exists and facts.tls_policy == "REQUIRE":
+            details = []
+            if facts.suppressed_reasons is not None:
+                details.append("suppression: " + (", ".join(facts.suppressed_reasons) or "none"))
+            if facts.reputation_metrics is not None:
+                details.append(f"reputation metrics {'on' if facts.reputation_metrics else 'off'}")
+            extra = f" ({'; '.join(details)})" if details else ""
+            yield aws.finding("config.from", f"configuration set `{facts.name}` (default of `{facts.identity}`) requires TLS: "
+                              f"receivers without TLS never get this provider's mail{extra}")
+
+
+@rule("SES717", "no-bounce-handling", stage=AWS, severity=WARNING)
+def no_bounce_handling(aws: AwsProvider) -> Iterator[Finding]:
+    """Bounces or complaints of the identity covering `from` go nowhere a program reads.
+
+    Details: handled means, per kind: an SNS topic of the identity (v1 GetIdentityNotificationAttributes
+    `BounceTopic`/`ComplaintTopic`), email feedback forwarding (`ForwardingEnabled`), or an enabled event
+    destination of the identity's default configuration set matching BOUNCE/COMPLAINT. The identity is
+    the most specific verified one (an address identity's settings win over its domain's). Silent when
+    a fact could not be read (SES740 says so).
+    Why: the provider documentation asks to "set up bounce and complaint notifications via SNS"; without
+    them hard bounces keep being sent to, and the bounce rate that gets an account paused (SES712) goes
+    unseen.
+    Fix: `aws ses set-identity-notification-topic --identity example.com --notification-type Bounce
+    --sns-topic ARN` (and Complaint), or add an event destination to the configuration set.
+    Bad:
+        # example.com: no BounceTopic, ForwardingEnabled false, no configuration set
+    Good:
+        # example.com: BounceTopic and ComplaintTopic set
+    """
+    covering = aws.covering if aws.checked else None
+    if covering is None or covering.notifications is None or not covering.v2:
+        return  # without GetEmailIdentity the default configuration set (and its destinations) is unknown
+    sets = aws.configuration_sets
+    if any(facts.exists is not False and facts.event_types is None for facts in sets):
+        return  # a set's destinations were not read: SES740
+    notes = covering.notifications
+    events = frozenset().union(*(facts.event_types or frozenset() for facts in sets)) if sets else frozenset()
+    missing = [kind for kind, topic in (("bounces", notes.bounce_topic), ("complaints", notes.complaint_topic))
+               if not topic and not notes.forwarding and kind[:-1].upper() not in events]
+    if missing:
+        yield aws.finding("config.from", f"{' and '.join(missing)} of `{covering.name}` in {aws.region} reach no SNS topic, "
+                          "no event destination and no feedback forwarding: set up SNS notifications (provider docs, Bounce and Complaint Issues)")
+
+
+@rule("SES718", "dkim-key-1024", stage=AWS, severity=WARNING)
+def dkim_key_1024(aws: AwsProvider) -> Iterator[Finding]:
+    """The domain identity signs with a 1024-bit DKIM key (`CurrentSigningKeyLength: RSA_1024_BIT`).
+
+    Details: from GetEmailIdentity `DkimAttributes` of the verified domain identity covering `from`.
+    Why: 1024 bits is the minimum receivers accept (RFC 8301 §3.2 requires at least 1024, recommends
+    2048); SES's default for Easy DKIM is 2048 bits.
+    Fix: `aws sesv2 put-email-identity-dkim-signing-attributes --email-identity example.com
+    --signing-attributes-origin AWS_SES --signing-attributes NextSigningKeyLength=RSA_2048_BIT`.
+    Bad:
+        # example.com: CurrentSigningKeyLength RSA_1024_BIT
+    Good:
+        # example.com: CurrentSigningKeyLength RSA_2048_BIT
+    """
+    domain = aws.domain_identity if aws.checked else None
+    if domain is not None and domain.dkim_key_length == "RSA_1024_BIT":
+        yield aws.finding("config.from", f"`{domain.name}` in {aws.region} signs with a 1024-bit DKIM key: move to 2048 bits")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ses_lint import model
-from ses_lint.findings import ERROR, INFO, STATIC, Finding
+from ses_lint.findings import ERROR, INFO, STATIC, Finding, Fix
 from ses_lint.registry import rule
 from ses_lint.subjects import ProviderEntry, suggest_provider
 
@@ -58,6 +58,8 @@ def platform_missing(entry: ProviderEntry) -> Iterator[Finding]:
 def platform_redundant(entry: ProviderEntry) -> Iterator[Finding]:
     """`provider: email.ses` together with `platform: ses`: the platform is already implied.
 
+    Details: `--fix` removes the `platform` line (only when nothing else, a comment included, shares
+    its line).
     Why: harmless, but the two settings can drift apart in a later edit (then SES201 fires).
     Fix: drop `platform`, or use `provider: email`.
     Bad:
@@ -69,7 +71,8 @@ def platform_redundant(entry: ProviderEntry) -> Iterator[Finding]:
     """
     implied = _EXPLICIT.get(entry.provider_type or "")
     if implied and entry.platform == implied:
-        yield entry.finding(("config", "platform"), f"`platform: {entry.platform}` is implied by `provider: {entry.provider_type}`")
+        finding = entry.finding(("config", "platform"), f"`platform: {entry.platform}` is implied by `provider: {entry.provider_type}`")
+        yield finding.evolve(fix=Fix("delete", "remove `platform`"))
 
 
 @rule("SES204", "unknown-platform", stage=STATIC, severity=ERROR)

@@ -57,7 +57,7 @@ def probe_failed(result: ProbeResult) -> Iterator[Finding]:
     """The probe send was rejected; the finding carries AWS's error code and the documented remedy.
 
     Details: one SES v2 SendEmail from `from` to the mailbox simulator (or `--probe-to`), made once,
-    without retries. The remedy is the provider documentation's Troubleshooting entry for the error:
+    without retries (but a send SES refused for the rate is retried once, after the interval). The remedy is the provider documentation's Troubleshooting entry for the error:
     Verification Issues (sender not verified), Sandbox Limitations (recipient not verified in the
     sandbox), Authentication Errors (access denied, bad credentials), Sending Rate Exceeded (throttling);
     errors the documentation does not cover say so.
@@ -80,31 +80,46 @@ def probe_failed(result: ProbeResult) -> Iterator[Finding]:
 
 @rule("SES802", "probe-sent", stage=PROBE, severity=INFO)
 def probe_sent(result: ProbeResult) -> Iterator[Finding]:
-    """The probe was accepted: message id, recipient and latency.
+    """The probe was accepted: message id, recipient, latency, and whether SES saw it delivered.
 
-    Details: SES accepted the message (SendEmail returned a MessageId); delivery to a real `--probe-to`
-    mailbox is then SES's business. The mailbox simulator's messages count against the sending rate, not
-    the daily quota, and are billed.
-    Why: proves end to end that these credentials, this region and this sender can send.
-    Fix: nothing to fix.
+    Details: SES accepted the message (SendEmail returned a MessageId). With Virtual Deliverability
+    Manager on, GetMessageInsights is polled within `--timeout` for the message's events: "delivered"
+    (a DELIVERY event), "bounced" with the bounce type (a BOUNCE event: then this is a warning), or
+    "accepted by SES; delivery not confirmed" and why (VDM off, no event in time, the read failed). It
+    never says delivered without the event. Sends are paced to the account's MaxSendRate per region; a
+    send SES refused for the rate is retried once after the interval (nothing was sent the first time).
+    The mailbox simulator's messages count against the sending rate, not the daily quota, and are billed.
+    Why: proves end to end that these credentials, this region and this sender can send, and where SES
+    can say so, that the message arrived.
+    Fix: nothing to fix when delivered; for a bounce, read the bounce type and the recipient's setup.
     Bad:
-        # (no bad form: this is the success report)
+        probe to bounce@simulator.amazonses.com: bounced (Permanent)
     Good:
-        probe sent from noreply@example.com to success@simulator.amazonses.com: message id 0100..., 182 ms
+        probe sent from noreply@example.com to success@simulator.amazonses.com: message id 0100..., 182 ms, delivered
     """
     if result.message_id is None:
         return
     latency = f"{result.latency * 1000:.0f} ms" if result.latency is not None else "unknown latency"
-    yield result.aws.finding(
-        "config.from", f"probe sent from `{result.aws.sender}` to {result.recipient}: message id {result.message_id}, {latency}")
+    if result.delivery == "bounced":
+        outcome = f"bounced ({result.bounce_type or 'bounce type not given'})"
+    elif result.delivery in ("delivered", "complained"):
+        outcome = "delivered" + (" (and the recipient complained)" if result.delivery == "complained" else "")
+    else:
+        outcome = f"accepted by SES; delivery not confirmed ({result.unconfirmed or 'no delivery event'})"
+    retried = "; retried once after SES's rate limit refused the first attempt" if result.retried else ""
+    finding = result.aws.finding(
+        "config.from", f"probe sent from `{result.aws.sender}` to {result.recipient}: message id {result.message_id}, {latency}, {outcome}{retried}")
+    yield finding.evolve(severity=WARNING) if result.delivery == "bounced" else finding
 
 
-@rule("SES840", "probe-unknown", stage=PROBE, severity=WARNING)
+@rule("SES840", "probe-unknown", stage=PROBE, severity=ERROR)
 def probe_unknown(result: ProbeResult) -> Iterator[Finding]:
     """The probe could not be attempted (no credentials, rejected credentials, unreachable endpoint).
 
     Details: nothing was sent. A send that timed out waiting for the answer is reported here too: SES may
-    or may not have accepted it, and it is not retried.
+    or may not have accepted it, and it is not retried. The same cause shared by several providers is
+    reported once, listing the providers it concerns. The default severity is error: a probe that did
+    not run fails the gate (`--severity SES840=warning` to accept it).
     Why: a probe that did not run proves nothing; it is not a pass.
     Fix: fix the cause named (see SES701, SES702, SES740), then probe again.
     Bad:
@@ -121,4 +136,4 @@ def probe_unknown(result: ProbeResult) -> Iterator[Finding]:
         key = "config.endpoint"
     else:
         key = "config.from"
-    yield aws.finding(key, f"probe not sent: {result.not_attempted}")
+    yield aws.finding(key, f"probe not sent: {result.not_attempted}").grouped(result.not_attempted)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ses_lint import endpoints, regions
-from ses_lint.findings import ERROR, INFO, STATIC, WARNING, Finding
+from ses_lint.findings import ERROR, INFO, STATIC, WARNING, Finding, Fix
 from ses_lint.registry import rule
 from ses_lint.subjects import SesProvider
 
@@ -32,7 +32,12 @@ def invalid_region(provider: SesProvider) -> Iterator[Finding]:
 
     Details: the list of regions is botocore's bundled data, read offline. A `${SES_REGION}` reference
     is judged with `--env`, after expansion (`` `us-east1` (from ${SES_REGION}) is not an AWS region ``);
-    a template (`{{ .Values.ses.region }}`) is not known until rendered and is not judged.
+    a template (`{{ .Values.ses.region }}`) is not known until rendered and is not judged. A name of
+    AWS's region form (a partition's `regionRegex` in botocore's partitions.json, such as `us-west-7`)
+    that the installed botocore does not list is only a warning naming the botocore version: AWS adds
+    regions after a botocore release.
+    `--fix` writes the suggestion when it is clearly the closest (`us-east1`; not `us-west`, which
+    could be either of two) and the value is written in the file, not expanded from a reference.
     Why: the SDK builds a host name from any region string and only fails when it connects, at the first
     send.
     Fix: use a region name such as `us-east-1`.
@@ -42,10 +47,16 @@ def invalid_region(provider: SesProvider) -> Iterator[Finding]:
         region: us-east-1
     """
     region = _known_region(provider)
-    if region and regions.known() and region not in regions.all_regions():
+    if region and regions.known() and region not in regions.all_regions() and regions.aws_form(region):
+        yield provider.finding("config.region", f"`{region}`{provider.origin('region')} is not in the region list of botocore "
+                               f"{regions.botocore_version()}: a region newer than this botocore? (if not, check the spelling)").evolve(severity=WARNING)
+    elif region and regions.known() and region not in regions.all_regions():
         suggestion = regions.closest(region)
         hint = f"; did you mean `{suggestion}`?" if suggestion else ""
-        yield provider.finding("config.region", f"`{region}`{provider.origin('region')} is not an AWS region{hint}", suggestion=suggestion)
+        finding = provider.finding("config.region", f"`{region}`{provider.origin('region')} is not an AWS region{hint}", suggestion=suggestion)
+        if suggestion and not provider.origin("region") and regions.confident(region) == suggestion:
+            finding = finding.evolve(fix=Fix("value", f"write `{suggestion}`", suggestion, keep_quotes=True))
+        yield finding
 
 
 @rule("SES402", "ses-unavailable-in-region", stage=STATIC, severity=ERROR)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ses_lint.findings import ERROR, INFO, STATIC, WARNING, Finding
+from ses_lint.findings import ERROR, INFO, STATIC, WARNING, Finding, Fix
 from ses_lint.registry import rule
 from ses_lint.subjects import ProviderEntry, SchemaProblem
 
@@ -60,6 +60,8 @@ def unknown_key(problem: SchemaProblem) -> Iterator[Finding]:
 
     Details: checked in provider entries and SES configs; the configs of other providers (SMTP, ACS,
     ...) and workflow steps may carry keys ses-lint does not know and are not judged.
+    `--fix` renames the key when the suggestion is confident (a known alias such as `aws_region`, or
+    a single close spelling) and the result loads without a duplicate key.
     Why: an unknown key is silently ignored, so the setting you meant to make is never made.
     Fix: correct the key's spelling, or remove it.
     Bad:
@@ -68,7 +70,10 @@ def unknown_key(problem: SchemaProblem) -> Iterator[Finding]:
         config: {from: noreply@mycompany.com, region: eu-west-1}
     """
     if problem.issue.kind == "unknown-key":
-        yield problem.finding(problem.issue.message)
+        finding = problem.finding(problem.issue.message)
+        if problem.issue.confident:
+            finding = finding.evolve(fix=Fix("key", f"rename to `{problem.issue.suggestion}`", problem.issue.suggestion or "", keep_quotes=True))
+        yield finding
 
 
 @rule("SES104", "unused-provider", stage=STATIC, severity=INFO)

@@ -335,7 +335,7 @@ def _trees(sender: SenderDomain) -> list["SpfTree"]:
     return trees + [mail_from.spf for mail_from in sender.mail_from if mail_from.spf.domain != sender.domain]
 
 
-@rule("SES610", "spf-ignored-terms", stage=DNS, severity=WARNING)
+@rule("SES610", "spf-ignored-terms", stage=DNS, severity=ERROR)
 def spf_ignored_terms(sender: SenderDomain) -> Iterator[Finding]:
     """An SPF record has mechanisms after its `all`: receivers never evaluate them.
 
@@ -386,7 +386,7 @@ def txt_cname_conflict(sender: SenderDomain) -> Iterator[Finding]:
         yield sender.finding(f"`{txt.name}`: has both TXT records and a CNAME to `{target}` (RFC 1034 §3.6.2): receivers get one or the other")
 
 
-@rule("SES629", "txt-too-large", stage=DNS, severity=WARNING)
+@rule("SES629", "txt-too-large", stage=DNS, severity=ERROR)
 def txt_too_large(sender: SenderDomain) -> Iterator[Finding]:
     """An SPF record's TXT reply is over 512 bytes, or the record is over 450 bytes.
 
@@ -414,16 +414,18 @@ def txt_too_large(sender: SenderDomain) -> Iterator[Finding]:
                 yield sender.finding(f"`{answer.label}`: the SPF record is {length} bytes, over the {RECORD_ADVICE} bytes RFC 7208 §3.4 advises, so that the reply fits in one UDP packet")
 
 
-@rule("SES640", "dns-unknown", stage=DNS, severity=WARNING)
+@rule("SES640", "dns-unknown", stage=DNS, severity=ERROR)
 def dns_unknown(sender: SenderDomain) -> Iterator[Finding]:
     """A DNS lookup timed out, was refused or failed, so what depends on it was not checked.
 
     Details: one finding per name and type that could not be read (SERVFAIL, REFUSED, no answer within
     `--timeout`, no usable resolver, or a referral: a non-authoritative reply with NS records in its
     authority section and no answer, RFC 1034 §4.3.2, which a lame delegation gives), naming what it
-    was needed for. The rules that needed it stay
-    silent rather than guess: "could not check" is never reported as a pass, nor as a missing record.
-    NXDOMAIN and "no data" are answers, not faults (RFC 8020, RFC 2308).
+    was needed for; when several providers send from the domain, it is reported once, at the first of
+    them, listing the providers it concerns. The rules that needed it stay silent rather than guess:
+    "could not check" is never reported as a pass, nor as a missing record. NXDOMAIN and "no data" are
+    answers, not faults (RFC 8020, RFC 2308). The default severity is error, so that a gate never passes
+    what it could not look at; a team that accepts flaky DNS says `--severity SES640=warning`.
     Why: a resolver fault during the check may also happen at the receiver (RFC 7208 §2.6.6
     `temperror`), and in any case the record was not verified.
     Fix: retry; check `--nameserver` and `--timeout`; make the domain's name servers answer.
@@ -433,4 +435,5 @@ def dns_unknown(sender: SenderDomain) -> Iterator[Finding]:
         acme.example.net.  300 IN TXT "v=spf1 include:amazonses.com -all"
     """
     for answer, purpose in sender.faults():
-        yield sender.finding(f"`{answer.label}`: could not be checked: {answer.describe_fault()}; not checked: {purpose}")
+        finding = sender.finding(f"`{answer.label}`: could not be checked: {answer.describe_fault()}; not checked: {purpose}")
+        yield finding.grouped(answer.label)

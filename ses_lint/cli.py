@@ -1,4 +1,4 @@
-"""The command line: `ses-lint [check] [PATH ...]`, `ses-lint rules`, `ses-lint explain CODE`."""
+"""The command line: `ses-lint [check] [PATH ...]`, `ses-lint rules`, `ses-lint explain CODE`, `ses-lint schema`."""
 from __future__ import annotations
 
 import argparse
@@ -9,18 +9,20 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
+from .baseline import Baseline, BaselineError
+from .baseline import write as write_baseline
 from .engine import Report, UsageError, discover, run_lint
 from .files import DEFAULT_EXCLUDE
 from .findings import Severity, Stage
 from .patterns import Excludes, PatternSet
 from .registry import load_rules
 from .run import Options
-from .selection import SelectionError, check_selectors
+from .selection import SelectionError, check_selectors, check_stages
 from .settings import SettingsError
 from .settings import discover as discover_settings
 from .settings import load as load_settings
 
-COMMANDS = ("check", "rules", "explain")
+COMMANDS = ("check", "rules", "explain", "schema")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
@@ -68,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     selection.add_argument("--severity", action="append", metavar="CODE=LEVEL", help="override a rule's severity (error, warning, info)")
     selection.add_argument("--fail-on", choices=[s.value for s in Severity], help="lowest severity that fails the run (default: error)")
     output = check.add_argument_group("output")
-    output.add_argument("--format", choices=["text", "json", "sarif", "github", "junit"], help="output format (default: text; github under GitHub Actions)")
+    output.add_argument("--format", choices=["text", "json", "sarif", "github", "junit", "markdown"], help="output format (default: text; github under GitHub Actions)")
     output.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of standard output")
     output.add_argument("--quiet", "-q", action="store_true", help="print findings only: no summary, nothing when clean")
     output.add_argument("--config", metavar="FILE", help="use this .ses-lint.yaml or pyproject.toml (or any *.toml) instead of searching for one")
@@ -77,9 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--show-files", action="store_true", help="print each file the run reads (checked, skipped or not read, and why) instead of the findings")
     output.add_argument("--show-source", action=argparse.BooleanOptionalAction, default=None, help="text: print the offending line and a caret under the column (default: on a terminal)")
     output.add_argument("--verbose", "-v", action="store_true", help="text format: also show the evaluated SPF tree of each domain")
+    output.add_argument("--report", action="append", metavar="FORMAT=FILE", help="also write the report in FORMAT to FILE, from the same run (repeatable)")
+    gate = check.add_argument_group("gate and adoption")
+    gate.add_argument("--fail-on-empty", action="store_true", default=None, help="exit 1 when no provider config was checked (a gate pointed at the wrong folder)")
+    gate.add_argument("--baseline", metavar="FILE", help="report only findings that FILE does not hold (and, as SES014, its entries that no longer occur)")
+    gate.add_argument("--write-baseline", metavar="FILE", help="record every finding of this run in FILE, then exit 0")
+    gate.add_argument("--fix", action="store_true", help="apply safe fixes in place, then report what is left")
+    gate.add_argument("--diff", action="store_true", help="print the safe fixes as a unified diff; write nothing (exit 1 when there are any)")
+    gate.add_argument("--requirements", action="store_true", help="add the readiness report: Gmail, Yahoo, Outlook.com and Apple sender requirements")
 
     parser.subcommands = {"check": check}
     parser.subcommands["rules"] = commands.add_parser("rules", help="list every rule: code, name, stage, severity")
+    schema = parser.subcommands["schema"] = commands.add_parser("schema", help="print the JSON Schema (draft 2020-12) of the provider YAML, for editors")
+    schema.add_argument("--settings", action="store_true", help="the schema of .ses-lint.yaml instead")
     explain = parser.subcommands["explain"] = commands.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("code", metavar="CODE", help="a rule code (SES301) or name (hardcoded-secret)")
     return parser
@@ -119,13 +131,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return list_rules()
         if args.command == "explain":
             return explain(args.code)
+        if args.command == "schema":
+            from .schema_export import print_schema
+
+            return print_schema(settings=args.settings)
         return check(args)
     except SystemExit as exit_:
         if isinstance(exit_.code, str):
             print(exit_.code, file=sys.stderr)
             return EXIT_USAGE
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
-    except (UsageError, SettingsError, SelectionError) as error:
+    except (UsageError, SettingsError, SelectionError, BaselineError) as error:
         print(f"ses-lint: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # the reader went away (`ses-lint | head`): not an error of ours
@@ -185,6 +201,8 @@ def check(args: argparse.Namespace) -> int:
     ):
         try:
             check_selectors(selectors, rules, what)
+            if what != "ignore":
+                check_stages(selectors, rules, stages, f"--{what}" if source is not None else what)
         except SelectionError as error:
             raise SelectionError(f"{settings.source}: {error}" if source is None and settings.source else error) from None
 
@@ -224,14 +242,28 @@ def check(args: argparse.Namespace) -> int:
         probe_to=args.probe_to or Options.probe_to,
         progress=sys.stderr.isatty(),
         dns_concurrency=concurrency,
+        baseline=Baseline.read(Path(args.baseline)) if args.baseline and not args.write_baseline else None,
     )
     format_name = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if args.statistics and format_name not in ("text", "json"):
         raise UsageError(f"--statistics prints text or json, not {format_name}")
-    report = run_lint(discover(_paths(args, settings), excludes=_excludes(args, settings)), options)
+    if args.requirements and format_name not in ("text", "json", "markdown"):
+        raise UsageError(f"--requirements prints text, json or markdown, not {format_name}")
+    def lint() -> Report:
+        return run_lint(discover(_paths(args, settings), excludes=_excludes(args, settings)), options)
+
+    report = lint()
     if args.show_files:
         sys.stdout.write(show_files(report))
         return EXIT_OK
+    if args.write_baseline:
+        count = write_baseline(Path(args.write_baseline), report.findings, report.documents)
+        print(f"Wrote {count} finding{'s' if count != 1 else ''} to the baseline {args.write_baseline}.")
+        return EXIT_OK
+    if args.diff or args.fix:
+        report, changed = _fix(report, args.diff, lint)
+        if args.diff:
+            return EXIT_FINDINGS if changed else EXIT_OK
     if not args.quiet:
         for source in report.unread:
             if not source.excluded:
@@ -243,16 +275,55 @@ def check(args: argparse.Namespace) -> int:
     color = format_name == "text" and to_terminal and not os.environ.get("NO_COLOR")
     show_source = args.show_source if args.show_source is not None else to_terminal
     context = Context(__version__, fail_on, color, args.quiet, show_source=show_source and format_name == "text",
-                      verbose=args.verbose)
+                      verbose=args.verbose, requirements=args.requirements)
+    extra = [_report_target(item) for item in args.report or []]
     text = statistics(report, format_name, context) if args.statistics else render(format_name, report, context)
+    for extra_format, target in extra:
+        _write("--report", target, render(extra_format, report, Context(__version__, fail_on, requirements=args.requirements)))
     if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise UsageError(f"--output {args.output}: {error.strerror or error}") from None
+        _write("--output", args.output, text)
     else:
         sys.stdout.write(text)
-    return EXIT_OK if args.exit_zero else report.exit_code(fail_on)
+    if args.exit_zero:
+        return EXIT_OK
+    fail_on_empty = args.fail_on_empty if args.fail_on_empty is not None else values.get("fail-on-empty", False)
+    if fail_on_empty and not report.files:
+        return EXIT_FINDINGS
+    return report.exit_code(fail_on)
+
+
+def _report_target(item: str) -> tuple[str, str]:
+    from .report import FORMATS
+
+    format_name, _, target = item.partition("=")
+    if format_name not in FORMATS or not target:
+        raise UsageError(f"--report {item}: write FORMAT=FILE with FORMAT one of {', '.join(FORMATS)}")
+    return format_name, target
+
+
+def _write(option: str, target: str, text: str) -> None:
+    try:
+        Path(target).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{option} {target}: {error.strerror or error}") from None
+
+
+def _fix(report: Report, diff_only: bool, relint) -> tuple[Report, bool]:
+    """`--diff`: print the safe fixes. `--fix`: write them, say so on standard error, and lint again."""
+    from . import fixes
+
+    planned = fixes.plan(report.findings, report.documents)
+    if diff_only:
+        sys.stdout.write("".join(report.mask(fixes.unified_diff(file_fix)) or "" for file_fix in planned))
+        return report, bool(planned)
+    written = [file_fix for file_fix in planned if fixes.write(file_fix)]
+    for file_fix in planned:
+        if file_fix not in written:
+            print(f"ses-lint: {file_fix.path}: changed while it was checked; not fixed", file=sys.stderr)
+    count = sum(len(file_fix.fixed) for file_fix in written)
+    if count:
+        print(f"ses-lint: fixed {count} problem{'s' if count != 1 else ''} in {len(written)} file{'s' if len(written) != 1 else ''}", file=sys.stderr)
+    return (relint() if written else report), bool(written)
 
 
 def _paths(args: argparse.Namespace, settings) -> list[str]:

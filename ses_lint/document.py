@@ -140,6 +140,20 @@ class Document:
                 break
         return key_node, node
 
+    def exact(self, path: tuple[PathPart, ...]) -> Node | None:
+        """The value node at exactly `path`, or None when the path does not exist."""
+        node = self.root
+        for part in path:
+            if node is None:
+                return None
+            if node.kind == "map":
+                node = next((v for k, v in reversed(node.items()) if k.kind == "scalar" and k.value == part), None)
+            elif node.kind == "seq" and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+            else:
+                return None
+        return node
+
     def locate(self, path: tuple[PathPart, ...], at: str = "value") -> tuple[int, int, int, int]:
         """Line, column, end line, end column of the key or value at `path` (1-based)."""
         key_node, value_node = self.find(path)

@@ -9,7 +9,7 @@ from typing import Any
 from . import suppressions as inline
 from .document import Document, iter_scalars, load
 from .files import Source, UsageError, discover  # noqa: F401 - part of the engine's interface
-from .findings import Finding, Severity, escape_line_breaks
+from .findings import Finding, Severity, Stage, escape_line_breaks
 from .patterns import PatternSet
 from .references import expand
 from .registry import Rule, load_rules
@@ -31,6 +31,31 @@ class Report:
     unread: list[Source] = field(default_factory=list)  # passed over, each with the reason why
     _documents: dict[str, Document] = field(default_factory=dict, repr=False)
     _masker: Masker = field(default_factory=Masker, repr=False)
+    stages: dict[str, int] = field(default_factory=dict)  # each stage that ran -> how many rules it ran
+    baselined: int = 0  # findings left out because the baseline holds them
+    ran: frozenset[str] = frozenset()  # the codes of the rules that ran
+    run: Run | None = field(default=None, repr=False)  # for the reports that read the run's subjects
+    options: Options | None = field(default=None, repr=False)
+
+    @property
+    def documents(self) -> dict[str, Document]:
+        """Path -> the document checked."""
+        return self._documents
+
+    @property
+    def mask(self) -> Masker:
+        """Hides this run's secrets in any text shown (a diff, a fix)."""
+        return self._masker
+
+    def gathered(self, subject_type: type) -> list:
+        """The subjects of this type the run gathered (never gathers more: no network call happens here)."""
+        return list(self.run._subjects.get(subject_type, [])) if self.run else []
+
+    def entries(self) -> list:
+        """Every provider entry of the run (the static stage's `ProviderEntry`, gathered on demand)."""
+        from .subjects import ProviderEntry
+
+        return self.run.subjects(ProviderEntry) if self.run else []
 
     def source_line(self, finding: Finding) -> tuple[str, str, str] | None:
         """The finding's line as written, cut at its columns (before, the span, after), each piece
@@ -98,25 +123,57 @@ def run_lint(sources: list[Source], options: Options, environ: dict[str, str] | 
         found = [_place(finding, run) for rule in chosen for subject in run.subjects(rule.subject) for finding in rule.run(subject)]
         return inline.apply(_drop_per_file_ignores(found, options, rules), run.suppressions)
 
-    # Late rules (SES008) judge the suppressions, so they run after the others have used them.
-    findings = judge([rule for rule in selected if not getattr(rule.subject, "late", False)])
-    findings += judge([rule for rule in selected if getattr(rule.subject, "late", False)])
+    def level(rule: Rule) -> int:
+        return int(getattr(rule.subject, "late", 0))
 
+    # Late rules (SES008) judge the suppressions, so they run after the others have used them; the
+    # baseline's own rule (SES014, level 2) judges what the baseline left over.
     masker = _masker(documents, run)
     overrides = _severity_overrides(options.severity, rules)
+    ordered = _finish(judge([r for r in selected if level(r) == 0]) + judge([r for r in selected if level(r) == 1]), masker, overrides)
+    baselined = 0
+    if options.baseline is not None:
+        kept = options.baseline.apply(ordered, documents, run)
+        baselined = len(ordered) - len(kept)
+        ordered = sorted(kept + _finish(judge([r for r in selected if level(r) == 2]), masker, overrides), key=Finding.sort_key)
+    stages = {stage.value: sum(1 for rule in selected if rule.stage == stage) for stage in Stage if stage in options.stages}
+    describers = [(subject_type.describe, subjects) for subject_type, subjects in run.gathered()
+                  if subjects and getattr(subject_type, "describe", None) is not None]
+    return Report(ordered, files=len(documents), skipped=skipped, rules=rules, checked=[document.path for document in documents],
+                  unread=unread, _documents={document.path: document for document in documents}, _masker=masker, _describers=describers,
+                  stages=stages, baselined=baselined, ran=frozenset(rule.code for rule in selected), run=run, options=options)
+
+
+def _finish(findings: list[Finding], masker: Masker, overrides: dict[str, Severity]) -> list[Finding]:
+    """Merge grouped findings, mask secrets, apply severity overrides, drop repeats, sort."""
     final = {}
-    for finding in findings:
+    for finding in _merge_groups(findings):
         finding = finding.evolve(
             message=escape_line_breaks(masker(finding.message)),
             suggestion=masker(finding.suggestion),
             severity=overrides.get(finding.code, finding.severity),
         )
         final.setdefault((finding.code, finding.file, finding.line, finding.column, finding.message), finding)
-    ordered = sorted(final.values(), key=Finding.sort_key)
-    describers = [(subject_type.describe, subjects) for subject_type, subjects in run.gathered()
-                  if subjects and getattr(subject_type, "describe", None) is not None]
-    return Report(ordered, files=len(documents), skipped=skipped, rules=rules, checked=[document.path for document in documents],
-                  unread=unread, _documents={document.path: document for document in documents}, _masker=masker, _describers=describers)
+    return sorted(final.values(), key=Finding.sort_key)
+
+
+def _merge_groups(findings: list[Finding]) -> list[Finding]:
+    """One finding per (rule, group): at the first place, naming every provider the fact concerns."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    result: list[Finding] = []
+    for finding in sorted(findings, key=Finding.sort_key):
+        group = finding.extra.get("group")
+        if group is None:
+            result.append(finding)
+        else:
+            groups.setdefault((finding.code, group), []).append(finding)
+    for members in groups.values():
+        first = members[0]
+        providers = list(dict.fromkeys(member.provider for member in members if member.provider))
+        if len(providers) > 1:
+            first = first.evolve(message=f"{first.message} (concerns providers {', '.join(f'`{name}`' for name in providers)})")
+        result.append(first)
+    return result
 
 
 def _place(finding: Finding, run: Run) -> Finding:

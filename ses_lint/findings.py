@@ -55,6 +55,23 @@ STATIC, DNS, AWS, PROBE = Stage.STATIC, Stage.DNS, Stage.AWS, Stage.PROBE
 
 
 @dataclass(frozen=True)
+class Fix:
+    """A safe edit that makes a finding go away, applied by `--fix` (shown by `--diff`, carried in SARIF).
+
+    `action` "value" replaces the scalar at `path` with `text` (in the same quotes as it was written
+    when `keep_quotes`), "key" renames the key at `path` to `text`, "delete" removes the key at `path`
+    with its value. `path` is the finding's own when empty. `ses_lint.fixes` turns it into an edit of
+    the file's text at the recorded positions, and drops it when the result would not load cleanly.
+    """
+
+    action: Literal["value", "key", "delete"]
+    description: str
+    text: str = ""
+    path: KeyPath = ()
+    keep_quotes: bool = False
+
+
+@dataclass(frozen=True)
 class Finding:
     """One problem at one place.
 
@@ -78,6 +95,7 @@ class Finding:
     stage: Stage = Stage.STATIC
     severity: Severity | None = None  # None: the rule's default; a rule may grade a finding lower or higher
     suggestion: str | None = None
+    fix: Fix | None = field(default=None, compare=False)
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -92,3 +110,9 @@ class Finding:
 
     def evolve(self, **changes) -> "Finding":
         return replace(self, **changes)
+
+    def grouped(self, key: str) -> "Finding":
+        """This finding and the same rule's findings with the same `key` in other providers are one
+        fact (a DNS name that failed to resolve, an AWS call that failed): the engine reports it once,
+        at the first place, listing the providers it concerns."""
+        return replace(self, extra={**self.extra, "group": key})

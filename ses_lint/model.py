@@ -16,6 +16,8 @@ from typing import Any, Callable, Optional
 from pydantic_core import SchemaValidator, ValidationError
 from pydantic_core import core_schema as cs
 
+from .suggest import confident_match
+
 KNOWN_PROVIDERS = ("email", "email.ses", "email.smtp", "email.acs")
 KNOWN_PLATFORMS = ("ses", "smtp", "acs")
 SES_ONLY_SETTINGS = ("region", "profile", "access_key_id", "secret_access_key", "endpoint", "imds_disable")
@@ -43,6 +45,7 @@ class Model:
     name: str
     keys: dict[str, str]
     validator: SchemaValidator = field(repr=False)
+    schema: Any = field(default=None, repr=False)  # the pydantic-core schema (for `ses-lint schema`)
 
 
 def _model(name: str, fields: dict[str, tuple[cs.CoreSchema, bool]], *, extra: str, names: Optional[dict[str, str]] = None) -> Model:
@@ -51,7 +54,7 @@ def _model(name: str, fields: dict[str, tuple[cs.CoreSchema, bool]], *, extra: s
         extra_behavior=extra,  # type: ignore[arg-type]
         strict=True,
     )
-    return Model(name, {key: (names or {}).get(key, key) for key in fields}, SchemaValidator(schema))
+    return Model(name, {key: (names or {}).get(key, key) for key in fields}, SchemaValidator(schema), schema)
 
 
 def _text(min_length: Optional[int] = None) -> cs.CoreSchema:
@@ -124,6 +127,7 @@ class SchemaIssue:
     message: str
     suggestion: Optional[str] = None
     on_key: bool = False  # the problem is the key itself (a key that is not a string), not its value
+    confident: bool = False  # the suggestion is the only plausible one: safe for --fix
 
 
 def validate(model: Model, data: Any, prefix: tuple = (), judged: Callable[[tuple], bool] | None = None) -> tuple[dict[str, Any], list[SchemaIssue]]:
@@ -163,7 +167,8 @@ def _issue(model: Model, error: dict, prefix: tuple) -> SchemaIssue:
     if kind == "extra_forbidden":
         suggestion = suggest_key(str(field), list(model.keys))
         hint = f"; did you mean `{suggestion}`?" if suggestion else ""
-        return SchemaIssue("unknown-key", path, f"unknown key `{field}`{hint}", suggestion)
+        confident = suggestion is not None and confident_key(str(field), list(model.keys)) == suggestion
+        return SchemaIssue("unknown-key", path, f"unknown key `{field}`{hint}", suggestion, confident=confident)
     if value is None or value == "" or value == [] or value == {}:
         return SchemaIssue("missing", path, f"`{field}` is empty")
     expected = _EXPECTED.get(kind, error.get("msg", kind).lower())
@@ -175,6 +180,13 @@ def suggest_key(key: str, known: list[str]) -> Optional[str]:
         return KEY_ALIASES[key]
     matches = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     return matches[0] if matches else None
+
+
+def confident_key(key: str, known: list[str]) -> Optional[str]:
+    """The key meant, when only one is plausible: a known alias, or a single clearly closest spelling."""
+    if key in KEY_ALIASES and KEY_ALIASES[key] in known:
+        return KEY_ALIASES[key]
+    return confident_match(key, known)
 
 
 _EXPECTED = {

@@ -8,6 +8,8 @@ import json
 import os
 from pathlib import Path
 
+from .suggest import confident_match
+
 
 @functools.lru_cache(maxsize=1)
 def _data_dir() -> Path | None:
@@ -18,14 +20,27 @@ def _data_dir() -> Path | None:
 
 
 @functools.lru_cache(maxsize=1)
-def all_regions() -> frozenset[str]:
+def _partitions() -> list[dict]:
     folder = _data_dir()
-    if folder is None:
-        return frozenset()
-    partitions = json.loads((folder / "partitions.json").read_text())
-    return frozenset(
-        name for partition in partitions["partitions"] for name in partition.get("regions", {}) if not name.endswith("-global")
-    )
+    return json.loads((folder / "partitions.json").read_text())["partitions"] if folder is not None else []
+
+
+@functools.lru_cache(maxsize=1)
+def all_regions() -> frozenset[str]:
+    return frozenset(name for partition in _partitions() for name in partition.get("regions", {}) if not name.endswith("-global"))
+
+
+@functools.lru_cache(maxsize=1)
+def _region_patterns() -> tuple:
+    import re
+
+    return tuple(re.compile(partition["regionRegex"]) for partition in _partitions() if partition.get("regionRegex"))
+
+
+def aws_form(name: str) -> bool:
+    """The name has the form of a region of a partition (partitions.json `regionRegex`, e.g.
+    `^(us|eu|ap|sa|ca|me|af|il|mx)\\-\\w+\\-\\d+$`): a region newer than this botocore may look like this."""
+    return any(pattern.match(name) for pattern in _region_patterns())
 
 
 @functools.lru_cache(maxsize=1)
@@ -67,12 +82,26 @@ def known() -> bool:
 
 
 def closest(name: str) -> str | None:
-    candidates = sorted(all_regions())
-    normalised = name.strip().lower().replace("_", "-").replace(" ", "-")
-    if normalised in all_regions():
-        return normalised
-    matches = difflib.get_close_matches(normalised, candidates, n=1, cutoff=0.75)
+    matches = candidates(name)
     return matches[0] if matches else None
+
+
+def candidates(name: str, n: int = 2) -> list[str]:
+    """The region names `name` may have been meant as, best first (at most `n`)."""
+    normalised = _normalise(name)
+    if normalised in all_regions():
+        return [normalised]
+    return difflib.get_close_matches(normalised, sorted(all_regions()), n=n, cutoff=0.75)
+
+
+def confident(name: str) -> str | None:
+    """The region `name` was surely meant as (a case or separator slip, or one clearly closest name)."""
+    normalised = _normalise(name)
+    return normalised if normalised in all_regions() else confident_match(normalised, sorted(all_regions()))
+
+
+def _normalise(name: str) -> str:
+    return name.strip().lower().replace("_", "-").replace(" ", "-")
 
 
 def botocore_version() -> str:

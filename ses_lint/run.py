@@ -32,6 +32,7 @@ class Options:
     progress: bool = False
     dns_concurrency: int = 1024  # DNS queries in flight per server at most (facts.dns.DEFAULT_CONCURRENCY)
     verbose: bool = False  # text format: show the evaluated SPF tree of each domain
+    baseline: Any = None  # a ses_lint.baseline.Baseline: report only findings it does not hold
 
 
 @dataclass(eq=False)
@@ -41,6 +42,7 @@ class Run:
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     selected_codes: frozenset[str] = frozenset()
     suppressions: list[Any] = field(default_factory=list)
+    stale_baseline: list[Any] = field(default_factory=list)  # baseline entries no finding matched (SES014)
     _subjects: dict[type, list[Any]] = field(default_factory=dict)
     _by_path: dict[str, Document] = field(init=False, default_factory=dict)
 

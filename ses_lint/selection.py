@@ -21,6 +21,21 @@ def check_selectors(selectors: Iterable[str], rules: dict[str, Rule], what: str)
             raise SelectionError(f"{what}: `{selector}` is neither a rule code, a code prefix nor a rule name")
 
 
+STAGE_FLAGS = {"dns": "--dns (or --online)", "aws": "--aws (or --online)", "probe": "--probe"}
+
+
+def check_stages(selectors: Iterable[str], rules: dict[str, Rule], stages: Iterable[str], what: str) -> None:
+    """A selector all of whose rules belong to stages that do not run would run nothing, and a clean
+    report would look like a pass: that is a usage error naming the flag that turns the stage on."""
+    running = {str(getattr(stage, "value", stage)) for stage in stages}
+    for selector in selectors:
+        chosen = [rule for rule in rules.values() if matches(selector, rule)]
+        if chosen and not any(rule.stage.value in running for rule in chosen):
+            off = list(dict.fromkeys(rule.stage.value for rule in chosen))
+            flags = " and ".join(STAGE_FLAGS.get(stage, stage) for stage in off)
+            raise SelectionError(f"{what}: `{selector}` selects only {'/'.join(off)} rules, whose stage does not run: add {flags}")
+
+
 def select_rules(
     rules: dict[str, Rule],
     stages: Iterable[str],

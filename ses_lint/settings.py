@@ -28,6 +28,7 @@ KEYS = {
     "respect-gitignore": bool,
     "mail-from": list,
     "dkim-selector": list,
+    "fail-on-empty": bool,
 }
 
 

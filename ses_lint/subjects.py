@@ -14,7 +14,7 @@ from pathlib import PurePath
 from typing import Any, Iterator, Optional
 
 from . import model, references
-from .document import Document, LoadProblem, Node, plain_scalar
+from .document import Document, LoadProblem, Node, iter_scalars, plain_scalar
 from .findings import Finding
 from .run import Run
 
@@ -52,6 +52,12 @@ class SourceFile:
 
     def finding(self, path: tuple, message: str, at: str = "value") -> Finding:
         return Finding(message, self.path, path=path, at=at)  # type: ignore[arg-type]
+
+    def path_at(self, line: int, column: int) -> Optional[tuple]:
+        """The key path of the scalar value that starts at this line and column."""
+        if not self.document.loaded:
+            return None
+        return next((path for path, node in iter_scalars(self.document.root) if (node.line, node.column) == (line, column)), None)
 
     def node(self, *path: Any) -> Optional[Node]:
         if not self.document.loaded:

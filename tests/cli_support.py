@@ -147,3 +147,11 @@ def run_on_tty(args: list[str], cwd, env: dict) -> str:
         os.close(master)
         process.wait(timeout=20)
     return b"".join(chunks).decode("utf-8", "replace")
+
+
+def ran(*stages: str) -> str:
+    """The summary's `stages: static N rules, ...` for a run of these stages with the default selection."""
+    from ses_lint.registry import load_rules
+
+    rules = load_rules().values()
+    return "stages: " + ", ".join(f"{stage} {sum(1 for rule in rules if rule.stage.value == stage)} rules" for stage in (stages or ("static",)))

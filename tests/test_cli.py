@@ -13,9 +13,12 @@ from cli_support import (
     HARDCODED,
     NOT_A_CONFIG,
     RESERVED,
+    ran,
     run_cli,
     run_on_tty,
 )
+
+STAGES = {"static": int(ran().split()[2])}  # the static stage ran, with every static rule
 
 TEXT_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>SES\d{3}) \[(?P<level>error|warning|info)\] (?P<message>.+)$")
 ESCAPE = "\x1b["
@@ -63,7 +66,7 @@ def test_seed_examples_text():
     code, out, err = run_cli("examples/seed")
     assert code == 1, err
     assert parse_text(out) == SEED_FINDINGS
-    assert summary_line(out) == "Found 2 errors, 10 warnings, 2 infos (6 files checked)."
+    assert summary_line(out) == f"Found 2 errors, 10 warnings, 2 infos (6 files checked; {ran()})."
     assert err == ""
 
 
@@ -91,7 +94,7 @@ def test_whole_examples_folder_text_agrees_with_json():
 def test_clean_file_exit_0(write, workdir):
     write("clean.yaml", CLEAN)
     code, out, err = run_cli("clean.yaml", cwd=workdir)
-    assert (code, out, err) == (0, "No problems found (1 file checked).\n", "")
+    assert (code, out, err) == (0, f"No problems found (1 file checked; {ran()}).\n", "")
 
 
 def test_error_finding_exit_1(write, workdir):
@@ -199,7 +202,7 @@ def test_stdin_is_shown_as_dash(workdir):
 
 def test_stdin_clean(workdir):
     code, out, _ = run_cli("check", "-", input=CLEAN, cwd=workdir)
-    assert (code, out) == (0, "No problems found (1 file checked).\n")
+    assert (code, out) == (0, f"No problems found (1 file checked; {ran()}).\n")
 
 
 def test_folder_skips_non_config_yaml(write, workdir):
@@ -212,9 +215,9 @@ def test_folder_skips_non_config_yaml(write, workdir):
     code, out, _ = run_cli("--ignore", "SES105", "configs", cwd=workdir)
     assert code == 0
     assert parse_text(out) == [("configs/nested/reserved.yml", 8, 13, "SES502", "warning")]
-    assert summary_line(out) == "Found 1 warning (2 files checked, 1 skipped (not provider configs))."
+    assert summary_line(out) == f"Found 1 warning (2 files checked, 1 skipped (not provider configs); stages: static {STAGES['static'] - 1} rules)."
     code, out, _ = run_cli("--format", "json", "--ignore", "SES105", "configs", cwd=workdir)
-    assert json.loads(out)["summary"] == {"files": 2, "errors": 0, "warnings": 1, "infos": 0}
+    assert json.loads(out)["summary"] == {"files": 2, "errors": 0, "warnings": 1, "infos": 0, "stages": {"static": STAGES["static"] - 1}, "baselined": 0}
 
 
 def test_folder_reports_broken_configs_and_skips_other_broken_yaml(write, workdir):
@@ -223,7 +226,7 @@ def test_folder_reports_broken_configs_and_skips_other_broken_yaml(write, workdi
     code, out, err = run_cli("f", cwd=workdir)
     assert code == 1
     assert [(row[0], row[3]) for row in parse_text(out)] == [("f/config.yaml", "SES001")]
-    assert summary_line(out) == "Found 1 error (1 file checked, 1 skipped (not provider configs))."
+    assert summary_line(out) == f"Found 1 error (1 file checked, 1 skipped (not provider configs); {ran()})."
     assert "Traceback" not in err
 
 
@@ -247,7 +250,7 @@ def test_workflow_references_resolve_across_files(write, workdir):
     assert codes(out) == ["SES504", "SES104"]  # flows.yaml sorts first
     assert "did you mean `email-ses`" in out
     write("flows.yaml", (workdir / "flows.yaml").read_text().replace("email-sse", "email-ses"))
-    assert run_cli(".", cwd=workdir) == (0, "No problems found (2 files checked).\n", "")
+    assert run_cli(".", cwd=workdir) == (0, f"No problems found (2 files checked; {ran()}).\n", "")
 
 
 # --- selection ------------------------------------------------------------------------------------
@@ -307,7 +310,7 @@ def test_severity_override_changes_exit_code(write, workdir):
     code, out, _ = run_cli("--severity", "SES502=error", "reserved.yaml", cwd=workdir)
     assert code == 1
     assert parse_text(out) == [("reserved.yaml", 8, 13, "SES502", "error")]
-    assert summary_line(out) == "Found 1 error (1 file checked)."
+    assert summary_line(out) == f"Found 1 error (1 file checked; {ran()})."
     code, out, _ = run_cli("--severity", "SES502=error", "--format", "json", "reserved.yaml", cwd=workdir)
     assert json.loads(out)["findings"][0]["severity"] == "error"
 
@@ -555,7 +558,7 @@ def test_useless_suppression_can_fail_the_run(write, workdir):
     code, out, _ = run_cli("--fail-on", "info", "s.yaml", cwd=workdir)
     assert codes(out) == ["SES008"]
     assert code == 1
-    assert run_cli("--ignore", "SES008", "s.yaml", cwd=workdir).out == "No problems found (1 file checked).\n"
+    assert run_cli("--ignore", "SES008", "s.yaml", cwd=workdir).out == f"No problems found (1 file checked; stages: static {STAGES['static'] - 1} rules).\n"
 
 
 # --- rules and explain ----------------------------------------------------------------------------

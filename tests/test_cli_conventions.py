@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from cli_support import ACCESS_KEY, CLEAN, HARDCODED, RESERVED, SECRET, run_cli, run_on_tty
+from cli_support import ACCESS_KEY, CLEAN, HARDCODED, RESERVED, SECRET, ran, run_cli, run_on_tty
 from test_cli import codes, parse_text, summary_line
 
 
@@ -75,7 +75,7 @@ def test_statistics_counts_per_code(write, workdir):
         "2  SES302  hardcoded-access-key",
         "2  SES309  prefer-role",
         "1  SES502  reserved-domain",
-        "Found 4 errors, 1 warning, 2 infos (2 files checked).",
+        f"Found 4 errors, 1 warning, 2 infos (2 files checked; {ran()}).",
     ]
     assert SECRET not in out
     code, out, _ = run_cli("--statistics", "--format", "json", ".", cwd=workdir)
@@ -148,4 +148,4 @@ def test_the_reason_is_kept_with_the_suppression():
 
 def test_summary_is_unchanged_without_odd_files(write, workdir):
     write("clean.yaml", CLEAN)
-    assert summary_line(run_cli(".", cwd=workdir).out) == "No problems found (1 file checked)."
+    assert summary_line(run_cli(".", cwd=workdir).out) == f"No problems found (1 file checked; {ran()})."

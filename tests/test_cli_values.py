@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from cli_support import NOTIFY_STEP, REFERENCED, run_cli
+from cli_support import NOTIFY_STEP, REFERENCED, ran, run_cli
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -76,7 +76,7 @@ def test_a_chart_folder_reports_its_provider_template_once_and_skips_other_templ
     code, out, err = run_cli("chart", cwd=workdir)
     assert code == 0, err
     assert _rows(out) == [("chart/templates/providers.yaml", 6, 13, "SES012")]
-    assert out.strip().endswith("Found 1 info (1 file checked, 3 skipped (not provider configs)).")
+    assert out.strip().endswith(f"Found 1 info (1 file checked, 3 skipped (not provider configs); {ran()}).")
 
 
 def test_the_template_check_works_from_inside_the_templates_folder(write, workdir):

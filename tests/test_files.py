@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cli_support import CLEAN, HARDCODED, RESERVED, SES_LINT, base_env, run_cli
+from cli_support import CLEAN, HARDCODED, RESERVED, SES_LINT, base_env, ran, run_cli
 from test_cli import codes, parse_text, summary_line
 
 BIG = 50 * 1024 * 1024
@@ -42,7 +42,7 @@ def test_dangling_symlink_and_symlink_loop_are_notes_not_an_abort(write, workdir
         "ses-lint: note: dangling.yaml: not read: a dangling symbolic link to missing.yaml",
         "ses-lint: note: loop.yaml: not read: a symbolic link loop",
     ]
-    assert summary_line(out) == "Found 2 errors, 1 info (1 file checked, 2 not read)."
+    assert summary_line(out) == f"Found 2 errors, 1 info (1 file checked, 2 not read; {ran()})."
 
 
 def test_named_dangling_symlink_or_loop_is_exit_2(workdir):
@@ -67,7 +67,7 @@ def test_fifo_socket_and_device_named_yaml_never_hang(write, workdir):
         "ses-lint: note: sock.yaml: not read: not a regular file (a socket)",
         "ses-lint: note: zero.yaml: not read: not a regular file (a character device)",
     ]
-    assert summary_line(out) == "No problems found (1 file checked, 3 not read)."
+    assert summary_line(out) == f"No problems found (1 file checked, 3 not read; {ran()})."
 
 
 def test_named_device_is_read_within_the_bound(workdir):
@@ -160,7 +160,7 @@ def test_unreadable_folder_named_is_exit_2_and_found_below_is_a_note(shared_fold
     assert code == 0, err
     assert codes(out) == ["SES502"]
     assert notes(err) == [f"ses-lint: note: locked{os.sep}: not read: folder cannot be read (Permission denied)"]
-    assert summary_line(out) == "Found 1 warning (1 file checked, 1 not read)."
+    assert summary_line(out) == f"Found 1 warning (1 file checked, 1 not read; {ran()})."
 
 
 def test_quiet_keeps_notes_off(write, workdir):

@@ -9,11 +9,13 @@ import xml.etree.ElementTree as ET
 import jsonschema
 import pytest
 
-from cli_support import ACCESS_KEY, BROKEN_YAML, CLEAN, DATA, HARDCODED, NOT_A_CONFIG, RESERVED, SECRET, run_cli
+from cli_support import ACCESS_KEY, BROKEN_YAML, CLEAN, DATA, HARDCODED, NOT_A_CONFIG, RESERVED, SECRET, ran, run_cli
 from test_cli import SEED_FINDINGS
 
+STAGES = {"static": int(ran().split()[2])}  # the static stage ran, with every static rule
+
 FORMATS = ("text", "json", "sarif", "github", "junit")
-FINDING_KEYS = ["code", "name", "severity", "stage", "message", "file", "line", "column", "provider", "key"]
+FINDING_KEYS = ["code", "name", "severity", "stage", "message", "file", "line", "column", "provider", "key", "suggestion", "fix"]
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 GITHUB_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -51,8 +53,8 @@ def test_json_shape_exactly_as_documented(write, workdir):
     assert code == 1
     assert list(document) == ["tool", "findings", "summary"]
     assert document["tool"] == {"name": "ses-lint", "version": __version__}
-    assert list(document["summary"]) == ["files", "errors", "warnings", "infos"]
-    assert document["summary"] == {"files": 1, "errors": 2, "warnings": 0, "infos": 1}
+    assert list(document["summary"]) == ["files", "errors", "warnings", "infos", "stages", "baselined"]
+    assert document["summary"] == {"files": 1, "errors": 2, "warnings": 0, "infos": 1, "stages": STAGES, "baselined": 0}
     for finding in document["findings"]:
         assert list(finding) == FINDING_KEYS
     secret = document["findings"][2]
@@ -67,6 +69,8 @@ def test_json_shape_exactly_as_documented(write, workdir):
         "column": 26,
         "provider": "email-ses",
         "key": "providers.email-ses.config.secret_access_key",
+        "suggestion": None,
+        "fix": None,
     }
     assert isinstance(secret["message"], str) and secret["message"]
     assert [(f["code"], f["line"], f["column"]) for f in document["findings"]] == [("SES309", 10, 7), ("SES302", 10, 22), ("SES301", 11, 26)]
@@ -76,7 +80,7 @@ def test_json_seed_examples():
     code, document = as_json("examples/seed")
     assert code == 1
     assert [(f["file"], f["line"], f["column"], f["code"], f["severity"]) for f in document["findings"]] == SEED_FINDINGS
-    assert document["summary"] == {"files": 6, "errors": 2, "warnings": 10, "infos": 2}
+    assert document["summary"] == {"files": 6, "errors": 2, "warnings": 10, "infos": 2, "stages": STAGES, "baselined": 0}
     for finding in document["findings"]:
         assert finding["stage"] == "static"
         assert isinstance(finding["line"], int) and finding["line"] >= 1
@@ -91,7 +95,7 @@ def test_json_null_provider_and_key_for_file_level_findings(write, workdir):
     assert finding["code"] == "SES001" and finding["name"] == "yaml-syntax"
     assert finding["provider"] is None and finding["key"] is None
     assert finding["line"] >= 1 and finding["column"] >= 1
-    assert document["summary"] == {"files": 1, "errors": 1, "warnings": 0, "infos": 0}
+    assert document["summary"] == {"files": 1, "errors": 1, "warnings": 0, "infos": 0, "stages": STAGES, "baselined": 0}
 
 
 def test_json_key_column_for_key_problems_value_column_for_value_problems(write, workdir):
@@ -156,7 +160,10 @@ def test_sarif_examples_valid_and_complete(sarif_validator):
         assert result["ruleId"] == finding["code"]
         assert driver["rules"][result["ruleIndex"]]["id"] == finding["code"]
         assert result["level"] == SARIF_LEVEL[finding["severity"]]
-        assert result["message"]["text"] == finding["message"]
+        suggestion = finding["suggestion"]
+        unsaid = suggestion and f"`{suggestion}`" not in finding["message"] and suggestion not in finding["message"]
+        said = f"{finding['message']} (suggestion: `{suggestion}`)" if unsaid and "fixes" not in result else finding["message"]
+        assert result["message"]["text"] == said
         [location] = result["locations"]
         physical = location["physicalLocation"]
         assert physical["artifactLocation"]["uri"] == finding["file"]
@@ -265,7 +272,7 @@ def test_github_seed_annotations():
     for line, (file, row, col, code_, level) in zip(annotations, SEED_FINDINGS):
         assert line.startswith(f"::{GITHUB_COMMAND[level]} file={file},line={row},col={col},endLine={row},")
         assert f",title={code_} " in line
-    assert lines[-1] == "Found 2 errors, 10 warnings, 2 infos (6 files checked)."
+    assert lines[-1] == f"Found 2 errors, 10 warnings, 2 infos (6 files checked; {ran()})."
 
 
 def test_github_escaping(write, workdir):
@@ -298,7 +305,7 @@ def test_github_columns_only_on_single_line_regions():
 
 def test_github_quiet_and_clean(write, workdir):
     write("clean.yaml", CLEAN)
-    assert run_cli("--format", "github", "clean.yaml", cwd=workdir) == (0, "No problems found (1 file checked).\n", "")
+    assert run_cli("--format", "github", "clean.yaml", cwd=workdir) == (0, f"No problems found (1 file checked; {ran()}).\n", "")
     write("keys.yaml", HARDCODED)
     _, out, _ = run_cli("--format", "github", "-q", "keys.yaml", cwd=workdir)
     assert [line.split(" ", 1)[0] for line in out.splitlines()] == ["::notice", "::error", "::error"]

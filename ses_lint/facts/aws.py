@@ -2,7 +2,7 @@
 
 One `AwsProvider` per enabled SES provider, the subject of the SES7xx rules. `AwsProvider.gather(run)`
 hands them to the collector (facts/aws_collect.py, imported only when the stage runs), which resolves
-each provider's credentials as botocore does (facts/credentials.py), then asks AWS in three concurrent
+each provider's credentials as botocore does (facts/credentials.py), then asks AWS in four concurrent
 phases:
 
 1. STS GetCallerIdentity, once per (credentials, endpoint).
@@ -11,10 +11,14 @@ phases:
    GetIdentityMailFromDomainAttributes for every identity that could cover a `from` or a sandbox
    recipient of any provider in that unit (100 identities a call); CloudWatch reputation metrics (one
    GetMetricData). Per credentials: iam:GetRole for an assumed role (to keep the role's path).
-3. v2 GetEmailIdentity for each covering domain identity (its DKIM SigningHostedZone); the other SES
-   regions, only for senders not covered in their own region; iam:GetContextKeysForPrincipalPolicy once
-   per principal, then IAM SimulatePrincipalPolicy over the identity ARNs of every region: once per
-   principal when its policies do not test `ses:FromAddress`, else once per (principal, from address).
+3. v2 GetEmailIdentity and v1 GetIdentityNotificationAttributes (batched) for each candidate identity
+   that exists (VerifiedForSendingStatus, default configuration set, DKIM origin and key length,
+   signing zone; SNS topics, feedback forwarding); iam:GetContextKeysForPrincipalPolicy once per principal.
+4. The default configuration sets (GetConfigurationSet, GetConfigurationSetEventDestinations); every
+   literal workflow recipient on the account-level suppression list (GetSuppressedDestination); with VDM
+   on, ListRecommendations paced to one call a second per region; the other SES regions, only for
+   senders not covered in their own region; IAM SimulatePrincipalPolicy, once per (principal, request
+   context), the context reduced to the condition keys the principal's policies test.
 
 So the number of calls grows with accounts, regions and distinct senders, not with providers. Every call
 uses the config's `endpoint`, bounded timeouts and small retries; every failed read becomes an unknown
@@ -24,7 +28,9 @@ boto3/botocore are imported inside functions only: this module is imported on th
 """
 from __future__ import annotations
 
+import contextlib
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -40,6 +46,10 @@ BATCH = 100  # identities per v1 Get*Attributes call (the API's limit)
 WORKERS = 16
 ATTEMPTS = 2  # total attempts per read call (botocore "standard" retry mode)
 SEND_ACTIONS = ("ses:SendEmail", "ses:SendRawEmail")
+# Which sends each action authorizes (Service Authorization Reference, "Actions, resources, and condition
+# keys for Amazon SES" and "... SES v2"): v2 SendEmail with Simple content needs ses:SendEmail; Raw content
+# (and SMTP, which SES authorizes as SendRawEmail) needs ses:SendRawEmail.
+SEND_APIS = {"ses:SendEmail": "SendEmail with simple content", "ses:SendRawEmail": "raw messages and SMTP (SendRawEmail)"}
 SIMULATOR_DOMAIN = "simulator.amazonses.com"
 CALLS: Counter[str] = Counter()  # every AWS call this process made, by "service:Operation" (benchmarks read it)
 CALLS_LOCK = threading.Lock()
@@ -77,7 +87,10 @@ class AwsError:
             "notfound": "not found",
         }.get(self.kind, "failed")
         detail = f"{self.code}: {self.message}" if self.code and self.code not in self.message else self.message
-        return f"{self.operation} {what} ({detail.strip()})"
+        detail = " ".join(detail.split())  # one line: an emulator's HTML error page has newlines
+        if len(detail) > 300:
+            detail = detail[:297] + "..."
+        return f"{self.operation} {what} ({detail})"
 
 
 @dataclass
@@ -90,7 +103,8 @@ class Unknown:
 
 @dataclass
 class IdentityFacts:
-    """One SES identity in one region, from the v1 attribute calls (v1 spellings: `Success`, `Pending`, ...)."""
+    """One SES identity in one region: v1 attribute calls (v1 spellings: `Success`, `Pending`, ...), refined
+    by v2 GetEmailIdentity where it answered (`v2`)."""
 
     name: str
     status: Optional[str] = None
@@ -99,16 +113,59 @@ class IdentityFacts:
     dkim_tokens: tuple[str, ...] = ()
     mail_from_domain: Optional[str] = None
     mail_from_status: Optional[str] = None
-    mx_failure: Optional[str] = None
+    mx_failure: Optional[str] = None  # v1 BehaviorOnMXFailure: UseDefaultValue / RejectMessage
     signing_hosted_zone: Optional[str] = None
+    v2: bool = False  # GetEmailIdentity answered for it
+    verified_for_sending: Optional[bool] = None  # v2 VerifiedForSendingStatus
+    verification_error: Optional[str] = None  # v2 VerificationInfo.ErrorType
+    dkim_origin: Optional[str] = None  # v2 DkimAttributes.SigningAttributesOrigin: AWS_SES, EXTERNAL, AWS_SES_<REGION>
+    dkim_key_length: Optional[str] = None  # v2 DkimAttributes.CurrentSigningKeyLength: RSA_1024_BIT / RSA_2048_BIT
+    configuration_set: Optional[str] = None  # v2 ConfigurationSetName: the identity's default configuration set
+    notifications: Optional["NotificationFacts"] = None  # v1 GetIdentityNotificationAttributes
 
     @property
     def verified(self) -> bool:
+        """May SES send from it: v2 VerifiedForSendingStatus when read, else v1 status Success."""
+        if self.verified_for_sending is not None:
+            return self.verified_for_sending
         return self.status == "Success"
 
     @property
     def is_domain(self) -> bool:
         return "@" not in self.name
+
+
+@dataclass(frozen=True)
+class NotificationFacts:
+    """v1 GetIdentityNotificationAttributes of one identity: SNS topics and email feedback forwarding."""
+
+    bounce_topic: Optional[str] = None
+    complaint_topic: Optional[str] = None
+    forwarding: Optional[bool] = None
+
+
+@dataclass
+class ConfigurationSetFacts:
+    """A configuration set that applies to this provider's mail (the covering identity's default set)."""
+
+    name: str
+    identity: str  # whose default it is
+    exists: Optional[bool] = None  # None: not read
+    sending_enabled: Optional[bool] = None  # SendingOptions.SendingEnabled
+    tls_policy: Optional[str] = None  # DeliveryOptions.TlsPolicy
+    suppressed_reasons: Optional[tuple[str, ...]] = None  # SuppressionOptions.SuppressedReasons
+    reputation_metrics: Optional[bool] = None  # ReputationOptions.ReputationMetricsEnabled
+    event_types: Optional[frozenset[str]] = None  # MatchingEventTypes of its enabled event destinations; None: not read
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One open finding of SES's Virtual Deliverability Manager advisor (v2 ListRecommendations)."""
+
+    type: str
+    impact: str
+    description: str
+    resource: str
 
 
 @dataclass
@@ -122,6 +179,9 @@ class AccountFacts:
     max_24h: Optional[float] = None
     max_rate: Optional[float] = None
     sent_24h: Optional[float] = None
+    review_status: Optional[str] = None  # v2 Details.ReviewDetails.Status: PENDING / FAILED / GRANTED / DENIED
+    review_case: Optional[str] = None  # v2 Details.ReviewDetails.CaseId
+    vdm_enabled: Optional[bool] = None  # v2 VdmAttributes.VdmEnabled == ENABLED
 
     @property
     def sandbox(self) -> Optional[bool]:
@@ -138,21 +198,50 @@ class RecipientFact:
     address: str
     verified: Optional[bool] = None  # None: unknown
     covering: Optional[str] = None
+    literal: bool = True  # written as an address (or expanded with --env), not an unresolved ${NAME}
+    suppressed: Optional["Suppression"] = None  # on the account-level suppression list
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """v2 GetSuppressedDestination: why and since when SES suppresses an address."""
+
+    reason: str
+    since: Optional[str] = None  # ISO date of LastUpdateTime
+
+
+@dataclass
+class ActionVerdict:
+    """SimulatePrincipalPolicy's verdict for one send action over every resource SES authorizes and every
+    message context of this provider: `allowed`, `denied` (with the resources and decisions), or `unknown`
+    (the decision hinges on context keys ses-lint cannot supply)."""
+
+    action: str
+    decision: str = "allowed"
+    denied: list[tuple[str, str]] = field(default_factory=list)  # (resource ARN, decision)
+    keys: list[str] = field(default_factory=list)  # unknown: the keys missing from the context
 
 
 @dataclass
 class IamFacts:
-    """IAM SimulatePrincipalPolicy's verdict for SendEmail/SendRawEmail on this sender's identity ARNs."""
+    """IAM's verdict on this provider's sends (ses:SendEmail and ses:SendRawEmail)."""
 
     principal: str
     resources: list[str]
-    denied: list[tuple[str, str, str]] = field(default_factory=list)  # (action, resource, decision)
-    missing_context: list[str] = field(default_factory=list)
+    actions: dict[str, ActionVerdict] = field(default_factory=dict)
     note: Optional[str] = None
 
     @property
+    def denied(self) -> list[ActionVerdict]:
+        return [verdict for verdict in self.actions.values() if verdict.decision == "denied"]
+
+    @property
+    def unknown(self) -> list[ActionVerdict]:
+        return [verdict for verdict in self.actions.values() if verdict.decision == "unknown"]
+
+    @property
     def allowed(self) -> bool:
-        return not self.denied
+        return not self.denied and not self.unknown
 
 
 @dataclass(eq=False)
@@ -184,6 +273,10 @@ class AwsProvider:
     iam: Optional[IamFacts] = None
     bounce_rate: Optional[float] = None
     complaint_rate: Optional[float] = None
+    configuration_sets: list[ConfigurationSetFacts] = field(default_factory=list)
+    notifications_known: bool = False  # GetIdentityNotificationAttributes answered for the covering identity
+    recommendations: Optional[list[Recommendation]] = None  # None: not read (VDM off, or the call failed)
+    unit_lead: bool = False  # the first provider of its (account, credentials, region, endpoint): account-wide notes go here
     dns_hints: Optional[DnsHints] = None
     _clients: Any = field(default=None, repr=False)
     _raw: dict = field(default_factory=dict, repr=False)  # the collector's scratch: raw answers per call
@@ -208,6 +301,10 @@ class AwsProvider:
         if key:
             return self.provider.finding(key, message, at)
         return self.provider.finding("", message, at="key")
+
+    @property
+    def display_name(self) -> Optional[str]:
+        return display_name(self.from_value)
 
     @property
     def sender_domain(self) -> Optional[str]:
@@ -303,3 +400,39 @@ def partition_of(region: str) -> str:
         if region.startswith(prefix):
             return partition
     return "aws"
+
+
+def display_name(value: Optional[str]) -> Optional[str]:
+    """The display name of `"Name <addr>"` (what SES supplies as `ses:FromDisplayName`), None without one."""
+    if not value:
+        return None
+    from email.utils import parseaddr
+
+    name, _ = parseaddr(value)
+    return name or None
+
+
+def identity_arn(partition: str, region: str, account: Optional[str], name: str, kind: str = "identity") -> str:
+    """An SES resource ARN: `arn:<partition>:ses:<region>:<account>:identity/<name>` (or `configuration-set/`)."""
+    return f"arn:{partition}:ses:{region}:{account}:{kind}/{name}"
+
+
+class Pacer:
+    """Spaces calls `interval` seconds apart (per key: a region's rate limit), across threads: a call made
+    in `slot()` starts `interval` after the previous one's answer, so the service never sees two closer."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def slot(self):
+        with self._lock:
+            delay = self._next - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            try:
+                yield
+            finally:
+                self._next = time.monotonic() + self.interval

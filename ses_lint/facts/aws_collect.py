@@ -21,15 +21,23 @@ from .aws import (
     SEND_ACTIONS,
     SIMULATOR_DOMAIN,
     WORKERS,
+    SEND_APIS,
     AccountFacts,
+    ActionVerdict,
     AwsError,
     AwsProvider,
+    ConfigurationSetFacts,
     IamFacts,
     IdentityFacts,
+    NotificationFacts,
+    Pacer,
     RecipientFact,
+    Recommendation,
+    Suppression,
     Unknown,
     candidates,
     classify,
+    identity_arn,
     partition_of,
     sender_address,
 )
@@ -88,7 +96,9 @@ class Collector:
         self.lock = threading.Lock()
         self._credential_cache: dict[tuple, CredentialFacts] = {}
         self.principals: dict[tuple, tuple[Optional[str], Optional[str]]] = {}
-        self.needs_sender: dict[tuple, bool] = {}
+        self.used_keys: dict[tuple, Optional[set[str]]] = {}  # principal -> condition keys its policies test (None: unknown)
+        self.pacers: dict[tuple, Pacer] = {}
+        self._pacers_lock = threading.Lock()
         self.pool: Optional[ThreadPoolExecutor] = None
 
     # ----- plumbing
@@ -128,6 +138,7 @@ class Collector:
             units = self.units(ready)
             self.progress(f"{len(units)} account/region unit(s): reading SES, CloudWatch and IAM")
             self.phase_regional(units, ready)
+            self.phase_identities(units, ready)
             self.phase_dependent(units, ready)
         self.pool = None
         for subject in self.subjects:
@@ -199,6 +210,8 @@ class Collector:
         units: dict[tuple, list[AwsProvider]] = defaultdict(list)
         for subject in ready:
             units[(subject.account, id(subject.credentials), subject.region, subject.endpoint)].append(subject)
+        for members in units.values():
+            members[0].unit_lead = True
         return units
 
     # phase 2: per unit, concurrently: account, identity attributes, reputation; per principal: GetRole
@@ -208,7 +221,7 @@ class Collector:
             for subject in members:
                 subject.recipients = list(self.recipients_of(subject))
             names = _unique(name for subject in members for name in subject.candidates + [
-                candidate for recipient in subject.recipients for candidate in candidates(recipient.address)])
+                candidate for recipient in subject.recipients if recipient.literal for candidate in candidates(recipient.address)])
             jobs.append(lambda m=members: self.account(m))
             jobs.append(lambda m=members: self.reputation(m))
             for start in range(0, len(names), BATCH):
@@ -223,14 +236,33 @@ class Collector:
             for subject in members:
                 self.finish_recipients(subject)
 
-    # phase 3: signing zones, other regions, IAM simulation
+    # phase 3: v2 GetEmailIdentity and v1 notification attributes of every existing candidate; context keys
+    def phase_identities(self, units: dict[tuple, list[AwsProvider]], ready: list[AwsProvider]) -> None:
+        jobs: list[Callable[[], Any]] = []
+        for members in units.values():
+            names = _unique(identity.name for subject in members for identity in subject.existing)
+            for name in names:
+                jobs.append(lambda m=members, n=name: self.email_identity(m, n))
+            for start in range(0, len(names), BATCH):
+                jobs.append(lambda m=members, c=names[start:start + BATCH]: self.notifications(m, c))
+        for key, members in self.principal_groups(ready).items():
+            jobs.append(lambda k=key, m=members: self.context_keys(k, m[0]))
+        self.parallel(jobs)
+
+    # phase 4: configuration sets, suppression list, advisor, other regions, IAM simulation
     def phase_dependent(self, units: dict[tuple, list[AwsProvider]], ready: list[AwsProvider]) -> None:
         jobs: list[Callable[[], Any]] = []
         for members in units.values():
-            domains = _unique(subject.domain_identity.name for subject in members
-                              if subject.domain_identity is not None and subject.domain_identity.dkim_tokens)
-            for domain in domains:
-                jobs.append(lambda m=members, d=domain: self.signing_zone(m, d))
+            for name in _unique(subject.covering.configuration_set for subject in members
+                                if subject.covering is not None and subject.covering.configuration_set):
+                jobs.append(lambda m=members, n=name: self.configuration_set(m, n))
+            addresses = _unique(recipient.address.lower() for subject in members for recipient in subject.recipients
+                                if recipient.literal and not recipient.address.lower().endswith("@" + SIMULATOR_DOMAIN))
+            for address in addresses:
+                jobs.append(lambda m=members, a=address: self.suppressed(m, a))
+            facts = members[0].account_facts
+            if facts is not None and facts.vdm_enabled:
+                jobs.append(lambda m=members: self.recommendations(m))
         uncovered = [subject for subject in ready if subject.identities is not None and subject.sender and subject.covering is None]
         by_account: dict[tuple, list[AwsProvider]] = defaultdict(list)
         for subject in uncovered:
@@ -240,20 +272,24 @@ class Collector:
                 askers = [subject for subject in members if subject.region != region]
                 if askers:
                     jobs.append(lambda m=askers, r=region: self.other_region(m, r))
+        simulations = self.simulations(ready)
+        jobs += [lambda k=key, e=entries: self.simulate(k, e) for key, entries in simulations.items()]
+        self.parallel(jobs)
+        self.judge_iam(ready, simulations)
+        for subject in ready:
+            failed = subject._raw.get("suppression-failed")
+            if failed:  # one finding per provider, not one per recipient
+                names = ", ".join(f"`{address}`" for address, _ in failed[:3]) + (f" and {len(failed) - 3} more" if len(failed) > 3 else "")
+                subject.unknowns.append(Unknown("config.from", f"the account-level suppression list in {subject.region} not checked for "
+                                                f"{len(failed)} recipient(s) ({names}): {failed[0][1].describe()}"))
+
+    @staticmethod
+    def principal_groups(ready: list[AwsProvider]) -> dict[tuple, list[AwsProvider]]:
         principals: dict[tuple, list[AwsProvider]] = defaultdict(list)
         for subject in ready:
             if subject.sender:
                 principals[(id(subject.credentials), subject.endpoint, subject.caller_arn)].append(subject)
-        for key, members in principals.items():
-            jobs.append(lambda k=key, m=members: self.context_keys(k, m[0]))
-        self.parallel(jobs)
-        # one simulation per principal when its policies do not test ses:FromAddress; else one per sender
-        simulations: dict[tuple, list[AwsProvider]] = defaultdict(list)
-        for key, members in principals.items():
-            per_sender = self.needs_sender.get(key, True)
-            for subject in members:
-                simulations[key + ((subject.sender or "").lower() if per_sender else "",)].append(subject)
-        self.parallel([lambda m=members, c=key[-1] != "": self.simulate(m, c) for key, members in simulations.items()])
+        return principals
 
     # ----- the reads
     def account(self, members: list[AwsProvider]) -> None:
@@ -262,10 +298,14 @@ class Collector:
         if v2.ok:
             data = v2.value
             quota = data.get("SendQuota") or {}
+            review = (data.get("Details") or {}).get("ReviewDetails") or {}
+            vdm = (data.get("VdmAttributes") or {}).get("VdmEnabled")
             facts = AccountFacts(
                 "v2", production=data.get("ProductionAccessEnabled"), sending_enabled=data.get("SendingEnabled"),
                 enforcement=data.get("EnforcementStatus"), max_24h=quota.get("Max24HourSend"),
                 max_rate=quota.get("MaxSendRate"), sent_24h=quota.get("SentLast24Hours"),
+                review_status=review.get("Status"), review_case=review.get("CaseId"),
+                vdm_enabled=None if vdm is None else vdm == "ENABLED",
             )
             for subject in members:
                 subject.account_facts = facts
@@ -275,7 +315,7 @@ class Collector:
         else:
             quota, enabled = self.call(lead, "ses", "GetSendQuota"), self.call(lead, "ses", "GetAccountSendingEnabled")
         facts = AccountFacts("v1")
-        missing = ["enforcement status (probation, shutdown)"]
+        missing = ["enforcement status (probation, shutdown), production access review, VDM advisor"]
         if quota.ok:
             facts.max_24h = quota.value.get("Max24HourSend")
             facts.max_rate = quota.value.get("MaxSendRate")
@@ -417,6 +457,8 @@ class Collector:
             if mail_from and subject.mail_from_known:
                 self._apply_mail_from(identity, mail_from)
         for recipient in subject.recipients:
+            if not recipient.literal:
+                continue
             if recipient.address.lower().endswith("@" + SIMULATOR_DOMAIN):
                 recipient.verified = True
                 continue
@@ -426,17 +468,112 @@ class Collector:
             covering = next((name for name in names if (table.get(name) or {}).get("VerificationStatus") == "Success"), None)
             recipient.verified, recipient.covering = covering is not None, covering
 
-    def signing_zone(self, members: list[AwsProvider], domain: str) -> None:
-        outcome = self.call(members[0], "sesv2", "GetEmailIdentity", EmailIdentity=domain)
-        zone = ((outcome.value or {}).get("DkimAttributes") or {}).get("SigningHostedZone") if outcome.ok else None
+    def email_identity(self, members: list[AwsProvider], name: str) -> None:
+        """v2 GetEmailIdentity: whether SES may send from it, why verification failed, DKIM origin and key
+        length, signing zone, default configuration set (sesv2 model, GetEmailIdentityResponse)."""
+        outcome = self.call(members[0], "sesv2", "GetEmailIdentity", EmailIdentity=name)
+        with self.lock:
+            for subject in members:
+                identity = (subject.identities or {}).get(name)
+                if identity is None:
+                    continue
+                if outcome.ok:
+                    _apply_v2(identity, outcome.value)
+                elif outcome.error.kind != "notfound":
+                    subject.unknowns.append(Unknown("config.from", f"SES v2 state of identity `{name}` in {subject.region} not read "
+                                                    f"(sending status, default configuration set, DKIM origin and key length, DKIM signing hosted zone): {outcome.error.describe()}"))
+
+    def notifications(self, members: list[AwsProvider], names: list[str]) -> None:
+        outcome = self.call(members[0], "ses", "GetIdentityNotificationAttributes", Identities=names)
+        table = _lower_keys(outcome.value.get("NotificationAttributes") or {}) if outcome.ok else {}
+        with self.lock:
+            for subject in members:
+                for identity in (subject.identities or {}).values():
+                    attributes = table.get(identity.name.lower())
+                    if attributes is not None:
+                        identity.notifications = NotificationFacts(
+                            attributes.get("BounceTopic") or None, attributes.get("ComplaintTopic") or None, attributes.get("ForwardingEnabled"))
+                if not outcome.ok and any(identity.name in names for identity in subject.existing):
+                    subject.unknowns.append(Unknown("config.from", f"bounce and complaint notifications of the identities covering `{subject.sender}` "
+                                                    f"in {subject.region} not checked: {outcome.error.describe()}"))
+
+    def configuration_set(self, members: list[AwsProvider], name: str) -> None:
+        """v2 GetConfigurationSet and GetConfigurationSetEventDestinations of an identity's default set."""
+        found = self.call(members[0], "sesv2", "GetConfigurationSet", ConfigurationSetName=name)
+        events = self.call(members[0], "sesv2", "GetConfigurationSetEventDestinations", ConfigurationSetName=name) if found.ok else found
+        with self.lock:
+            for subject in members:
+                covering = subject.covering
+                if covering is None or covering.configuration_set != name:
+                    continue
+                facts = ConfigurationSetFacts(name, covering.name)
+                subject.configuration_sets.append(facts)
+                if found.ok:
+                    data = found.value
+                    facts.exists = True
+                    facts.sending_enabled = (data.get("SendingOptions") or {}).get("SendingEnabled")
+                    facts.tls_policy = (data.get("DeliveryOptions") or {}).get("TlsPolicy")
+                    suppression = data.get("SuppressionOptions")
+                    facts.suppressed_reasons = tuple(suppression.get("SuppressedReasons") or ()) if suppression is not None else None
+                    facts.reputation_metrics = (data.get("ReputationOptions") or {}).get("ReputationMetricsEnabled")
+                elif found.error.kind == "notfound":
+                    facts.exists = False
+                else:
+                    subject.unknowns.append(Unknown("config.from", f"configuration set `{name}` (default of `{covering.name}`) in {subject.region} not read: {found.error.describe()}"))
+                if events.ok:
+                    facts.event_types = frozenset(
+                        str(kind).upper() for destination in events.value.get("EventDestinations") or []
+                        if destination.get("Enabled") for kind in destination.get("MatchingEventTypes") or [])
+                elif found.ok:
+                    subject.unknowns.append(Unknown("config.from", f"event destinations of configuration set `{name}` in {subject.region} not read: {events.error.describe()}"))
+
+    def suppressed(self, members: list[AwsProvider], address: str) -> None:
+        """v2 GetSuppressedDestination (account-level suppression list): NotFoundException means not listed."""
+        outcome = self.call(members[0], "sesv2", "GetSuppressedDestination", EmailAddress=address)
+        entry = None
+        if outcome.ok:
+            data = outcome.value.get("SuppressedDestination") or {}
+            since = data.get("LastUpdateTime")
+            entry = Suppression(str(data.get("Reason") or "unknown reason"), since.date().isoformat() if hasattr(since, "date") else None)
+        with self.lock:
+            for subject in members:
+                mine = [recipient for recipient in subject.recipients if recipient.literal and recipient.address.lower() == address]
+                for recipient in mine:
+                    recipient.suppressed = entry
+                if mine and not outcome.ok and outcome.error.kind != "notfound":
+                    subject._raw.setdefault("suppression-failed", []).append((address, outcome.error))
+
+    def recommendations(self, members: list[AwsProvider]) -> None:
+        """v2 ListRecommendations (VDM advisor), open ones, at most 1 call a second per region (SES quota)."""
+        lead = members[0]
+        pacer = self.pacer(("ListRecommendations", lead.account, lead.region, lead.endpoint), 1.0)
+        found: list[dict] = []
+        token = None
+        outcome = Outcome()
+        for _ in range(20):
+            params: dict[str, Any] = {"Filter": {"STATUS": "OPEN"}, "PageSize": 100}
+            if token:
+                params["NextToken"] = token
+            with pacer.slot():
+                outcome = self.call(lead, "sesv2", "ListRecommendations", **params)
+            if not outcome.ok:
+                break
+            found += outcome.value.get("Recommendations") or []
+            token = outcome.value.get("NextToken")
+            if not token:
+                break
         for subject in members:
-            identity = subject.domain_identity
-            if identity is None or identity.name != domain:
+            if not outcome.ok:
+                subject.unknowns.append(Unknown("config.region", f"SES advisor recommendations in {subject.region} not read: {outcome.error.describe()}"))
                 continue
-            if outcome.ok:
-                identity.signing_hosted_zone = zone
-            elif outcome.error.kind != "notfound":
-                subject.unknowns.append(Unknown("config.from", f"DKIM signing hosted zone of `{domain}` in {subject.region} not read (the DNS check uses the region's default zone): {outcome.error.describe()}"))
+            arns = {identity_arn(partition_of(subject.region), subject.region, subject.account, name) for name in subject.candidates}
+            subject.recommendations = [
+                Recommendation(str(item.get("Type") or "?"), str(item.get("Impact") or "?"), " ".join(str(item.get("Description") or "").split()), str(item.get("ResourceArn") or ""))
+                for item in found if item.get("ResourceArn") in arns and (item.get("Status") or "OPEN") == "OPEN"]
+
+    def pacer(self, key: tuple, interval: float) -> Pacer:
+        with self._pacers_lock:
+            return self.pacers.setdefault(key, Pacer(interval))
 
     def ses_regions(self, subject: AwsProvider) -> list[str]:
         session = subject.credentials.botocore_session
@@ -464,37 +601,84 @@ class Collector:
                     subject.other_regions.sort()
 
     def context_keys(self, key: tuple, subject: AwsProvider) -> None:
-        """Whether the principal's policies test `ses:FromAddress` (then each sender is simulated apart)."""
+        """The condition keys the principal's policies test (iam:GetContextKeysForPrincipalPolicy): a key they
+        never test need not split the simulations. On failure every key is assumed tested (it costs calls)."""
         principal = self.principals.get(key, (None, None))[0]
         if principal is None:
             return
         outcome = self.call(subject, "iam", "GetContextKeysForPrincipalPolicy", PolicySourceArn=principal)
-        if outcome.ok:  # a failure only costs calls: every sender is then simulated with its own context
-            names = {str(name).lower() for name in outcome.value.get("ContextKeyNames") or []}
-            self.needs_sender[key] = "ses:fromaddress" in names
+        self.used_keys[key] = {str(name).lower() for name in outcome.value.get("ContextKeyNames") or []} if outcome.ok else None
 
-    def simulate(self, members: list[AwsProvider], with_sender: bool = True) -> None:
-        lead = members[0]
-        principal, note = self.principals.get((id(lead.credentials), lead.endpoint, lead.caller_arn), (None, "caller unknown"))
+    def contexts(self, key: tuple, subject: AwsProvider) -> list[tuple[tuple[str, tuple[str, ...]], ...]]:
+        """The request contexts SES would evaluate this provider's sends in, one per message shape: the keys
+        SES supplies (Service Authorization Reference, SES condition keys; aws:RequestedRegion, a global
+        key). The sender's keys and the region are always supplied: SCPs, which the simulator evaluates
+        with their conditions, do not show in GetContextKeysForPrincipalPolicy or MissingContextValues,
+        and a missing key flips a negated condition. ses:Recipients is one context per workflow step (each
+        step is one message), supplied only when the principal's policies test it (or that is unknown):
+        otherwise every step would cost a simulation; left out for a step whose recipients are not all
+        known, so a policy testing it reports it in MissingContextValues (SES740)."""
+        used = self.used_keys.get(key)
+        base: dict[str, tuple[str, ...]] = {"aws:RequestedRegion": (subject.region,)}
+        if subject.sender:
+            base["ses:FromAddress"] = (subject.sender,)
+        if subject.display_name:
+            base["ses:FromDisplayName"] = (subject.display_name,)
+        steps: dict[int, list[RecipientFact]] = defaultdict(list)
+        for recipient in subject.recipients:
+            steps[id(recipient.step)].append(recipient)
+        contexts = []
+        if used is None or "ses:recipients" in used:
+            for recipients in steps.values():
+                if all(recipient.literal for recipient in recipients):
+                    contexts.append(tuple(sorted({**base, "ses:Recipients": tuple(sorted({r.address.lower() for r in recipients}))}.items())))
+                else:  # a step whose recipients are not all known: simulated without them (MissingContextValues)
+                    contexts.append(tuple(sorted(base.items())))
+        return _unique(contexts) or [tuple(sorted(base.items()))]
+
+    def resources(self, subject: AwsProvider) -> list[str]:
+        """The ARNs SES authorizes a send against: the identity covering `from` (the most specific verified
+        one: the address identity wins over its domain's), the default configuration set when one applies,
+        and in the sandbox the recipients' identities."""
+        partition = partition_of(subject.region)
+        covering = subject.covering
+        names = [covering.name] if covering else list(subject.candidates[:2])
+        arns = [identity_arn(partition, subject.region, subject.account, name) for name in names]
+        if covering is not None and covering.configuration_set:
+            arns.append(identity_arn(partition, subject.region, subject.account, covering.configuration_set, "configuration-set"))
+        facts = subject.account_facts
+        if facts is not None and facts.sandbox:
+            arns += [identity_arn(partition, subject.region, subject.account, recipient.covering)
+                     for recipient in subject.recipients if recipient.covering and not recipient.address.lower().endswith("@" + SIMULATOR_DOMAIN)]
+        return _unique(arns)
+
+    def simulations(self, ready: list[AwsProvider]) -> dict[tuple, list[tuple[AwsProvider, list[str]]]]:
+        """One SimulatePrincipalPolicy per (principal, context), over the union of its providers' resources."""
+        groups: dict[tuple, list[tuple[AwsProvider, list[str]]]] = defaultdict(list)
+        for key, members in self.principal_groups(ready).items():
+            for subject in members:
+                resources = self.resources(subject)
+                subject._raw["iam-contexts"] = self.contexts(key, subject)
+                subject._raw["iam-resources"] = resources
+                for context in subject._raw["iam-contexts"]:
+                    groups[key + (context,)].append((subject, resources))
+        return groups
+
+    def simulate(self, key: tuple, entries: list[tuple[AwsProvider, list[str]]]) -> None:
+        lead = entries[0][0]
+        principal, note = self.principals.get(key[:3], (None, "caller unknown"))
         if principal is None:
-            if note != "root":  # the account root may do anything: nothing to check
-                for subject in members:
-                    subject.unknowns.append(Unknown(subject.credential_key() or "config.from", f"IAM permission to send as `{subject.sender}` not checked: {note}"))
             return
-        partition = partition_of(lead.region)
-        resources: dict[AwsProvider, list[str]] = {}
-        for subject in members:
-            covering = subject.covering
-            names = [covering.name] if covering else [name for name in subject.candidates[:2]]
-            resources[subject] = [f"arn:{partition}:ses:{subject.region}:{subject.account}:identity/{name}" for name in names]
-        arns = _unique(arn for values in resources.values() for arn in values)
+        context = key[3]
+        arns = _unique(arn for _, resources in entries for arn in resources)
         results: list[dict] = []
         marker = None
         outcome = Outcome()
         for _ in range(10):
-            params: dict[str, Any] = {"PolicySourceArn": principal, "ActionNames": list(SEND_ACTIONS), "ResourceArns": arns}
-            if with_sender:
-                params["ContextEntries"] = [{"ContextKeyName": "ses:FromAddress", "ContextKeyValues": [lead.sender], "ContextKeyType": "string"}]
+            params: dict[str, Any] = {"PolicySourceArn": principal, "ActionNames": list(SEND_ACTIONS), "ResourceArns": arns,
+                                      "ContextEntries": [{"ContextKeyName": name, "ContextKeyValues": list(values),
+                                                          "ContextKeyType": "stringList" if name == "ses:Recipients" else "string"}
+                                                         for name, values in context]}
             if marker:
                 params["Marker"] = marker
             outcome = self.call(lead, "iam", "SimulatePrincipalPolicy", **params)
@@ -504,21 +688,53 @@ class Collector:
             marker = outcome.value.get("Marker") if outcome.value.get("IsTruncated") else None
             if not marker:
                 break
-        if not outcome.ok:
+        with self.lock:
+            for subject, _ in entries:
+                subject._raw.setdefault("iam-results", []).append((context, results if outcome.ok else None, outcome.error))
+
+    def judge_iam(self, ready: list[AwsProvider], simulations: dict) -> None:
+        """Per action, over every context and resource: denied where a resource's decision is not `allowed`
+        and no context key was missing; unknown where keys were missing (the decision hinges on them)."""
+        for key, members in self.principal_groups(ready).items():
+            principal, note = self.principals.get(key, (None, "caller unknown"))
             for subject in members:
-                extra = f"; {note}" if note else ""
-                subject.unknowns.append(Unknown(subject.credential_key() or "config.from", f"IAM permission to send as `{subject.sender}` not checked: {outcome.error.describe()}{extra}"))
-            return
-        for subject in members:
-            facts = IamFacts(principal, resources[subject], note=note)
-            for result in results:
-                resource = result.get("EvalResourceName") or "*"
-                if resource not in resources[subject] and resource != "*":
+                if principal is None:
+                    if note != "root":  # the account root may do anything: nothing to check
+                        subject.unknowns.append(Unknown(subject.credential_key() or "config.from", f"IAM permission to send as `{subject.sender}` not checked: {note}"))
                     continue
-                facts.missing_context += [key for key in result.get("MissingContextValues") or [] if key not in facts.missing_context]
-                if result.get("EvalDecision") != "allowed":
-                    facts.denied.append((result.get("EvalActionName"), resource, result.get("EvalDecision")))
-            subject.iam = facts
+                answers = subject._raw.get("iam-results", [])
+                failed = next((error for _, results, error in answers if results is None), None)
+                if failed is not None:
+                    extra = f"; {note}" if note else ""
+                    how = (f"; allow `iam:SimulatePrincipalPolicy` on `{principal}` to the credentials running ses-lint to check it"
+                           if failed.kind == "denied" else "")
+                    subject.unknowns.append(Unknown(subject.credential_key() or "config.from", f"IAM permission to send as `{subject.sender}` not checked: {failed.describe()}{how}{extra}"))
+                    continue
+                resources = subject._raw.get("iam-resources", [])
+                facts = IamFacts(principal, resources, {action: ActionVerdict(action) for action in SEND_ACTIONS}, note=note)
+                for context, results, _ in answers:
+                    answered = set()
+                    for result in results or []:
+                        verdict = facts.actions.get(result.get("EvalActionName"))
+                        if verdict is not None:
+                            answered.add(verdict.action)
+                            _judge(verdict, result, resources)
+                    for verdict in facts.actions.values():
+                        if verdict.action not in answered and verdict.decision != "denied":  # no answer is not a pass
+                            verdict.decision = "unknown"
+                            verdict.keys += [] if "(no answer for the action)" in verdict.keys else ["(no answer for the action)"]
+                by_keys: dict[tuple, list[str]] = defaultdict(list)
+                for verdict in facts.unknown:
+                    by_keys[tuple(verdict.keys)].append(f"{verdict.action} ({SEND_APIS[verdict.action]})")
+                for keys, actions in by_keys.items():
+                    names = [name for name in keys if not name.startswith("(")]
+                    why = (f"the decision of `{principal}`'s policies hinges on {', '.join(f'`{name}`' for name in names)}, "
+                           "which ses-lint cannot know for this provider's sends") if names else ""
+                    gaps = [name.strip("()") for name in keys if name.startswith("(")]
+                    why += ("; " if why and gaps else "") + (f"iam:SimulatePrincipalPolicy gave {' and '.join(gaps)}" if gaps else "")
+                    subject.unknowns.append(Unknown(subject.credential_key() or "config.from",
+                                                    f"IAM permission for {' and '.join(actions)} as `{subject.sender}` not checked: {why}"))
+                subject.iam = facts
 
     # ----- workflow recipients
     def recipients_of(self, subject: AwsProvider) -> Iterator[RecipientFact]:
@@ -530,9 +746,11 @@ class Collector:
                 if not isinstance(values, list):
                     continue
                 for index, value in enumerate(values):
-                    address = sender_address(_expanded(value, self.environ)) if isinstance(value, str) else None
-                    if address:
-                        yield RecipientFact(step, name, index, address)
+                    if not isinstance(value, str):
+                        continue
+                    address = sender_address(_expanded(value, self.environ))
+                    # an unresolved ${NAME}: kept (not literal) so the IAM check knows a step's recipients are incomplete
+                    yield RecipientFact(step, name, index, address or value, literal=address is not None)
 
 
 def hints_for(subject: AwsProvider) -> Optional[DnsHints]:
@@ -543,13 +761,61 @@ def hints_for(subject: AwsProvider) -> Optional[DnsHints]:
     mail_from = next((identity for identity in subject.existing if identity.verified and identity.mail_from_domain), None)
     if domain is None and mail_from is None:
         return None
+    signs = domain is not None and domain.dkim_enabled is not False
+    external = signs and domain.dkim_origin == "EXTERNAL"
     return DnsHints(
         identity_domain=domain.name if domain else None,
-        dkim_tokens=domain.dkim_tokens if domain and domain.dkim_enabled is not False else (),
+        dkim_tokens=domain.dkim_tokens if signs and not external else (),
+        dkim_selectors=domain.dkim_tokens if external else (),
         signing_hosted_zone=domain.signing_hosted_zone if domain else None,
         mail_from_domain=mail_from.mail_from_domain if mail_from else None,
         region=subject.region,
     )
+
+
+def _judge(verdict: ActionVerdict, result: dict, resources: list[str]) -> None:
+    """Fold one EvaluationResult into the action's verdict. With ResourceArns, the per-ARN decisions and
+    missing keys are in ResourceSpecificResults; the top-level EvalResourceName is only the ARN template
+    (botocore iam model, EvaluationResult.EvalResourceName and ResourceSpecificResults; IAM API Reference,
+    "EvaluationResult" and "ResourceSpecificResult")."""
+    specific = result.get("ResourceSpecificResults")
+    if specific is None:  # no per-resource answer: the top-level decision covers every resource
+        specific = [{"EvalResourceName": arn, "EvalResourceDecision": result.get("EvalDecision"),
+                     "MissingContextValues": result.get("MissingContextValues") or []} for arn in resources]
+    seen = set()
+    for item in specific:
+        arn = item.get("EvalResourceName")
+        if arn not in resources:
+            continue
+        seen.add(arn)
+        missing = [str(name) for name in item.get("MissingContextValues") or []]
+        if missing:
+            if verdict.decision != "denied":
+                verdict.decision = "unknown"
+            verdict.keys += [name for name in missing if name not in verdict.keys]
+        elif item.get("EvalResourceDecision") != "allowed":
+            verdict.decision = "denied"
+            verdict.denied.append((arn, str(item.get("EvalResourceDecision"))))
+    for arn in resources:
+        if arn not in seen and verdict.decision != "denied":  # an ARN the answer does not mention is not a pass
+            verdict.decision = "unknown"
+            if "(no answer for the resource)" not in verdict.keys:
+                verdict.keys.append("(no answer for the resource)")
+
+
+def _apply_v2(identity: IdentityFacts, data: dict) -> None:
+    """GetEmailIdentity's fields (sesv2 model): VerifiedForSendingStatus decides whether SES sends from it."""
+    identity.v2 = True
+    identity.verified_for_sending = data.get("VerifiedForSendingStatus")
+    identity.verification_error = (data.get("VerificationInfo") or {}).get("ErrorType")
+    dkim = data.get("DkimAttributes") or {}
+    identity.dkim_origin = dkim.get("SigningAttributesOrigin")
+    identity.dkim_key_length = dkim.get("CurrentSigningKeyLength")
+    if dkim.get("SigningHostedZone"):
+        identity.signing_hosted_zone = dkim.get("SigningHostedZone")
+    if dkim.get("SigningAttributesOrigin") == "EXTERNAL":
+        identity.dkim_tokens = tuple(dkim.get("Tokens") or ())  # BYODKIM: the tokens are the selectors
+    identity.configuration_set = data.get("ConfigurationSetName") or None
 
 
 # ---------------------------------------------------------------------------------------------- utils

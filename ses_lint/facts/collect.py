@@ -154,8 +154,8 @@ class _Gatherer:
         return txt, await self.collector.lookup(txt.name, "CNAME")
 
     def _dkim_plan(self, plan: _Plan):
-        selectors = tuple(sorted({normalize(s) for s in self.run.options.dkim_selectors if s.strip()}))
         hints = plan.hints
+        selectors = tuple(sorted({normalize(s) for s in [*self.run.options.dkim_selectors, *(hints.dkim_selectors if hints else ())] if s.strip()}))
         if hints is not None and hints.dkim_tokens:
             domain = normalize(hints.identity_domain or plan.domain)
             zone = normalize(hints.signing_hosted_zone or dkim_zone(hints.region or plan.region))

@@ -13,3 +13,4 @@ class DnsHints:
     signing_hosted_zone: str | None = None  # e.g. "dkim.amazonses.com": CNAME target <token>.<zone>
     mail_from_domain: str | None = None  # custom MAIL FROM domain, if configured
     region: str | None = None
+    dkim_selectors: tuple[str, ...] = field(default_factory=tuple)  # bring-your-own DKIM (origin EXTERNAL): TXT keys to check

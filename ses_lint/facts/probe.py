@@ -1,8 +1,12 @@
 """The send probe (stage probe, opt-in): one SES v2 SendEmail per enabled SES provider.
 
 From the provider's `from` to `run.options.probe_to` (the SES mailbox simulator by default), never to a
-workflow recipient, and only when the probe stage runs. The send is made once, without retries (a
-retried send after a read timeout could deliver twice); its outcome is a fact, never an exception.
+workflow recipient, and only when the probe stage runs. Sends are paced per account and region to the
+account's MaxSendRate (the sandbox allows one a second). A send is never retried after a timeout (it could
+deliver twice); a definite throttle ("Maximum sending rate exceeded": SES refused it, nothing was sent) is
+retried once after the rate's interval. After an accepted send, with VDM enabled, GetMessageInsights is
+polled within `--timeout` for the message's DELIVERY or BOUNCE event; without the event the message only
+says "accepted". Its outcome is a fact, never an exception.
 """
 from __future__ import annotations
 
@@ -12,9 +16,10 @@ from typing import Optional
 
 from ..findings import Stage
 from ..run import Run
-from .aws import CALLS, CALLS_LOCK, AwsError, AwsProvider, classify
+from .aws import CALLS, CALLS_LOCK, THROTTLE_CODES, AwsError, AwsProvider, Pacer, classify
 
 SUBJECT = "ses-lint probe"
+POLL = 0.5  # seconds between GetMessageInsights polls
 
 
 @dataclass(eq=False)
@@ -27,6 +32,10 @@ class ProbeResult:
     latency: Optional[float] = None  # seconds
     error: Optional[AwsError] = None  # AWS answered with an error (SES801) ...
     not_attempted: Optional[str] = None  # ... or the send could not be made (SES840)
+    delivery: Optional[str] = None  # "delivered" / "bounced" / "complained": from GetMessageInsights events
+    bounce_type: Optional[str] = None
+    unconfirmed: Optional[str] = None  # why delivery is not confirmed
+    retried: bool = False  # a definite throttle was retried once
 
     @classmethod
     def gather(cls, run: Run) -> list["ProbeResult"]:
@@ -38,8 +47,14 @@ class ProbeResult:
         if todo:
             from concurrent.futures import ThreadPoolExecutor
 
+            pacers: dict[tuple, Pacer] = {}
+            for result in todo:
+                aws = result.aws
+                rate = aws.account_facts.max_rate if aws.account_facts is not None and aws.account_facts.max_rate else 1.0
+                pacers.setdefault((aws.account, aws.region, aws.endpoint), Pacer(1.0 / max(rate, 0.001)))
+            timeout = float(run.options.timeout)
             with ThreadPoolExecutor(max_workers=min(8, len(todo)), thread_name_prefix="ses-lint-probe") as pool:
-                list(pool.map(lambda result: result.send(), todo))
+                list(pool.map(lambda result: result.send(pacers[(result.aws.account, result.aws.region, result.aws.endpoint)], timeout), todo))
         return results
 
     def prepare(self) -> bool:
@@ -57,11 +72,24 @@ class ProbeResult:
             self.not_attempted = "`from` is not a valid address"
         return self.not_attempted is None
 
-    def send(self) -> None:
+    def send(self, pacer: "Pacer", timeout: float) -> None:
+        started = time.monotonic()
+        for attempt in range(2):
+            with pacer.slot():
+                self.retried = attempt > 0
+                self.error = None
+                started = time.monotonic()
+                self._send_once()
+            if self.error is None or not _definite_throttle(self.error):
+                break
+        self.latency = time.monotonic() - started
+        if self.message_id is not None:
+            self.confirm(timeout)
+
+    def _send_once(self) -> None:
         aws = self.aws
         with CALLS_LOCK:
             CALLS["sesv2:SendEmail"] += 1
-        started = time.monotonic()
         try:
             client = aws.client("sesv2", attempts=1)
             answer = client.send_email(
@@ -79,8 +107,46 @@ class ProbeResult:
                 self.not_attempted = found.describe()
             else:
                 self.error = found
-        self.latency = time.monotonic() - started
+
+    def confirm(self, timeout: float) -> None:
+        """Poll GetMessageInsights (VDM) within `timeout` for a DELIVERY, BOUNCE or COMPLAINT event."""
+        facts = self.aws.account_facts
+        if facts is None or not facts.vdm_enabled:
+            self.unconfirmed = "VDM is off, so SES keeps no per-message events ses-lint can read" if facts is not None and facts.vdm_enabled is False \
+                else "whether VDM is on is not known (GetAccount not answered)"
+            return
+        deadline = time.monotonic() + timeout
+        while True:
+            with CALLS_LOCK:
+                CALLS["sesv2:GetMessageInsights"] += 1
+            try:
+                answer = self.aws.client("sesv2", attempts=1).get_message_insights(MessageId=self.message_id)
+            except Exception as error:
+                found = classify(error, "sesv2:GetMessageInsights")
+                if found.kind != "notfound":  # not found yet: insights appear after the send
+                    self.unconfirmed = found.describe()
+                    return
+                answer = {}
+            events = [event for insight in answer.get("Insights") or [] for event in insight.get("Events") or []]
+            kinds = {str(event.get("Type")): event for event in events}
+            if "BOUNCE" in kinds:
+                self.delivery = "bounced"
+                self.bounce_type = ((kinds["BOUNCE"].get("Details") or {}).get("Bounce") or {}).get("BounceType")
+                return
+            if "DELIVERY" in kinds:
+                self.delivery = "complained" if "COMPLAINT" in kinds else "delivered"
+                return
+            if time.monotonic() + POLL > deadline:
+                self.unconfirmed = f"no delivery event from GetMessageInsights within {timeout:g} s"
+                return
+            time.sleep(POLL)
 
     @property
     def file(self) -> str:
         return self.aws.file
+
+
+def _definite_throttle(error: AwsError) -> bool:
+    """SES refused the send for the rate ("Maximum sending rate exceeded"): nothing was sent."""
+    return error.code in THROTTLE_CODES and "rate exceeded" in error.message.lower()
+

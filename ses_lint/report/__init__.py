@@ -5,9 +5,9 @@ import importlib
 from dataclasses import dataclass
 
 from ..engine import Report
-from ..findings import Severity
+from ..findings import Finding, Severity
 
-FORMATS = ("text", "json", "sarif", "github", "junit")
+FORMATS = ("text", "json", "sarif", "github", "junit", "markdown")
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,15 @@ class Context:
     quiet: bool = False
     show_source: bool = False  # text: the offending line under each finding, a caret under the column
     verbose: bool = False  # text: also the evaluated SPF tree of each domain the dns stage read
+    requirements: bool = False  # add the readiness report (`--requirements`)
+
+
+def unsaid_suggestion(finding: Finding) -> str | None:
+    """The finding's suggestion when its message does not already say it (`did you mean `x`?`)."""
+    suggestion = finding.suggestion
+    if not suggestion or f"`{suggestion}`" in finding.message or suggestion in finding.message:
+        return None
+    return suggestion
 
 
 def render(format_name: str, report: Report, context: Context) -> str:

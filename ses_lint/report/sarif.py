@@ -20,7 +20,8 @@ from ..engine import Report
 from ..findings import Finding, Severity
 from ..registry import DOC_SECTIONS, Rule
 from ..secrets import Masker
-from . import Context
+from ..fixes import Edit, safe_edits
+from . import Context, unsaid_suggestion
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/ses-lint/"
@@ -34,7 +35,8 @@ def render(report: Report, context: Context) -> str:
     rules = list(report.rules.values())
     index = {rule.code: position for position, rule in enumerate(rules)}
     seen: dict[str, int] = {}
-    results = [_result(finding, index, seen, mask) for finding in report.findings]
+    edits = safe_edits(report.findings, report.documents)
+    results = [_result(finding, index, seen, mask, edits.get(id(finding))) for finding in report.findings]
     document = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -93,7 +95,7 @@ def _one_line(text: str) -> str:
     return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def _result(finding: Finding, index: dict[str, int], seen: dict[str, int], mask: Masker) -> dict:
+def _result(finding: Finding, index: dict[str, int], seen: dict[str, int], mask: Masker, edit: Edit | None = None) -> dict:
     uri = artifact_uri(finding.file)
     line = max(finding.line or 1, 1)
     column = max(finding.column or 1, 1)
@@ -103,15 +105,26 @@ def _result(finding: Finding, index: dict[str, int], seen: dict[str, int], mask:
         if end_line > line or end_column > column:
             region["endLine"] = end_line
             region["endColumn"] = end_column
+    message = finding.message
+    suggestion = unsaid_suggestion(finding)
+    if suggestion and edit is None:  # a suggestion that is not a safe replacement is said in the message
+        message = f"{message} (suggestion: `{suggestion}`)"
     result = {
         "ruleId": finding.code,
         "level": LEVELS[finding.severity],
-        "message": {"text": mask(finding.message) or finding.code},
+        "message": {"text": mask(message) or finding.code},
         "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
         "partialFingerprints": {"primaryLocationLineHash": _fingerprint(finding, uri, seen)},
     }
     if finding.code in index:
         result["ruleIndex"] = index[finding.code]
+    if edit is not None:
+        deleted = {"startLine": edit.line, "startColumn": edit.column, "endLine": edit.end_line, "endColumn": edit.end_column}
+        result["fixes"] = [{
+            "description": {"text": mask(edit.description) or finding.code},
+            "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": [
+                {"deletedRegion": deleted, "insertedContent": {"text": mask(edit.text) or ""}}]}],
+        }]
     properties = {key: value for key, value in (("provider", finding.provider), ("key", finding.key)) if value is not None}
     if properties:
         result["properties"] = {key: mask(value) for key, value in properties.items()}

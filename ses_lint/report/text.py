@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..engine import Report
 from ..findings import Severity
-from . import Context
+from . import Context, unsaid_suggestion
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _RESET = "\033[1m", "\033[0m"
@@ -18,13 +18,18 @@ def render(report: Report, context: Context) -> str:
         if context.color:
             where = f"{_BOLD}{where}{_RESET}"
             level = f"{_COLORS[finding.severity]}{level}{_RESET}"
-        lines.append(f"{where} {finding.code} [{level}] {finding.message}")
+        suggestion = unsaid_suggestion(finding)
+        lines.append(f"{where} {finding.code} [{level}] {finding.message}" + (f" (suggestion: `{suggestion}`)" if suggestion else ""))
         if context.show_source:
             lines.extend(source_excerpt(report, finding))
     if context.verbose:
         lines += spf_trees(report.details.get("dns", {}).get("domains", []))
     if not context.quiet:
         lines.append(summary(report))
+    if context.requirements:
+        from ..requirements import text as requirements_text
+
+        lines += requirements_text(report, report.mask)
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -48,6 +53,11 @@ def summary(report: Report) -> str:
     unreadable = sum(1 for source in report.unread if not source.excluded)
     if unreadable:
         files += f", {unreadable} not read"
+    if report.baselined:
+        files += f", {report.baselined} in the baseline not shown"
+    files += "; " + stages_ran(report)
+    if not report.files:
+        return f"No provider config found: nothing was checked ({files})."
     if not report.findings:
         return f"No problems found ({files})."
     counts = [
@@ -82,3 +92,9 @@ def spf_trees(domains: list[dict]) -> list[str]:
                 lines.append(f"{'  ' * depth}{node['term']} ({node['domain']}; {cost}{voids}){result}")
                 stack += [(child, depth + 1) for child in reversed(node["children"])]
     return lines
+
+
+def stages_ran(report: Report) -> str:
+    """`stages: static 47 rules, dns 28 rules`: which stages ran, and how many rules each ran."""
+    ran = ", ".join(f"{stage} {count} rule{'s' if count != 1 else ''}" for stage, count in report.stages.items())
+    return f"stages: {ran or 'none'}"

@@ -17,6 +17,8 @@ import logging
 import os
 import socket
 import textwrap
+import time
+import urllib.parse
 import urllib.request
 import warnings
 from dataclasses import dataclass, field
@@ -49,6 +51,8 @@ class AccountState:
     max_24h: float = 200.0
     max_rate: float = 1.0
     sent_24h: Optional[float] = None  # None: moto's own count of recipients sent
+    review: Optional[dict] = None  # Details.ReviewDetails {Status, CaseId}
+    vdm: bool = False  # VdmAttributes.VdmEnabled
 
 
 @dataclass
@@ -56,10 +60,23 @@ class State:
     accounts: dict[str, AccountState] = field(default_factory=dict)
     faults: dict[Any, tuple[str, str]] = field(default_factory=dict)  # operation or (region, operation) -> (code, message)
     fault_counts: dict[str, int] = field(default_factory=dict)
+    fault_budget: dict[str, int] = field(default_factory=dict)  # operation -> how many times its fault applies (absent: always)
     signing_zone: str = "dkim.amazonses.com"
     enforce_sandbox: bool = True
     requests: list[tuple[str, str]] = field(default_factory=list)  # (region or "", operation) seen by moto
     identities: dict[tuple[str, str], dict[str, dict]] = field(default_factory=dict)  # (region, name) -> overrides
+    suppressed: dict[tuple[str, str], dict] = field(default_factory=dict)  # (region, address) -> SuppressedDestination
+    recommendations: dict[str, list[dict]] = field(default_factory=dict)  # region -> Recommendations
+    event_destinations: dict[tuple[str, str], list[dict]] = field(default_factory=dict)  # (region, set) -> EventDestinations
+    insights: dict[str, list[dict]] = field(default_factory=dict)  # message id ("*": any) -> Insights (default: none yet)
+    enforce_rate: bool = False  # SES's MaxSendRate on sends (moto: none)
+    sends: list[tuple[str, float]] = field(default_factory=list)  # (region, time) of every accepted send
+    calls: list[tuple[str, str, float]] = field(default_factory=list)  # (region, operation, time)
+    answers: dict[str, list[dict]] = field(default_factory=dict)  # operation -> the raw answers emulated (shape tests)
+
+    def answered(self, operation: str, answer: dict) -> dict:
+        self.answers.setdefault(operation, []).append(answer)
+        return answer
 
     def account(self, region: str) -> AccountState:
         return self.accounts.setdefault(region, AccountState())
@@ -70,6 +87,10 @@ STATE = State()
 
 class Fault(ServiceException):
     """An error a test injects (defined outside moto's packages, so moto serializes it for any service)."""
+
+
+V1_TO_V2 = {"Success": "SUCCESS", "Pending": "PENDING", "Failed": "FAILED", "TemporaryFailure": "TEMPORARY_FAILURE", "NotStarted": "NOT_STARTED"}
+DKIM_TOKENS = ("tokena1b2c3", "tokend4e5f6", "tokeng7h8i9")
 
 
 def _region(response: BaseResponse) -> str:
@@ -99,8 +120,11 @@ def _install_gap_closers() -> None:
         except Exception:
             action = "?"
         STATE.requests.append((_region(self), action))
+        STATE.calls.append((_region(self), action, time.monotonic()))
         fault = STATE.faults.get((_region(self), action)) or STATE.faults.get(action)
-        if fault:
+        if fault and STATE.fault_budget.get(action, 1) > 0:
+            if action in STATE.fault_budget:
+                STATE.fault_budget[action] -= 1
             STATE.fault_counts[action] = STATE.fault_counts.get(action, 0) + 1
             return self.serialized(ActionResult(Fault(*fault)))
         return original_call_action(self)
@@ -111,11 +135,15 @@ def _install_gap_closers() -> None:
     def get_account(self):
         state = STATE.account(_region(self))
         sent = state.sent_24h if state.sent_24h is not None else float(_ses_backend(_region(self)).sent_message_count)
-        return json.dumps({
+        answer = {
             "ProductionAccessEnabled": state.production, "SendingEnabled": state.sending_enabled,
             "EnforcementStatus": state.enforcement, "DedicatedIpAutoWarmupEnabled": False,
             "SendQuota": {"Max24HourSend": state.max_24h, "MaxSendRate": state.max_rate, "SentLast24Hours": sent},
-        })
+            "VdmAttributes": {"VdmEnabled": "ENABLED" if state.vdm else "DISABLED"},
+        }
+        if state.review is not None:
+            answer["Details"] = {"MailType": "TRANSACTIONAL", "WebsiteURL": "https://example.com", "ReviewDetails": dict(state.review)}
+        return json.dumps(STATE.answered("GetAccount", answer))
 
     SESV2Response.get_account = get_account
     v2urls.url_paths["{0}/v2/email/account$"] = SESV2Response.dispatch  # moto's "/v2/.*" catch-all does not route it
@@ -145,17 +173,152 @@ def _install_gap_closers() -> None:
 
         setattr(EmailResponse, method_name, attributes)
 
-    # -- SES v2 GetEmailIdentity. moto: VerifiedForSendingStatus always false, no SigningHostedZone.
-    #    SES: VerifiedForSendingStatus true for a verified identity; DkimAttributes.SigningHostedZone.
-    original_get_email_identity = SESV2Response.get_email_identity
-
+    # -- SES v2 GetEmailIdentity. moto: VerifiedForSendingStatus always false, DKIM NOT_STARTED, no Tokens,
+    #    SigningHostedZone, MailFromAttributes or ConfigurationSetName. SES (sesv2 model,
+    #    GetEmailIdentityResponse; SES API Reference, GetEmailIdentity): the v2 view of the same identity as
+    #    the v1 calls, with VerifiedForSendingStatus true when verified. Built from the v1 state a test set
+    #    (v1 spellings mapped to v2 enums) plus v2-only overrides under "v2".
     def get_email_identity(self):
-        answer = json.loads(original_get_email_identity(self))
-        answer["VerifiedForSendingStatus"] = answer.get("VerificationStatus") == "SUCCESS"
-        answer.setdefault("DkimAttributes", {})["SigningHostedZone"] = STATE.signing_zone
-        return json.dumps(answer)
+        name = self._get_param("EmailIdentity")
+        backend = _ses_backend(_region(self))
+        if name not in backend.email_identities and name.lower() not in backend.email_identities:
+            raise Fault("NotFoundException", f"Email identity {name} does not exist.")
+        overrides = STATE.identities.get((_region(self), name.lower()), {})
+        status = overrides.get("VerificationAttributes", {}).get("VerificationStatus", "Success")
+        dkim = overrides.get("DkimAttributes", {})
+        v2_status = V1_TO_V2.get(status, status.upper())
+        answer = {
+            "IdentityType": "EMAIL_ADDRESS" if "@" in name else "DOMAIN",
+            "FeedbackForwardingStatus": True,
+            "VerifiedForSendingStatus": v2_status == "SUCCESS",
+            "DkimAttributes": {
+                "SigningEnabled": dkim.get("DkimEnabled", True),
+                "Status": V1_TO_V2.get(dkim.get("DkimVerificationStatus", "Success"), "SUCCESS"),
+                "Tokens": [] if "@" in name else list(DKIM_TOKENS),
+                "SigningHostedZone": STATE.signing_zone,
+                "SigningAttributesOrigin": "AWS_SES",
+                "CurrentSigningKeyLength": "RSA_2048_BIT",
+                "NextSigningKeyLength": "RSA_2048_BIT",
+            },
+            "Policies": {},
+            "Tags": [],
+            "VerificationStatus": v2_status,
+        }
+        v2 = overrides.get("v2", {})
+        answer["DkimAttributes"].update(v2.get("DkimAttributes", {}))
+        answer.update({key: value for key, value in v2.items() if key != "DkimAttributes"})
+        return json.dumps(STATE.answered("GetEmailIdentity", answer))
 
     SESV2Response.get_email_identity = get_email_identity
+
+    # -- SES v2 GetConfigurationSet. moto: SendingOptions.SendingEnabled holds the whole SendingOptions,
+    #    ConfigurationSetDoesNotExist when missing. SES (sesv2 model, GetConfigurationSetResponse): unset options absent; NotFoundException.
+    def get_configuration_set(self):
+        name = self._get_param("ConfigurationSetName")
+        stored = _ses_backend(_region(self)).config_sets.get(name)
+        if stored is None:
+            raise Fault("NotFoundException", f"Configuration set <{name}> does not exist.")
+        enabled = stored.enabled  # moto keeps v2's whole SendingOptions here (and v1's bool)
+        sending = enabled.get("SendingEnabled", True) if isinstance(enabled, dict) else bool(enabled) if enabled != {} else True
+        answer = {"ConfigurationSetName": name, "SendingOptions": {"SendingEnabled": sending}}
+        for key, attribute in (("DeliveryOptions", "delivery_options"), ("ReputationOptions", "reputation_options"),
+                               ("SuppressionOptions", "suppression_options"), ("TrackingOptions", "tracking_options")):
+            if getattr(stored, attribute, None):
+                answer[key] = getattr(stored, attribute)
+        return json.dumps(STATE.answered("GetConfigurationSet", answer))
+
+    SESV2Response.get_configuration_set = get_configuration_set
+
+    # -- SES v2 GetConfigurationSetEventDestinations. moto: none. SES (sesv2 model): {EventDestinations}.
+    def get_configuration_set_event_destinations(self):
+        name = self._get_param("ConfigurationSetName")
+        if name not in _ses_backend(_region(self)).config_sets:
+            raise Fault("NotFoundException", f"Configuration set <{name}> does not exist.")
+        answer = {"EventDestinations": STATE.event_destinations.get((_region(self), name), [])}
+        return json.dumps(STATE.answered("GetConfigurationSetEventDestinations", answer))
+
+    SESV2Response.get_configuration_set_event_destinations = get_configuration_set_event_destinations
+
+    # -- SES v2 GetSuppressedDestination. moto: no route (404 HTML). SES (sesv2 model; SES API Reference,
+    #    GetSuppressedDestination): {SuppressedDestination{EmailAddress, Reason, LastUpdateTime}}, or
+    #    NotFoundException when the address is not on the account-level suppression list.
+    def get_suppressed_destination(self):
+        address = urllib.parse.unquote(self._get_param("EmailAddress"))
+        entry = STATE.suppressed.get((_region(self), address.lower()))
+        if entry is None:
+            raise Fault("NotFoundException", f"Email address {address} does not exist on your suppression list.")
+        return json.dumps(STATE.answered("GetSuppressedDestination", {"SuppressedDestination": dict(entry, EmailAddress=address)}))
+
+    SESV2Response.get_suppressed_destination = get_suppressed_destination
+
+    # -- SES v2 ListRecommendations. moto: none. SES (sesv2 model; "no more than once per second"):
+    #    {Recommendations[{ResourceArn, Type, Description, Status, CreatedTimestamp, LastUpdatedTimestamp,
+    #    Impact}], NextToken}; Filter by STATUS. Pages of 2 here, so paging is exercised.
+    def list_recommendations(self):
+        body = json.loads(self.body or "{}")
+        wanted = (body.get("Filter") or {}).get("STATUS")
+        items = [item for item in STATE.recommendations.get(_region(self), []) if not wanted or item.get("Status") == wanted]
+        start = int(body.get("NextToken") or 0)
+        answer: dict = {"Recommendations": items[start:start + 2]}
+        if start + 2 < len(items):
+            answer["NextToken"] = str(start + 2)
+        return json.dumps(STATE.answered("ListRecommendations", answer))
+
+    SESV2Response.list_recommendations = list_recommendations
+
+    # -- SES v2 GetMessageInsights. moto: none. SES (sesv2 model, GetMessageInsightsResponse): the message's
+    #    Insights[{Destination, Isp, Events[{Timestamp, Type, Details}]}]; NotFoundException for an unknown id.
+    def get_message_insights(self):
+        message_id = self._get_param("MessageId")
+        backend = _ses_backend(_region(self))
+        if not any(message.id == message_id for message in backend.sent_messages):
+            raise Fault("NotFoundException", f"Message {message_id} not found.")
+        answer = {"MessageId": message_id, "Insights": STATE.insights.get(message_id) or STATE.insights.get("*", [])}
+        return json.dumps(STATE.answered("GetMessageInsights", answer))
+
+    SESV2Response.get_message_insights = get_message_insights
+
+    for route in ("{0}/v2/email/configuration-sets/(?P<ConfigurationSetName>[^/]+)/event-destinations$",
+                  "{0}/v2/email/suppression/addresses/(?P<EmailAddress>[^/]+)$",
+                  "{0}/v2/email/vdm/recommendations$",
+                  "{0}/v2/email/insights/(?P<MessageId>[^/]+)/$"):
+        v2urls.url_paths[route] = SESV2Response.dispatch
+
+    # -- SES v2 SendEmail's rate. moto: unlimited. SES: at most MaxSendRate messages a second, else the send
+    #    is rejected (SES Developer Guide, "Managing your Amazon SES sending limits": "Maximum sending rate
+    #    exceeded"; sesv2 model, SendEmail errors: TooManyRequestsException). Enforced when a test asks.
+    original_v2_send = SESV2Response.send_email
+
+    def v2_send_email(self):
+        region = _region(self)
+        now = time.monotonic()
+        if STATE.enforce_rate:
+            recent = [at for where, at in STATE.sends if where == region and now - at < 1.0]
+            if len(recent) >= STATE.account(region).max_rate:
+                raise Fault("TooManyRequestsException", "Maximum sending rate exceeded.")
+        answer = original_v2_send(self)
+        STATE.sends.append((region, now))
+        return answer
+
+    SESV2Response.send_email = v2_send_email
+
+    # -- SES v1 GetIdentityNotificationAttributes. moto: ForwardingEnabled only, the topics a test set
+    #    are left out. SES (ses model, IdentityNotificationAttributes): BounceTopic, ComplaintTopic,
+    #    DeliveryTopic (required members), ForwardingEnabled, the three Headers...Enabled flags.
+    def get_identity_notification_attributes(self):
+        backend = self.backend
+        table = {}
+        for identity in self._get_param("Identities") or []:
+            config = backend.sns_topics.get(identity, {})
+            entry = {"ForwardingEnabled": config.get("feedback_forwarding_enabled", True),
+                     "HeadersInBounceNotificationsEnabled": False, "HeadersInComplaintNotificationsEnabled": False,
+                     "HeadersInDeliveryNotificationsEnabled": False}
+            for kind in ("Bounce", "Complaint", "Delivery"):  # required members: empty when no topic is set
+                entry[f"{kind}Topic"] = config.get(kind) or ""
+            table[identity] = entry
+        return ActionResult(STATE.answered("GetIdentityNotificationAttributes", {"NotificationAttributes": table}))
+
+    EmailResponse.get_identity_notification_attributes = get_identity_notification_attributes
 
     # -- Who may send. moto: the address or its exact domain only. SES: a verified domain also covers
     #    every subdomain (user@mail.example.com when example.com is verified).
@@ -198,37 +361,60 @@ def _install_gap_closers() -> None:
     SESBackend.send_email = send_email
     SESBackend.send_raw_email = send_raw_email
 
-    # -- IAM SimulatePrincipalPolicy. moto: NotImplemented (500). IAM: evaluates the principal's
-    #    policies with the given context. Emulated here for identity policies (inline, attached, group):
-    #    explicit Deny > Allow > implicit deny; Action/Resource globs; String(Not)Equals / StringLike.
+    # -- IAM SimulatePrincipalPolicy. moto: NotImplemented (500). IAM (botocore iam model,
+    #    SimulatePrincipalPolicyResponse / EvaluationResult / ResourceSpecificResult; IAM API Reference,
+    #    "EvaluationResult", "ResourceSpecificResult"): one EvaluationResult per action; with ResourceArns,
+    #    EvalResourceName is the action's ARN template and each ARN's decision and missing context keys are
+    #    in ResourceSpecificResults; the top-level EvalDecision is the most restrictive of them and the
+    #    top-level MissingContextValues their deduplicated union. Emulated for identity policies (inline,
+    #    attached, group): explicit Deny > Allow > implicit deny (IAM User Guide, "Policy evaluation logic").
     def simulate_principal_policy(self):
         params = self._get_params()
-        source = params.get("PolicySourceArn")
-        actions = params.get("ActionNames") or []
-        resources = params.get("ResourceArns") or ["*"]
-        context = {}
-        for entry in params.get("ContextEntries") or []:
-            context[entry["ContextKeyName"].lower()] = entry.get("ContextKeyValues") or []
-        documents = _policies_of(self.backend, source)
-        results = []
-        for action in actions:
-            for resource in resources:
-                results.append({"EvalActionName": action, "EvalResourceName": resource,
-                                "EvalDecision": _decide(documents, action, resource, context),
-                                "MatchedStatements": [], "MissingContextValues": []})
-        return ActionResult({"EvaluationResults": results, "IsTruncated": False})
+        documents = _policies_of(self.backend, params.get("PolicySourceArn"))
+        answer = simulate(documents, params.get("ActionNames") or [], params.get("ResourceArns") or [], params.get("ContextEntries") or [])
+        return ActionResult(STATE.answered("SimulatePrincipalPolicy", answer))
 
     IamResponse.simulate_principal_policy = simulate_principal_policy
 
     # -- IAM GetContextKeysForPrincipalPolicy. moto: NotImplemented. IAM: the condition keys the
-    #    principal's policies use.
+    #    principal's policies use (GetContextKeysForPolicyResponse {ContextKeyNames}).
     def get_context_keys_for_principal_policy(self):
         documents = _policies_of(self.backend, self._get_params().get("PolicySourceArn"))
         keys = sorted({key for document in documents for statement in _listify(document.get("Statement", []))
                        for tests in (statement.get("Condition") or {}).values() for key in tests})
-        return ActionResult({"ContextKeyNames": keys})
+        return ActionResult(STATE.answered("GetContextKeysForPrincipalPolicy", {"ContextKeyNames": keys}))
 
     IamResponse.get_context_keys_for_principal_policy = get_context_keys_for_principal_policy
+
+
+# The ARN templates of the Service Authorization Reference ("Resource types defined by Amazon SES").
+ARN_TEMPLATES = {"ses:SendEmail": "arn:${Partition}:ses:${Region}:${Account}:identity/${IdentityName}",
+                 "ses:SendRawEmail": "arn:${Partition}:ses:${Region}:${Account}:identity/${IdentityName}"}
+RESTRICTIVE = {"allowed": 0, "implicitDeny": 1, "explicitDeny": 2}
+
+
+def simulate(documents: list[dict], actions: list[str], resources: list[str], entries: list[dict]) -> dict:
+    """SimulatePrincipalPolicy's answer for these policies, in the model's shape (see above)."""
+    context = {entry["ContextKeyName"].lower(): list(entry.get("ContextKeyValues") or []) for entry in entries}
+    results = []
+    for action in actions:
+        specific = []
+        for resource in resources or ["*"]:
+            decision, missing = _decide(documents, action, resource, context)
+            specific.append({"EvalResourceName": resource, "EvalResourceDecision": decision, "MatchedStatements": [],
+                             "MissingContextValues": missing, "EvalDecisionDetails": {}})
+        result = {
+            "EvalActionName": action,
+            "EvalResourceName": ARN_TEMPLATES.get(action, "*") if resources else "*",
+            "EvalDecision": max((item["EvalResourceDecision"] for item in specific), key=RESTRICTIVE.__getitem__),
+            "MatchedStatements": [],
+            "MissingContextValues": sorted({key for item in specific for key in item["MissingContextValues"]}),
+        }
+        if resources:
+            result["EvalDecisionDetails"] = {}  # same-account simulation with ResourceArns: present and empty
+            result["ResourceSpecificResults"] = specific
+        results.append(result)
+    return {"EvaluationResults": results, "IsTruncated": False}
 
 
 def _policies_of(backend, arn: str) -> list[dict]:
@@ -257,38 +443,62 @@ def _listify(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _decide(documents: list[dict], action: str, resource: str, context: dict) -> str:
-    decision = "implicitDeny"
+def _decide(documents: list[dict], action: str, resource: str, context: dict) -> tuple[str, list[str]]:
+    """(decision, missing context keys) for one action on one resource."""
+    decision, missing = "implicitDeny", []
     for document in documents:
         for statement in _listify(document.get("Statement", [])):
             if not any(fnmatch.fnmatch(action.lower(), pattern.lower()) for pattern in _listify(statement.get("Action", []))):
                 continue
             if not any(fnmatch.fnmatch(resource, pattern) for pattern in _listify(statement.get("Resource", "*"))):
                 continue
-            if not _conditions(statement.get("Condition") or {}, context):
+            conditions = statement.get("Condition") or {}
+            missing += [key for tests in conditions.values() for key in tests
+                        if key.lower() not in context and not _tests_absence(conditions, key) and key not in missing]
+            if not _conditions(conditions, context):
                 continue
             if statement.get("Effect") == "Deny":
-                return "explicitDeny"
+                return "explicitDeny", missing
             decision = "allowed"
-    return decision
+    return decision, missing
+
+
+def _tests_absence(conditions: dict, key: str) -> bool:
+    return any(operator == "Null" and key in tests for operator, tests in conditions.items())
 
 
 def _conditions(conditions: dict, context: dict) -> bool:
+    """IAM User Guide, "IAM JSON policy elements: Condition operators" and "Set operators for
+    multivalued context keys": String(Not)Equals, String(Not)Like, Null; ForAllValues is true for an
+    absent key, ForAnyValue false; a negated operator is true for an absent key."""
     for operator, tests in conditions.items():
+        qualifier, _, base = operator.rpartition(":")
         for key, expected in tests.items():
-            values = context.get(key.lower(), [])
-            expected = _listify(expected)
-            if operator == "StringEquals":
-                ok = bool(values) and all(value in expected for value in values)
-            elif operator == "StringNotEquals":
-                ok = all(value not in expected for value in values)
-            elif operator == "StringLike":
-                ok = bool(values) and all(any(fnmatch.fnmatch(value, pattern) for pattern in expected) for value in values)
+            values = context.get(key.lower())
+            expected = [str(value) for value in _listify(expected)]
+            if base == "Null":
+                ok = (values is None) == (expected[0].lower() == "true")
             else:
-                ok = False  # an operator this emulation does not know never matches
+                ok = _test(qualifier, base, values, expected)
             if not ok:
                 return False
     return True
+
+
+def _test(qualifier: str, base: str, values: Optional[list], expected: list[str]) -> bool:
+    negated = "Not" in base
+    match = {"StringEquals": lambda value: value in expected, "StringNotEquals": lambda value: value in expected,
+             "StringLike": lambda value: any(fnmatch.fnmatchcase(value, pattern) for pattern in expected),
+             "StringNotLike": lambda value: any(fnmatch.fnmatchcase(value, pattern) for pattern in expected)}.get(base)
+    if match is None:
+        return False  # an operator this emulation does not know never matches
+    if qualifier == "ForAllValues":
+        return all((not match(value)) if negated else match(value) for value in values or [])
+    if qualifier == "ForAnyValue":
+        return any((not match(value)) if negated else match(value) for value in values or [])
+    if values is None:
+        return negated
+    return (not any(match(value) for value in values)) if negated else any(match(value) for value in values)
 
 
 _install_gap_closers()
@@ -414,9 +624,12 @@ class Moto:
         return list(ses.get("Message", [])) + list(ses.get("RawMessage", []))
 
     def identity(self, name: str, region: str = "us-east-1", *, status: Optional[str] = None, dkim: Optional[str] = None,
-                 dkim_enabled: Optional[bool] = None, mail_from_status: Optional[str] = None) -> None:
-        """Give an identity a state moto cannot reach by itself (Pending, Failed, DKIM off, ...)."""
+                 dkim_enabled: Optional[bool] = None, mail_from_status: Optional[str] = None, v2: Optional[dict] = None) -> None:
+        """Give an identity a state moto cannot reach by itself (Pending, Failed, DKIM off, ...); `v2`: fields
+        of GetEmailIdentity's answer only SES v2 has (ConfigurationSetName, VerificationInfo, DkimAttributes)."""
         entry = STATE.identities.setdefault((region, name.lower()), {})
+        if v2 is not None:
+            entry.setdefault("v2", {}).update(v2)
         if status is not None:
             entry.setdefault("VerificationAttributes", {})["VerificationStatus"] = status
         if dkim is not None:
@@ -446,8 +659,14 @@ def moto(moto_server, tmp_path):
     STATE.accounts.clear()
     STATE.faults.clear()
     STATE.fault_counts.clear()
+    STATE.fault_budget.clear()
     STATE.requests.clear()
     STATE.identities.clear()
+    for table in (STATE.suppressed, STATE.recommendations, STATE.event_destinations, STATE.insights, STATE.answers):
+        table.clear()
+    STATE.sends.clear()
+    STATE.calls.clear()
+    STATE.enforce_rate = False
     STATE.signing_zone = "dkim.amazonses.com"
     STATE.enforce_sandbox = True
     yield Moto(moto_server, tmp_path)

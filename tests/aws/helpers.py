@@ -21,3 +21,25 @@ def found(report, code: str) -> list:
 
 def codes(report) -> set[str]:
     return {finding.code for finding in report.findings}
+
+
+def step(provider_key: str, *recipients: str) -> str:
+    """A workflow (for conftest's `config(workflows=...)`) with one notify step of `provider_key` to `recipients`."""
+    return f"""
+    - name: w-{provider_key}
+      steps:
+        - task: notify
+          type: email
+          config: {{provider: {provider_key}, subject: s, to: [{', '.join(recipients)}], body: {{text: t}}}}
+    """
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, read, released)."""
+    import socket
+
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return port

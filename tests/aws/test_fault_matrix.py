@@ -1,14 +1,20 @@
 """The AWS fault matrix (issue 5, item 4): every AWS failure against every AWS rule that depends on it.
 
-One scenario fires every AWS rule SES703-SES713 at once, in one account and region (one STS call,
-one unit), from three providers sharing one IAM user:
+One scenario fires every AWS rule SES703-SES722 at once (but SES721, VDM off, which the scenario's VDM
+on excludes), in one account and region (one STS call, one unit), from four providers sharing one IAM
+user:
 
-- `unverified` (noreply@example.com, no identity): SES703; its workflow recipient someone@customer.org: SES707
+- `unverified` (noreply@example.com, no identity): SES703; its workflow recipient someone@customer.org is
+  unverified (SES707) and suppressed (SES719)
 - `pending` (noreply@pending.org, identity Pending): SES704
-- `dkim` (noreply@dkim.org, verified, DKIM Pending, custom MAIL FROM Pending): SES705, SES711
-- all three: the account is sandboxed (SES706), sending disabled and on PROBATION (SES708), 95% of its
-  quota used (SES709), the user may send only as other@example.com (SES710), a 7% bounce rate (SES712),
-  and static keys (SES713).
+- `dkim` (noreply@dkim.org, verified, DKIM Pending with a 1024-bit key, custom MAIL FROM Pending with
+  RejectMessage, feedback forwarding off, default configuration set `paused`: paused and TLS required,
+  no event destinations; an open DMARC recommendation): SES705, SES711, SES715, SES716, SES717, SES718,
+  SES720
+- `sets` (noreply@sets.org, verified, default configuration set `gone` that does not exist): SES714
+- all four: the account is sandboxed (SES706) with its production access request denied (SES722),
+  sending disabled and on PROBATION (SES708), 95% of its quota used (SES709), the user may send only as
+  other@example.com (SES710), a 7% bounce rate (SES712), and static keys (SES713).
 
 Two tables:
 
@@ -39,14 +45,15 @@ import ses_lint
 from ses_lint.facts.aws import ATTEMPTS
 
 from .conftest import ACCOUNT_ID, STATE, Moto, _post, config, line_of, provider
+from .helpers import closed_port
 
 TIMEOUT = 1.0  # --timeout of every run: a silent endpoint costs ATTEMPTS of it
-CALL_ROUNDS = 4  # sequential rounds of calls at most: STS; account/identities/IAM; zones/regions/context keys; simulation
+CALL_ROUNDS = 5  # sequential rounds: STS; account/identities; v2 identities/context keys; configuration set and its destinations; simulation
 SLACK = 6.0  # seconds beyond the calls' own bound: credential resolution, throttling back-off, the rules
 BOUND = CALL_ROUNDS * ATTEMPTS * TIMEOUT + SLACK
 
-PROVIDERS = ("unverified", "pending", "dkim")
-SENDERS = {"unverified": "noreply@example.com", "pending": "noreply@pending.org", "dkim": "noreply@dkim.org"}
+PROVIDERS = ("unverified", "pending", "dkim", "sets")
+SENDERS = {"unverified": "noreply@example.com", "pending": "noreply@pending.org", "dkim": "noreply@dkim.org", "sets": "noreply@sets.org"}
 ONLY_OTHER_SENDER = {"Effect": "Allow", "Action": ["ses:SendEmail", "ses:SendRawEmail"], "Resource": "*",
                      "Condition": {"StringEquals": {"ses:FromAddress": "other@example.com"}}}
 WORKFLOW = """
@@ -61,11 +68,14 @@ WORKFLOW = """
         body: {text: hi}
 """
 AWS_RULES = ("SES701", "SES702", "SES703", "SES704", "SES705", "SES706", "SES707", "SES708", "SES709", "SES710",
-             "SES711", "SES712", "SES713")
-FACT_RULES = frozenset(AWS_RULES[2:12])  # SES703-SES712: what AWS says about identities, account, IAM, reputation
+             "SES711", "SES712", "SES713", "SES714", "SES715", "SES716", "SES717", "SES718", "SES719", "SES720", "SES722")
+NOT_IN_SCENARIO = {"SES721": "VDM off: the scenario has VDM on so that SES720 fires (tests/aws/test_states.py judges it)"}
+FACT_RULES = frozenset(AWS_RULES[2:12] + AWS_RULES[13:]) | set(NOT_IN_SCENARIO)  # what AWS says: identities, account, IAM, reputation
 # (rule, provider) the scenario fires without any fault
-EXPECTED = {("SES703", "unverified"), ("SES704", "pending"), ("SES705", "dkim"), ("SES707", "unverified"), ("SES711", "dkim")} | {
-    (code, name) for code in ("SES706", "SES708", "SES709", "SES710", "SES712", "SES713") for name in PROVIDERS}
+EXPECTED = {("SES703", "unverified"), ("SES704", "pending"), ("SES705", "dkim"), ("SES707", "unverified"), ("SES711", "dkim"),
+            ("SES714", "sets"), ("SES715", "dkim"), ("SES716", "dkim"), ("SES717", "dkim"), ("SES718", "dkim"),
+            ("SES719", "unverified"), ("SES720", "dkim")} | {
+    (code, name) for code in ("SES706", "SES708", "SES709", "SES710", "SES712", "SES713", "SES722") for name in PROVIDERS}
 MARKER = ("fault-matrix", "scenario")  # in conftest's STATE.identities: gone when another test reset the emulator
 
 
@@ -74,7 +84,7 @@ def test_the_matrix_covers_every_aws_rule():
     from ses_lint.registry import load_rules
 
     catalogue = {code for code, r in load_rules().items() if r.stage is Stage.AWS and code != "SES740"}
-    assert catalogue == set(AWS_RULES)
+    assert catalogue == set(AWS_RULES) | set(NOT_IN_SCENARIO)
     covered = {code for code, _ in EXPECTED} | {"SES701", "SES702"}
     assert covered == set(AWS_RULES)
 
@@ -96,18 +106,28 @@ class Scenario:
 def _build(url: str, folder) -> Scenario:
     _post(f"{url}/moto-api/reset")
     _post(f"{url}/moto-api/reset-auth", b"inf")
-    for table in (STATE.accounts, STATE.faults, STATE.fault_counts, STATE.identities):
+    for table in (STATE.accounts, STATE.faults, STATE.fault_counts, STATE.fault_budget, STATE.identities, STATE.suppressed, STATE.recommendations,
+                  STATE.event_destinations, STATE.insights):
         table.clear()
     STATE.requests.clear()
     STATE.signing_zone, STATE.enforce_sandbox = "dkim.amazonses.com", True
     moto = Moto(url, folder)
-    moto.verify("pending.org", "dkim.org")
+    moto.verify("pending.org", "dkim.org", "sets.org")
     moto.identity("pending.org", status="Pending")
+    moto.client("sesv2").create_configuration_set(ConfigurationSetName="paused", SendingOptions={"SendingEnabled": False},
+                                                  DeliveryOptions={"TlsPolicy": "REQUIRE"})
+    moto.client("ses").set_identity_feedback_forwarding_enabled(Identity="dkim.org", ForwardingEnabled=False)
+    moto.identity("dkim.org", v2={"ConfigurationSetName": "paused", "DkimAttributes": {"CurrentSigningKeyLength": "RSA_1024_BIT"}})
+    moto.identity("sets.org", v2={"ConfigurationSetName": "gone"})
+    STATE.suppressed[("us-east-1", "someone@customer.org")] = {"Reason": "BOUNCE", "LastUpdateTime": 1759363200.0}
+    STATE.recommendations["us-east-1"] = [{"ResourceArn": "arn:aws:ses:us-east-1:123456789012:identity/dkim.org", "Type": "DMARC",
+                                           "Description": "No DMARC record found", "Status": "OPEN", "Impact": "HIGH"}]
     moto.client("ses").set_identity_mail_from_domain(Identity="dkim.org", MailFromDomain="bounce.dkim.org",
                                                       BehaviorOnMXFailure="RejectMessage")
     moto.identity("dkim.org", dkim="Pending", mail_from_status="Pending")
     account = STATE.account("us-east-1")
     account.sending_enabled, account.enforcement, account.sent_24h = False, "PROBATION", 190.0
+    account.vdm, account.review = True, {"Status": "DENIED", "CaseId": "1234567890"}
     now = datetime.datetime.now(datetime.timezone.utc)
     moto.client("cloudwatch").put_metric_data(Namespace="AWS/SES", MetricData=[
         {"MetricName": "Reputation.BounceRate", "Value": 0.07, "Timestamp": now - datetime.timedelta(minutes=5)}])
@@ -142,6 +162,7 @@ def world(_scenario, moto_server) -> Scenario:
         _scenario["scenario"] = _build(moto_server, _scenario["folder"])
     STATE.faults.clear()
     STATE.fault_counts.clear()
+    STATE.fault_budget.clear()
     STATE.requests.clear()
     yield _scenario["scenario"]
     STATE.faults.clear()
@@ -174,15 +195,14 @@ def pairs(report) -> set[tuple[str, str]]:
 
 
 def of(report, code: str, name: Optional[str] = None) -> list:
-    return [f for f in report.findings if f.code == code and (name is None or f.provider == name)]
+    """The findings of `code` about provider `name`: its own, or one shared fact that lists it."""
+    return [f for f in report.findings if f.code == code and (name is None or concerns(f, name))]
 
 
-def closed_port() -> int:
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    return port
+def concerns(finding, name: str) -> bool:
+    """A fact shared by several providers is one finding, at the first of them, listing them all."""
+    listed = finding.message.rpartition("(concerns providers ")[2]
+    return finding.provider == name or (finding.message.endswith(")") and f"`{name}`" in listed)
 
 
 class SilentEndpoint:
@@ -270,9 +290,10 @@ def test_stage_failure_is_named_and_nothing_passes(failure, world):
     for name in PROVIDERS:
         [named] = of(report, failure.code, name)
         assert all(word in named.message for word in failure.words), named.message
-        assert named.line == line_of(path, failure.key, PROVIDERS.index(name) + 1)
+        first = PROVIDERS.index(named.provider) + 1  # a shared failure is reported at the first provider it concerns
+        assert named.line == line_of(path, failure.key, first)
         [probe] = of(report, "SES840", name)
-        assert "probe not sent" in probe.message and probe.line == line_of(path, failure.probe_key, PROVIDERS.index(name) + 1)
+        assert "probe not sent" in probe.message and probe.line == line_of(path, failure.probe_key, PROVIDERS.index(probe.provider) + 1)
         source = of(report, "SES713", name)
         if failure.caller_known is None:
             assert not source, source
@@ -301,16 +322,19 @@ class Call:
 CALLS = [
     # SES v2 GetAccount, then v1 GetSendQuota and GetAccountSendingEnabled: the account's facts
     Call("account-and-fallbacks", ("GetAccount", "GetSendQuota", "GetAccountSendingEnabled"),
-         frozenset({"SES706", "SES707", "SES708", "SES709"}), "sandbox status, 24-hour quota, whether sending is enabled",
+         frozenset({"SES706", "SES707", "SES708", "SES709", "SES720", "SES722"}), "sandbox status, 24-hour quota, whether sending is enabled",
          "sesv2:GetAccount"),
     # v1 GetSendQuota answers sandbox (guessed from 200/1) and quota; only the enforcement status is lost
-    Call("GetAccount", ("GetAccount",), frozenset(), "enforcement status (probation, shutdown)", "sesv2:GetAccount", PROVIDERS),
-    Call("GetSendQuota", ("GetAccount", "GetSendQuota"), frozenset({"SES706", "SES707", "SES709"}),
+    # without v2, the VDM advisor and the production access review are unknown too
+    Call("GetAccount", ("GetAccount",), frozenset({"SES720", "SES722"}), "enforcement status (probation, shutdown), production access review, VDM advisor",
+         "sesv2:GetAccount", PROVIDERS),
+    Call("GetSendQuota", ("GetAccount", "GetSendQuota"), frozenset({"SES706", "SES707", "SES709", "SES720", "SES722"}),
          "sandbox status, 24-hour quota", "ses:GetSendQuota"),
-    Call("GetAccountSendingEnabled", ("GetAccount", "GetAccountSendingEnabled"), frozenset({"SES708"}),
+    Call("GetAccountSendingEnabled", ("GetAccount", "GetAccountSendingEnabled"), frozenset({"SES708", "SES720", "SES722"}),
          "whether sending is enabled", "ses:GetAccountSendingEnabled"),
     Call("GetIdentityVerificationAttributes", ("GetIdentityVerificationAttributes",),
-         frozenset({"SES703", "SES704", "SES705", "SES707", "SES711"}), "identity verification", "ses:GetIdentityVerificationAttributes"),
+         frozenset({"SES703", "SES704", "SES705", "SES707", "SES711", "SES714", "SES715", "SES716", "SES717", "SES718"}),
+         "identity verification", "ses:GetIdentityVerificationAttributes"),
     Call("GetIdentityDkimAttributes", ("GetIdentityDkimAttributes",), frozenset({"SES705"}), "DKIM status", "ses:GetIdentityDkimAttributes"),
     Call("GetIdentityMailFromDomainAttributes", ("GetIdentityMailFromDomainAttributes",), frozenset({"SES711"}),
          "custom MAIL FROM status", "ses:GetIdentityMailFromDomainAttributes"),
@@ -319,8 +343,19 @@ CALLS = [
     Call("GetContextKeysForPrincipalPolicy", ("GetContextKeysForPrincipalPolicy",), frozenset(), None,
          "iam:GetContextKeysForPrincipalPolicy"),
     Call("GetMetricData", ("GetMetricData",), frozenset({"SES712"}), "bounce and complaint rates", "cloudwatch:GetMetricData"),
-    # only the DNS stage's hint depends on it (the DKIM zone): no aws rule, but it is still named
-    Call("GetEmailIdentity", ("GetEmailIdentity",), frozenset(), "DKIM signing hosted zone", "sesv2:GetEmailIdentity", ("dkim",)),
+    # the v2 view: default configuration set, key length (and the DNS stage's DKIM zone); named for every existing identity
+    Call("GetEmailIdentity", ("GetEmailIdentity",), frozenset({"SES714", "SES715", "SES716", "SES717", "SES718"}),
+         "default configuration set", "sesv2:GetEmailIdentity", ("pending", "dkim", "sets")),
+    Call("GetConfigurationSet", ("GetConfigurationSet",), frozenset({"SES714", "SES715", "SES716", "SES717"}),
+         "configuration set", "sesv2:GetConfigurationSet"),
+    Call("GetConfigurationSetEventDestinations", ("GetConfigurationSetEventDestinations",), frozenset({"SES717"}),
+         "event destinations", "sesv2:GetConfigurationSetEventDestinations"),
+    Call("GetIdentityNotificationAttributes", ("GetIdentityNotificationAttributes",), frozenset({"SES717"}),
+         "bounce and complaint notifications", "ses:GetIdentityNotificationAttributes", ("pending", "dkim", "sets")),
+    Call("GetSuppressedDestination", ("GetSuppressedDestination",), frozenset({"SES719"}), "suppression list",
+         "sesv2:GetSuppressedDestination"),
+    Call("ListRecommendations", ("ListRecommendations",), frozenset({"SES720"}), "advisor recommendations",
+         "sesv2:ListRecommendations", PROVIDERS),
 ]
 FAILURES = {
     # id: (injected code, message, how SES740 describes it)
@@ -350,7 +385,7 @@ def test_failed_read_silences_its_rules_and_is_named(call, failure, world):
         owed = {name for rule, name in world.baseline if rule in call.silent} | set(call.who)
         assert owed
         for name in sorted(owed):
-            named = [f for f in unknowns if f.provider == name and call.words in f.message and call.label in f.message]
+            named = [f for f in unknowns if concerns(f, name) and call.words in f.message and call.label in f.message]
             assert named, f"no SES740 for `{name}` names {call.label} ({call.words}): {[f.message for f in unknowns]}"
             assert all(described in f.message and ("not checked" in f.message or "not read" in f.message) for f in named)
     # every SES740 is about this fault, nothing else went unknown

@@ -92,7 +92,7 @@ def test_probe_sandbox_recipient_quotes_the_sandbox_remedy(moto):
     assert "Sandbox Limitations" in finding.message and "Request production access from SES console" in finding.message
 
 
-def test_probe_throttled_is_sent_once_and_quotes_the_rate_remedy(moto):
+def test_probe_throttled_is_retried_once_and_quotes_the_rate_remedy(moto):
     moto.verify("example.com")
     moto.state.faults["SendEmail"] = ("TooManyRequestsException", "Maximum sending rate exceeded.")
     path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())))
@@ -100,7 +100,8 @@ def test_probe_throttled_is_sent_once_and_quotes_the_rate_remedy(moto):
     [finding] = found(report, "SES801")
     assert "TooManyRequestsException" in finding.message and "Sending Rate Exceeded" in finding.message
     assert "Implement exponential backoff retry logic" in finding.message
-    assert moto.state.fault_counts["SendEmail"] == 1  # never retried: a retried send could deliver twice
+    # a definite throttle (SES refused it: nothing was sent) is retried once after the rate's interval, never more
+    assert moto.state.fault_counts["SendEmail"] == 2
 
 
 def test_probe_denied_quotes_the_authentication_remedy(moto):
@@ -135,6 +136,73 @@ def test_calls_grow_with_regions_not_providers(moto):
     for operation in ("sesv2:GetAccount", "ses:GetIdentityVerificationAttributes", "ses:GetIdentityDkimAttributes",
                       "ses:GetIdentityMailFromDomainAttributes", "cloudwatch:GetMetricData", "sesv2:GetEmailIdentity"):
         assert calls[operation] == 2, (operation, calls)
-    # the policy does not test ses:FromAddress: one simulation for every sender and region
-    assert calls["iam:GetContextKeysForPrincipalPolicy"] == 1 and calls["iam:SimulatePrincipalPolicy"] == 1
+    # one simulation per distinct sender and region (ses:FromAddress, aws:RequestedRegion), not per provider
+    assert calls["iam:GetContextKeysForPrincipalPolicy"] == 1 and calls["iam:SimulatePrincipalPolicy"] == 6
     assert not found(report, "SES703")
+
+
+# ---- issue 12 part 4: pacing, one retry after a definite throttle, delivery confirmed only by an event
+def _senders(moto, count: int = 2):
+    moto.verify("example.com")
+    keys = moto.user()
+    return moto.write(config(*[provider(f"p{index}", sender=f"bot{index}@example.com", endpoint=moto.url, keys=keys) for index in range(count)]))
+
+
+def test_sends_are_paced_to_the_sandbox_rate(moto):
+    import time
+
+    moto.state.enforce_rate = True  # SES: at most MaxSendRate (the sandbox: 1) a second
+    path = _senders(moto, 3)
+    report, _ = check(moto, path, probe=True)
+    assert not found(report, "SES801"), found(report, "SES801")
+    assert len(found(report, "SES802")) == 3
+    times = sorted(at for _, at in moto.state.sends)
+    assert all(later - earlier >= 0.95 for earlier, later in zip(times, times[1:])), times
+    assert time.monotonic() - times[0] < 10
+
+
+def test_a_definite_throttle_is_retried_once_after_the_interval(moto):
+    path = _senders(moto, 1)
+    moto.state.faults["SendEmail"] = ("TooManyRequestsException", "Maximum sending rate exceeded.")
+    moto.state.fault_budget["SendEmail"] = 1  # someone else just sent: only the first attempt is refused
+    report, _ = check(moto, path, probe=True)
+    [sent] = found(report, "SES802")
+    assert "retried once" in sent.message
+    attempts = [at for _, operation, at in moto.state.calls if operation == "SendEmail"]
+    assert len(attempts) == 2 and attempts[1] - attempts[0] >= 0.95  # after the sandbox rate's interval (1 s)
+
+
+def _probe_with_vdm(moto, insights):
+    moto.verify("example.com")
+    moto.state.account("us-east-1").vdm = True
+    if insights is not None:
+        moto.state.insights["*"] = insights
+    path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())))
+    [finding] = found(check(moto, path, probe=True, timeout=1.2)[0], "SES802")
+    return finding
+
+
+def test_delivery_is_confirmed_by_message_insights(moto):
+    finding = _probe_with_vdm(moto, [{"Destination": SIMULATOR, "Events": [
+        {"Timestamp": 1764547200.0, "Type": "SEND"}, {"Timestamp": 1764547201.0, "Type": "DELIVERY"}]}])
+    assert finding.message.endswith(", delivered") and finding.severity.value == "info"
+
+
+def test_a_bounce_is_reported_with_its_type(moto):
+    finding = _probe_with_vdm(moto, [{"Destination": SIMULATOR, "Events": [
+        {"Timestamp": 1764547200.0, "Type": "BOUNCE", "Details": {"Bounce": {"BounceType": "PERMANENT", "BounceSubType": "General"}}}]}])
+    assert "bounced (PERMANENT)" in finding.message and finding.severity.value == "warning"
+
+
+def test_never_delivered_without_the_event(moto):
+    finding = _probe_with_vdm(moto, None)
+    assert "accepted by SES; delivery not confirmed (no delivery event from GetMessageInsights within 1.2 s)" in finding.message
+    assert "delivered" not in finding.message.replace("delivery not confirmed", "").replace("no delivery event", "")
+
+
+def test_without_vdm_delivery_is_not_confirmed(moto):
+    moto.verify("example.com")
+    path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())))
+    [finding] = found(check(moto, path, probe=True)[0], "SES802")
+    assert "accepted by SES; delivery not confirmed (VDM is off" in finding.message
+    assert "GetMessageInsights" not in [operation for _, operation in moto.state.requests]

@@ -1,24 +1,14 @@
 """SES740 (and SES840): a read that fails is an unknown, never a pass, and it is reported within bounded time."""
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from .conftest import config, line_of, provider
-from .helpers import check, codes, found
-
-
-def _closed_port() -> int:
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    return port
+from .helpers import check, closed_port, codes, found
 
 
 def test_unreachable_endpoint(moto):
-    endpoint = f"http://127.0.0.1:{_closed_port()}"
+    endpoint = f"http://127.0.0.1:{closed_port()}"
     path = moto.write(config(provider(endpoint=endpoint)))
     report, seconds = check(moto, path, probe=True, timeout=2)
     assert seconds < 6, seconds

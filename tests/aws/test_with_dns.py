@@ -69,3 +69,12 @@ def test_records_that_match_the_identity_are_silent(moto, tmp_path, dkim_tokens)
     )
     _, report = lint_online(moto, tmp_path, records)
     assert report.findings == []
+
+
+def test_byodkim_selector_from_aws_is_checked_without_dkim_selector(moto, tmp_path):
+    """SigningAttributesOrigin EXTERNAL: the selector SES signs with comes from GetEmailIdentity's Tokens."""
+    moto.verify(DOMAIN)
+    moto.identity(DOMAIN, v2={"DkimAttributes": {"SigningAttributesOrigin": "EXTERNAL", "Tokens": ["corp2026"]}})
+    path, report = lint_online(moto, tmp_path, f"{MAIL_FROM}. MX 10 feedback-smtp.us-east-1.amazonses.com.\n")
+    messages = [finding.message for finding in report.findings if finding.code == "SES611"]
+    assert any(f"corp2026._domainkey.{DOMAIN} TXT" in message and "selector `corp2026`" in message for message in messages), messages

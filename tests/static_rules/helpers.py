@@ -7,15 +7,18 @@ from typing import Any, Iterable, Sequence
 import pytest
 
 import ses_lint
+from ses_lint.baseline import Baseline
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "static"
 
 # Options a rule needs to run at all (everything else runs with the defaults).
 RUN_OPTIONS: dict[str, dict[str, Any]] = {
     "SES312": {"env": True, "environ": {}},
+    "SES014": {"baseline": Baseline.read(FIXTURES / "SES014" / "bad-baseline.json")},
 }
 GOOD_OPTIONS: dict[str, dict[str, Any]] = {
     "SES312": {"env": True, "environ": {"SES_LINT_TEST_PROFILE": "production"}},
+    "SES014": {"baseline": Baseline.read(FIXTURES / "SES014" / "good-baseline.json")},
 }
 
 

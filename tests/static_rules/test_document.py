@@ -16,6 +16,7 @@ SPEC = [
     # Only codes whose rules ran are judged: with select=[SES008] the SES403 suppression is not.
     ("SES008", [(8, 7)], [["`SES999` is not a ses-lint rule code"]]),
     ("SES012", [(6, 13)], [["a template, not YAML until rendered", "--show-only templates/bad.yaml | ses-lint check -`"]]),
+    ("SES014", [(5, 5)], [["baseline entry SES403", "providers.email-ses.config", "no longer occurs"]]),
 ]
 
 

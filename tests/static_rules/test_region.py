@@ -30,3 +30,15 @@ def test_a_region_reference_is_not_judged(tmp_path):
     path = tmp_path / "p.yaml"
     path.write_text('version: "1.0"\nproviders:\n  email-ses:\n    provider: email.ses\n    config:\n      from: a@mycompany.com\n      region: ${AWS_REGION}\n')
     assert lint([str(path)], select=["SES4"]) == []
+
+
+def test_a_region_of_aws_form_unknown_to_botocore_is_a_warning(tmp_path):
+    from ses_lint.findings import Severity
+    from ses_lint.regions import botocore_version
+
+    path = tmp_path / "p.yaml"
+    path.write_text('version: "1.0"\nproviders:\n  email-ses:\n    provider: email.ses\n    config:\n      from: a@mycompany.com\n      region: eu-future-9\n')
+    found = lint([str(path)], select=["SES4"])
+    assert positions(found) == [("SES401", 7, 15)]
+    assert found[0].severity == Severity.WARNING
+    assert f"botocore {botocore_version()}" in found[0].message and "newer than this botocore" in found[0].message

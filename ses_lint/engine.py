@@ -6,17 +6,17 @@ import re
 from dataclasses import dataclass, field
 
 from . import suppressions as inline
-from .document import Document, iter_scalars, load
+from .document import Document, load
 from .files import Source, UsageError, discover  # noqa: F401 - part of the engine's interface
 from .findings import Finding, Severity, escape_line_breaks
+from .isolation import describe, judge_rule, reraise_when_debugging
 from .patterns import PatternSet
-from .references import expand
 from .registry import Rule, load_rules
 from .run import Options, Run
-from .secrets import Masker
-from .selection import codes_matching, select_rules
+from .secrets import Masker, collect, mask_finding
+from .selection import codes_matching, matches, select_rules
 
-SECRET_KEY_WORDS = ("secret", "password", "token")
+UNJUDGED_CODE = "SES013"
 _ACCESS_KEY = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")
 
 
@@ -29,7 +29,7 @@ class Report:
     checked: list[str] = field(default_factory=list)  # the provider configs checked
     unread: list[Source] = field(default_factory=list)  # passed over, each with the reason why
     _documents: dict[str, Document] = field(default_factory=dict, repr=False)
-    _masker: Masker = field(default_factory=Masker, repr=False)
+    mask: Masker = field(default_factory=Masker, repr=False)  # the run's secrets, for strings a format adds of its own
 
     def source_line(self, finding: Finding) -> tuple[str, str, str] | None:
         """The finding's line as written, cut at its columns (before, the span, after), each piece
@@ -43,9 +43,9 @@ class Report:
         end = start
         if finding.end_line == finding.line and finding.end_column:
             end = max(start, min(finding.end_column - 1, len(text)))
-        pieces = tuple(_ACCESS_KEY.sub(lambda key: key[0][:4] + "…", self._masker(piece) or "") for piece in (text[:start], text[start:end], text[end:]))
-        if self._masker("".join(pieces)) != "".join(pieces):  # a secret across the cuts: mask it whole
-            return self._masker(text), "", ""
+        pieces = tuple(_ACCESS_KEY.sub(lambda key: key[0][:4] + "…", self.mask(piece) or "") for piece in (text[:start], text[start:end], text[end:]))
+        if self.mask("".join(pieces)) != "".join(pieces):  # a secret across the cuts: mask it whole
+            return self.mask(text), "", ""
         return pieces
 
     def count(self, severity: Severity) -> int:
@@ -60,49 +60,63 @@ class Report:
 
 def run_lint(sources: list[Source], options: Options, environ: dict[str, str] | None = None) -> Report:
     rules = load_rules()
-    selected = select_rules(rules, options.stages, options.select, options.extend_select, options.ignore)
-    documents, skipped, unread = [], [], []
+    selected = _with_unjudged(select_rules(rules, options.stages, options.select, options.extend_select, options.ignore), rules, options)
+    documents, skipped, unread, unjudged = [], [], [], {}
     for source in sources:
         if source.unread:
             unread.append(source)
             continue
-        document = load(source.path, source.raw, source.size)
+        try:
+            document = load(source.path, source.raw, source.size)
+        except Exception as error:  # noqa: BLE001 - a loader bug loses this file, never the run
+            reraise_when_debugging()
+            documents.append(Document(source.path, source.raw.decode("utf-8", "replace")))
+            unjudged[source.path] = describe(error, "loading it")
+            continue
         broken = any(problem.kind in ("syntax", "unsafe") for problem in document.problems)
         if document.is_config or (source.explicit and broken):
             documents.append(document)
         else:
             skipped.append(source.path)
     run = Run(options, documents, selected_codes=frozenset(rule.code for rule in selected))
+    run.unjudged = unjudged
     if environ is not None:
         run.environ = environ
 
-    run.suppressions = [
-        suppression
-        for document in documents
-        for suppression in inline.parse(document.path, document.text, document.scalar_content_lines() if document.loaded else set())
-    ]
+    for document in documents:
+        try:
+            run.suppressions += inline.parse(document.path, document.text, document.inside_scalar)
+        except Exception as error:  # noqa: BLE001
+            reraise_when_debugging()
+            unjudged.setdefault(document.path, describe(error, "reading its suppressions"))
 
     def judge(chosen: list[Rule]) -> list[Finding]:
-        found = [_place(finding, run) for rule in chosen for subject in run.subjects(rule.subject) for finding in rule.run(subject)]
+        found = [finding for rule in chosen for finding in judge_rule(rule, run, lambda finding: _place(finding, run))]
         return inline.apply(_drop_per_file_ignores(found, options, rules), run.suppressions)
 
-    # Late rules (SES008) judge the suppressions, so they run after the others have used them.
+    # Late rules (SES008, SES013) judge what the others left, so they run after them.
     findings = judge([rule for rule in selected if not getattr(rule.subject, "late", False)])
     findings += judge([rule for rule in selected if getattr(rule.subject, "late", False)])
 
-    masker = _masker(documents, run)
+    masker = collect(documents, run.environ if options.env else None)
     overrides = _severity_overrides(options.severity, rules)
     final = {}
     for finding in findings:
-        finding = finding.evolve(
-            message=escape_line_breaks(masker(finding.message)),
-            suggestion=masker(finding.suggestion),
-            severity=overrides.get(finding.code, finding.severity),
-        )
+        finding = mask_finding(finding, masker, severity=overrides.get(finding.code, finding.severity))
+        finding = finding.evolve(message=escape_line_breaks(finding.message))
         final.setdefault((finding.code, finding.file, finding.line, finding.column, finding.message), finding)
     ordered = sorted(final.values(), key=Finding.sort_key)
     return Report(ordered, files=len(documents), skipped=skipped, rules=rules, checked=[document.path for document in documents],
-                  unread=unread, _documents={document.path: document for document in documents}, _masker=masker)
+                  unread=unread, _documents={document.path: document for document in documents}, mask=masker)
+
+
+def _with_unjudged(selected: list[Rule], rules: dict[str, Rule], options: Options) -> list[Rule]:
+    """SES013 ("could not judge this file") runs whatever is selected, unless ignored by name: a file
+    that could not be judged must never look clean."""
+    rule = rules.get(UNJUDGED_CODE)
+    if rule is None or rule in selected or any(matches(selector, rule) for selector in options.ignore):
+        return selected
+    return [*selected, rule]
 
 
 def _place(finding: Finding, run: Run) -> Finding:
@@ -134,15 +148,3 @@ def _severity_overrides(overrides: dict[str, Severity], rules: dict[str, Rule]) 
         for code in codes_matching([selector], rules):
             result[code] = Severity(severity)
     return result
-
-
-def _masker(documents: list[Document], run: Run) -> Masker:
-    masker = Masker()
-    for document in documents:
-        root = document.root if document.loaded else None
-        for path, node in iter_scalars(root):
-            if path and isinstance(path[-1], str) and any(word in path[-1].lower() for word in SECRET_KEY_WORDS):
-                masker.add(node.text)
-                if run.options.env:
-                    masker.add(expand(node.text, run.environ))
-    return masker

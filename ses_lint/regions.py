@@ -79,6 +79,7 @@ def known() -> bool:
     return bool(all_regions())
 
 
+@functools.lru_cache(maxsize=4096)  # a file may repeat one misspelt region thousands of times
 def closest(name: str) -> str | None:
     candidates = sorted(all_regions())
     normalised = name.strip().lower().replace("_", "-").replace(" ", "-")

@@ -9,6 +9,7 @@ from typing import Callable
 from .findings import Finding
 
 _DIRECTIVE = re.compile(r"(?:^|\s)#\s*ses-lint:\s*(disable|disable-file)\s*=\s*(.*)")
+_COMMENT = re.compile(r"(?:^|(?<=\s))#")  # where a comment may start; the first outside a scalar does
 _CODES = re.compile(r"[A-Za-z0-9_,\s-]*")
 REASON_SEPARATOR = "--"
 
@@ -41,7 +42,8 @@ def parse(path: str, text: str, inside_scalar: Callable[[int, int], bool] = _nev
     for index, line in enumerate(lines):
         if "ses-lint" not in line:
             continue
-        match = next((m for m in _DIRECTIVE.finditer(line) if not inside_scalar(index + 1, line.index("#", m.start()) + 1)), None)
+        comment = next((m.start() for m in _COMMENT.finditer(line) if not inside_scalar(index + 1, m.start() + 1)), None)
+        match = _DIRECTIVE.search(line, max(comment - 1, 0)) if comment is not None else None
         if not match:
             continue
         listed, separator, reason = match.group(2).partition(REASON_SEPARATOR)

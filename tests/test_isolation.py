@@ -98,10 +98,10 @@ def test_gathering_that_raises_on_one_file(files, temporary_rule):
 def test_a_loader_that_raises_on_one_file(files, monkeypatch):
     real = engine.load
 
-    def load(path, raw):
+    def load(path, raw, *rest):
         if "boom" in path:
             raise MemoryError
-        return real(path, raw)
+        return real(path, raw, *rest)
 
     monkeypatch.setattr(engine, "load", load)
     report = ses_lint.lint(files)

@@ -43,11 +43,11 @@ def pieces(secret: str, size: int = 12) -> list[str]:
     return [secret[start : start + size] for start in range(len(secret) - size + 1)]
 
 
-@pytest.mark.parametrize("format_name", FORMATS)
+@pytest.mark.parametrize("format_name", [*FORMATS, "text --show-source"])
 def test_no_piece_of_a_secret_in_any_format(tmp_path, format_name):
     for case, text in CASES.items():
         (tmp_path / f"{case}.yaml").write_text(text)
-    result = run_cli("--format", format_name, *(f"{case}.yaml" for case in sorted(CASES)), cwd=tmp_path)
+    result = run_cli("--format", *format_name.split(), *(f"{case}.yaml" for case in sorted(CASES)), cwd=tmp_path)
     assert result.code == 1, result
     output = result.out + result.err
     for secret in (SECRET, OTHER, PASSWORD):

@@ -9,6 +9,22 @@ from ses_lint.registry import rule
 from ses_lint.subjects import AddressUse
 
 
+def _problem(use: AddressUse) -> str | None:
+    """Why SES cannot use the address: its syntax, or a local part that is not 7-bit ASCII.
+
+    SES does not support SMTPUTF8 (RFC 6531): "the email address string must be 7-bit ASCII … Punycode
+    is not permitted in the local part" (botocore's ses 2010-12-01 model, SendEmailRequest.Source; the
+    sesv2 model's Destination says the same of recipients). The domain may be internationalised: it is
+    sent as Punycode (RFC 3492)."""
+    parsed = addresses.parse(use.text)
+    if parsed.error:
+        return parsed.error
+    local = (parsed.address or "").rpartition("@")[0]
+    if not local.isascii():
+        return f"the local part `{local}` is not 7-bit ASCII, and SES does not support SMTPUTF8 (RFC 6531); only the domain may be internationalised"
+    return None
+
+
 @rule("SES501", "invalid-from", stage=STATIC, severity=ERROR)
 def invalid_from(use: AddressUse) -> Iterator[Finding]:
     """`from` is not a valid address: an RFC 5322 addr-spec (`noreply@mycompany.com`) or a display name
@@ -16,7 +32,10 @@ def invalid_from(use: AddressUse) -> Iterator[Finding]:
 
     Details: a `${NAME}` reference is judged only with `--env`, after expansion (the message names the
     variable); a broken reference (`${SENDER`) is reported by SES311 instead; a template
-    (`{{ .Values.ses.from }}`) is not known until rendered and is not judged.
+    (`{{ .Values.ses.from }}`) is not known until rendered and is not judged. The local part must be
+    7-bit ASCII (`bestätigung@mycompany.de` is refused): SES does not support SMTPUTF8 (RFC 6531), as
+    the SES API reference says of `Source` and of every destination; only the domain may be
+    internationalised (SES sends it as Punycode).
     Why: SES rejects the send with `InvalidParameterValue`, or the address can never be verified.
     Fix: write a full address.
     Bad:
@@ -24,10 +43,9 @@ def invalid_from(use: AddressUse) -> Iterator[Finding]:
     Good:
         from: My Company <noreply@mycompany.com>
     """
-    if use.role == "from":
-        parsed = addresses.parse(use.text)
-        if parsed.error:
-            yield use.finding(f"`{use.text}`{use.origin} is not a valid address: {parsed.error}")
+    problem = _problem(use) if use.role == "from" else None
+    if problem:
+        yield use.finding(f"`{use.text}`{use.origin} is not a valid address: {problem}")
 
 
 @rule("SES502", "reserved-domain", stage=STATIC, severity=WARNING)
@@ -55,7 +73,8 @@ def invalid_recipient(use: AddressUse) -> Iterator[Finding]:
     """A notify step's recipient (`to`, `cc`, `bcc`) is not a valid address.
 
     Details: as for `from` (SES501): a `${NAME}` reference is judged with `--env`, after expansion; a
-    template (`{{ user.email }}`) is not judged.
+    template (`{{ user.email }}`) is not judged; the local part must be 7-bit ASCII, the domain may be
+    internationalised.
     Why: SES rejects the whole message when one recipient is invalid, so nobody gets it.
     Fix: correct the address.
     Bad:
@@ -63,7 +82,6 @@ def invalid_recipient(use: AddressUse) -> Iterator[Finding]:
     Good:
         to: [user@mycompany.com]
     """
-    if use.role == "recipient":
-        parsed = addresses.parse(use.text)
-        if parsed.error:
-            yield use.finding(f"`{use.text}`{use.origin} is not a valid address: {parsed.error}")
+    problem = _problem(use) if use.role == "recipient" else None
+    if problem:
+        yield use.finding(f"`{use.text}`{use.origin} is not a valid address: {problem}")

@@ -17,6 +17,7 @@ from ses_lint.credentials_shape import (
     is_literal,
     is_placeholder,
 )
+from ses_lint.credential_sites import CredentialSite
 from ses_lint.findings import ERROR, INFO, STATIC, WARNING, Finding
 from ses_lint.registry import rule
 from ses_lint.subjects import ProviderValue, SesProvider
@@ -35,11 +36,13 @@ def _emulator(provider: SesProvider) -> bool:
 
 
 @rule("SES301", "hardcoded-secret", stage=STATIC, severity=ERROR)
-def hardcoded_secret(provider: SesProvider) -> Iterator[Finding]:
-    """A literal `secret_access_key` is committed in the file.
+def hardcoded_secret(site: CredentialSite) -> Iterator[Finding]:
+    """A literal `secret_access_key` is committed in the file, as a value or in a comment.
 
-    Details: a `${NAME}` reference, a placeholder (SES303) and an emulator's dummy value (`test`, for
-    LocalStack or moto) are not secrets. The value itself is never printed.
+    Details: a `${NAME}` reference, a placeholder (SES303), an emulator's dummy value (`test`, for
+    LocalStack or moto) and a broken reference (`$NAME`, SES311) are not secrets. A comment such as
+    `# secret_access_key: …` (any key naming a secret, then `:` or `=`) is committed all the same and
+    reported at the comment. The value itself is never printed.
     Why: anyone who can read the repository, its forks and its history can send mail as you, and AWS's
     secret scanning may quarantine the key.
     Fix: rotate the key now; then read it from the environment, or use a profile or an IAM role.
@@ -48,15 +51,15 @@ def hardcoded_secret(provider: SesProvider) -> Iterator[Finding]:
     Good:
         secret_access_key: ${AWS_SECRET_ACCESS_KEY}
     """
-    secret = provider.field("secret_access_key")
-    if is_literal(secret) and not is_dummy(secret):
-        yield provider.finding("config.secret_access_key", "a literal secret access key is committed; rotate it and use `${AWS_SECRET_ACCESS_KEY}`, a profile or an IAM role")
+    if site.kind == "secret_access_key" and is_literal(site.value) and not is_dummy(site.value):
+        yield site.finding(f"a literal secret access key is committed{site.where}; rotate it and use `${{AWS_SECRET_ACCESS_KEY}}`, a profile or an IAM role")
 
 
 @rule("SES302", "hardcoded-access-key", stage=STATIC, severity=ERROR)
-def hardcoded_access_key(provider: SesProvider) -> Iterator[Finding]:
-    """A literal AWS access key id (`AKIA…`, `ASIA…`) is committed in the file.
+def hardcoded_access_key(site: CredentialSite) -> Iterator[Finding]:
+    """A literal AWS access key id (`AKIA…`, `ASIA…`) is committed in the file, as a value or in a comment.
 
+    Details: an id left in a comment is reported at the comment.
     Why: the key id is half of a credential and identifies the IAM user; committed keys are harvested
     from public repositories within minutes.
     Fix: read it from the environment (`${AWS_ACCESS_KEY_ID}`), or use a profile or an IAM role.
@@ -65,9 +68,9 @@ def hardcoded_access_key(provider: SesProvider) -> Iterator[Finding]:
     Good:
         access_key_id: ${AWS_ACCESS_KEY_ID}
     """
-    key = provider.field("access_key_id")
-    if is_literal(key) and ACCESS_KEY_ID.fullmatch(key.strip()):
-        yield provider.finding("config.access_key_id", f"a literal AWS access key id `{key.strip()[:4]}…` is committed; use `${{AWS_ACCESS_KEY_ID}}`, a profile or an IAM role")
+    key = site.value
+    if site.kind == "access_key_id" and is_literal(key) and ACCESS_KEY_ID.fullmatch(key.strip()):
+        yield site.finding(f"a literal AWS access key id `{key.strip()[:4]}…` is committed{site.where}; use `${{AWS_ACCESS_KEY_ID}}`, a profile or an IAM role")
 
 
 @rule("SES303", "placeholder-value", stage=STATIC, severity=ERROR)
@@ -149,7 +152,8 @@ def malformed_credential(provider: SesProvider) -> Iterator[Finding]:
     """An access key id not of AWS's form (20 characters: a known prefix such as `AKIA`/`ASIA`, then 16
     of `A-Z` and `2-7`), or a secret that is not 40 characters of `A-Za-z0-9/+`.
 
-    Details: references, placeholders and emulator dummies are not judged.
+    Details: references, placeholders and emulator dummies are not judged. A value with spaces around it
+    (`"AKIA… "`) is reported too: the SDK signs with it as written.
     Why: such a value can never authenticate: usually a copy-paste that lost or gained characters, or
     the key id and the secret swapped.
     Fix: copy the key again from the IAM console or your secret store.
@@ -159,6 +163,9 @@ def malformed_credential(provider: SesProvider) -> Iterator[Finding]:
         access_key_id: AKIAIOSFODNN7EXAMPLE
     """
     key, secret = provider.resolved("access_key_id"), provider.resolved("secret_access_key")
+    for name, value in (("access_key_id", key), ("secret_access_key", secret)):
+        if is_literal(value) and value != value.strip():
+            yield provider.finding(f"config.{name}", f"`{name}`{provider.origin(name)} has spaces around it: the SDK signs with the value as written and AWS rejects it")
     if is_literal(key) and not is_dummy(key) and not ACCESS_KEY_ID.fullmatch(key.strip()):
         yield provider.finding("config.access_key_id", f"not an AWS access key id{provider.origin('access_key_id')} ({len(key.strip())} characters; expected 20: `AKIA`/`ASIA` and 16 of A-Z, 2-7)")
     if is_literal(secret) and not is_dummy(secret) and not SECRET_ACCESS_KEY.fullmatch(secret.strip()):

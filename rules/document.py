@@ -9,6 +9,7 @@ from ses_lint.baseline import StaleEntry
 from ses_lint.findings import ERROR, INFO, STATIC, WARNING, Finding, Fix
 from ses_lint.registry import rule
 from ses_lint.subjects import SourceFile
+from ses_lint.unjudged import UnjudgedFile
 from ses_lint.unused import UnusedSuppression
 
 KNOWN_VERSIONS = ("1.0",)
@@ -240,3 +241,22 @@ def stale_baseline_entry(stale: StaleEntry) -> Iterator[Finding]:
         {"tool": "ses-lint", "format": 1, "entries": []}
     """
     yield stale.finding()
+
+
+@rule("SES013", "could-not-judge", stage=STATIC, severity=ERROR)
+def could_not_judge(file: UnjudgedFile) -> Iterator[Finding]:
+    """ses-lint could not judge this file: an error of its own while loading it or running a rule on it.
+
+    Details: the other files of the run are judged all the same, and so are this file's other rules
+    where they could run; this finding runs whatever `--select` says (only `--ignore SES013` silences
+    it), so a file that was not judged never looks clean. `SES_LINT_DEBUG=1` shows the traceback.
+    Why: a file ses-lint could not read to the end may hold any problem; passing it would be a verdict
+    nobody made.
+    Fix: report it to the ses-lint maintainers with the file (secrets removed); until then, check the
+    file by hand.
+    Bad:
+        enabled: !!bool "True "   # once crashed the loader
+    Good:
+        enabled: true
+    """
+    yield file.finding()

@@ -25,5 +25,6 @@ def is_dummy(value: object) -> bool:
 
 
 def is_literal(value: object) -> bool:
-    """A value written into the file itself: not a reference, not a template, not a placeholder, not empty."""
+    """A value written into the file itself: not a reference (nor a broken one, `$NAME` included: SES311's),
+    not a template, not a placeholder, not empty."""
     return isinstance(value, str) and bool(value.strip()) and "${" not in value and not references.unresolved(value) and not is_placeholder(value)

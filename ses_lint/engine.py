@@ -7,17 +7,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import suppressions as inline
-from .document import Document, iter_scalars, load
+from .document import Document, load
 from .files import Source, UsageError, discover  # noqa: F401 - part of the engine's interface
 from .findings import Finding, Severity, Stage, escape_line_breaks
+from .isolation import describe, judge_rule, reraise_when_debugging
 from .patterns import PatternSet
-from .references import expand
 from .registry import Rule, load_rules
 from .run import Options, Run
-from .secrets import Masker
-from .selection import codes_matching, select_rules
+from .secrets import Masker, collect, mask_finding
+from .selection import codes_matching, matches, select_rules
 
-SECRET_KEY_WORDS = ("secret", "password", "token")
+UNJUDGED_CODE = "SES013"
 _ACCESS_KEY = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")
 
 
@@ -30,7 +30,7 @@ class Report:
     checked: list[str] = field(default_factory=list)  # the provider configs checked
     unread: list[Source] = field(default_factory=list)  # passed over, each with the reason why
     _documents: dict[str, Document] = field(default_factory=dict, repr=False)
-    _masker: Masker = field(default_factory=Masker, repr=False)
+    mask: Masker = field(default_factory=Masker, repr=False)  # the run's secrets, for strings a format adds of its own
     stages: dict[str, int] = field(default_factory=dict)  # each stage that ran -> how many rules it ran
     baselined: int = 0  # findings left out because the baseline holds them
     ran: frozenset[str] = frozenset()  # the codes of the rules that ran
@@ -41,11 +41,6 @@ class Report:
     def documents(self) -> dict[str, Document]:
         """Path -> the document checked."""
         return self._documents
-
-    @property
-    def mask(self) -> Masker:
-        """Hides this run's secrets in any text shown (a diff, a fix)."""
-        return self._masker
 
     def gathered(self, subject_type: type) -> list:
         """The subjects of this type the run gathered (never gathers more: no network call happens here)."""
@@ -69,9 +64,9 @@ class Report:
         end = start
         if finding.end_line == finding.line and finding.end_column:
             end = max(start, min(finding.end_column - 1, len(text)))
-        pieces = tuple(_ACCESS_KEY.sub(lambda key: key[0][:4] + "…", self._masker(piece) or "") for piece in (text[:start], text[start:end], text[end:]))
-        if self._masker("".join(pieces)) != "".join(pieces):  # a secret across the cuts: mask it whole
-            return self._masker(text), "", ""
+        pieces = tuple(_ACCESS_KEY.sub(lambda key: key[0][:4] + "…", self.mask(piece) or "") for piece in (text[:start], text[start:end], text[end:]))
+        if self.mask("".join(pieces)) != "".join(pieces):  # a secret across the cuts: mask it whole
+            return self.mask(text), "", ""
         return pieces
     _describers: list[Any] = field(default_factory=list, repr=False)  # (subject type's describe, its subjects)
     _details: dict[str, Any] | None = field(default=None, repr=False)
@@ -97,38 +92,46 @@ class Report:
 
 def run_lint(sources: list[Source], options: Options, environ: dict[str, str] | None = None) -> Report:
     rules = load_rules()
-    selected = select_rules(rules, options.stages, options.select, options.extend_select, options.ignore)
-    documents, skipped, unread = [], [], []
+    selected = _with_unjudged(select_rules(rules, options.stages, options.select, options.extend_select, options.ignore), rules, options)
+    documents, skipped, unread, unjudged = [], [], [], {}
     for source in sources:
         if source.unread:
             unread.append(source)
             continue
-        document = load(source.path, source.raw, source.size)
+        try:
+            document = load(source.path, source.raw, source.size)
+        except Exception as error:  # noqa: BLE001 - a loader bug loses this file, never the run
+            reraise_when_debugging()
+            documents.append(Document(source.path, source.raw.decode("utf-8", "replace")))
+            unjudged[source.path] = describe(error, "loading it")
+            continue
         broken = any(problem.kind in ("syntax", "unsafe") for problem in document.problems)
         if document.is_config or (source.explicit and broken):
             documents.append(document)
         else:
             skipped.append(source.path)
     run = Run(options, documents, selected_codes=frozenset(rule.code for rule in selected))
+    run.unjudged = unjudged
     if environ is not None:
         run.environ = environ
 
-    run.suppressions = [
-        suppression
-        for document in documents
-        for suppression in inline.parse(document.path, document.text, document.scalar_content_lines() if document.loaded else set())
-    ]
+    for document in documents:
+        try:
+            run.suppressions += inline.parse(document.path, document.text, document.inside_scalar)
+        except Exception as error:  # noqa: BLE001
+            reraise_when_debugging()
+            unjudged.setdefault(document.path, describe(error, "reading its suppressions"))
 
     def judge(chosen: list[Rule]) -> list[Finding]:
-        found = [_place(finding, run) for rule in chosen for subject in run.subjects(rule.subject) for finding in rule.run(subject)]
+        found = [finding for rule in chosen for finding in judge_rule(rule, run, lambda finding: _place(finding, run))]
         return inline.apply(_drop_per_file_ignores(found, options, rules), run.suppressions)
 
     def level(rule: Rule) -> int:
         return int(getattr(rule.subject, "late", 0))
 
-    # Late rules (SES008) judge the suppressions, so they run after the others have used them; the
-    # baseline's own rule (SES014, level 2) judges what the baseline left over.
-    masker = _masker(documents, run)
+    # Late rules (SES008, SES013) judge what the others left, so they run after them; the baseline's
+    # own rule (SES014, level 2) judges what the baseline left over.
+    masker = collect(documents, run.environ if options.env else None)
     overrides = _severity_overrides(options.severity, rules)
     ordered = _finish(judge([r for r in selected if level(r) == 0]) + judge([r for r in selected if level(r) == 1]), masker, overrides)
     baselined = 0
@@ -140,7 +143,7 @@ def run_lint(sources: list[Source], options: Options, environ: dict[str, str] | 
     describers = [(subject_type.describe, subjects) for subject_type, subjects in run.gathered()
                   if subjects and getattr(subject_type, "describe", None) is not None]
     return Report(ordered, files=len(documents), skipped=skipped, rules=rules, checked=[document.path for document in documents],
-                  unread=unread, _documents={document.path: document for document in documents}, _masker=masker, _describers=describers,
+                  unread=unread, _documents={document.path: document for document in documents}, mask=masker, _describers=describers,
                   stages=stages, baselined=baselined, ran=frozenset(rule.code for rule in selected), run=run, options=options)
 
 
@@ -148,11 +151,8 @@ def _finish(findings: list[Finding], masker: Masker, overrides: dict[str, Severi
     """Merge grouped findings, mask secrets, apply severity overrides, drop repeats, sort."""
     final = {}
     for finding in _merge_groups(findings):
-        finding = finding.evolve(
-            message=escape_line_breaks(masker(finding.message)),
-            suggestion=masker(finding.suggestion),
-            severity=overrides.get(finding.code, finding.severity),
-        )
+        finding = mask_finding(finding, masker, severity=overrides.get(finding.code, finding.severity))
+        finding = finding.evolve(message=escape_line_breaks(finding.message))
         final.setdefault((finding.code, finding.file, finding.line, finding.column, finding.message), finding)
     return sorted(final.values(), key=Finding.sort_key)
 
@@ -174,6 +174,15 @@ def _merge_groups(findings: list[Finding]) -> list[Finding]:
             first = first.evolve(message=f"{first.message} (concerns providers {', '.join(f'`{name}`' for name in providers)})")
         result.append(first)
     return result
+
+
+def _with_unjudged(selected: list[Rule], rules: dict[str, Rule], options: Options) -> list[Rule]:
+    """SES013 ("could not judge this file") runs whatever is selected, unless ignored by name: a file
+    that could not be judged must never look clean."""
+    rule = rules.get(UNJUDGED_CODE)
+    if rule is None or rule in selected or any(matches(selector, rule) for selector in options.ignore):
+        return selected
+    return [*selected, rule]
 
 
 def _place(finding: Finding, run: Run) -> Finding:
@@ -205,15 +214,3 @@ def _severity_overrides(overrides: dict[str, Severity], rules: dict[str, Rule]) 
         for code in codes_matching([selector], rules):
             result[code] = Severity(severity)
     return result
-
-
-def _masker(documents: list[Document], run: Run) -> Masker:
-    masker = Masker()
-    for document in documents:
-        root = document.root if document.loaded else None
-        for path, node in iter_scalars(root):
-            if path and isinstance(path[-1], str) and any(word in path[-1].lower() for word in SECRET_KEY_WORDS):
-                masker.add(node.text)
-                if run.options.env:
-                    masker.add(expand(node.text, run.environ))
-    return masker

@@ -130,6 +130,9 @@ class SchemaIssue:
     confident: bool = False  # the suggestion is the only plausible one: safe for --fix
 
 
+MAX_SUGGESTIONS = 100  # "did you mean" for the first errors of a mapping: a 15,000-key one costs no 15,000 fuzzy matches
+
+
 def validate(model: Model, data: Any, prefix: tuple = (), judged: Callable[[tuple], bool] | None = None) -> tuple[dict[str, Any], list[SchemaIssue]]:
     """Validate `data` against `model`; return the fields that validated (by name) and the issues of the rest.
 
@@ -145,14 +148,14 @@ def validate(model: Model, data: Any, prefix: tuple = (), judged: Callable[[tupl
         model.validator.validate_python(data)
         issues: list[SchemaIssue] = []
     except ValidationError as error:
-        issues = [_issue(model, item, prefix) for item in error.errors(include_url=False)]
+        issues = [_issue(model, item, prefix, suggest=index < MAX_SUGGESTIONS) for index, item in enumerate(error.errors(include_url=False))]
     if judged is not None:
         issues = [issue for issue in issues if issue.kind == "unknown-key" or judged(issue.path)]
     bad = {item.path[len(prefix)] for item in issues if len(item.path) > len(prefix)}
     return {model.keys[key]: value for key, value in data.items() if key in model.keys and key not in bad}, issues
 
 
-def _issue(model: Model, error: dict, prefix: tuple) -> SchemaIssue:
+def _issue(model: Model, error: dict, prefix: tuple, suggest: bool = True) -> SchemaIssue:
     loc = tuple(error["loc"])
     path = prefix + loc
     kind = error["type"]
@@ -165,7 +168,7 @@ def _issue(model: Model, error: dict, prefix: tuple) -> SchemaIssue:
     if kind == "missing":
         return SchemaIssue("missing", path, f"required field `{field}` is missing")
     if kind == "extra_forbidden":
-        suggestion = suggest_key(str(field), list(model.keys))
+        suggestion = suggest_key(str(field), list(model.keys)) if suggest else None
         hint = f"; did you mean `{suggestion}`?" if suggestion else ""
         confident = suggestion is not None and confident_key(str(field), list(model.keys)) == suggestion
         return SchemaIssue("unknown-key", path, f"unknown key `{field}`{hint}", suggestion, confident=confident)

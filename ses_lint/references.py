@@ -18,6 +18,8 @@ _BROKEN = (
     (re.compile(r"\$\{[^}]*$"), "reference opened with `${` but never closed"),
     (re.compile(r"(?<!\{)\$[A-Za-z_][A-Za-z0-9_]*\}"), "reference closed with `}` but opened with `$` alone; write `${NAME}`"),
     (re.compile(r"\$\{(?![A-Za-z_][A-Za-z0-9_]*\})[^}]*\}"), "reference names must be letters, digits and `_`, not starting with a digit"),
+    # The whole value a shell-style `$NAME` (an environment variable's upper-case name): never expanded.
+    (re.compile(r"^\s*\$[A-Z_][A-Z0-9_]*\s*$"), "shell-style reference `$NAME` is not expanded: the text itself would be used; write `${NAME}`"),
 )
 
 

@@ -81,6 +81,7 @@ def known() -> bool:
     return bool(all_regions())
 
 
+@functools.lru_cache(maxsize=4096)  # a file may repeat one misspelt region thousands of times
 def closest(name: str) -> str | None:
     matches = candidates(name)
     return matches[0] if matches else None

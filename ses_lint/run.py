@@ -43,6 +43,7 @@ class Run:
     selected_codes: frozenset[str] = frozenset()
     suppressions: list[Any] = field(default_factory=list)
     stale_baseline: list[Any] = field(default_factory=list)  # baseline entries no finding matched (SES014)
+    unjudged: dict[str, str] = field(default_factory=dict)  # file -> what failed while judging it (SES013)
     _subjects: dict[type, list[Any]] = field(default_factory=dict)
     _by_path: dict[str, Document] = field(init=False, default_factory=dict)
 
@@ -64,3 +65,7 @@ class Run:
 
     def document(self, path: str) -> Document | None:
         return self._by_path.get(path)
+
+    def exclude(self, paths: set[str]) -> None:
+        """Go on without these files (they could not be judged); subjects already gathered stay."""
+        self.documents = [document for document in self.documents if document.path not in paths]

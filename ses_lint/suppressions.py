@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from .findings import Finding
 
 _DIRECTIVE = re.compile(r"(?:^|\s)#\s*ses-lint:\s*(disable|disable-file)\s*=\s*(.*)")
+_COMMENT = re.compile(r"(?:^|(?<=\s))#")  # where a comment may start; the first outside a scalar does
 _CODES = re.compile(r"[A-Za-z0-9_,\s-]*")
 REASON_SEPARATOR = "--"
 
@@ -28,14 +30,20 @@ class Suppression:
         return next((code for code in self.codes if finding.code.startswith(code)), None)
 
 
-def parse(path: str, text: str, text_lines: set[int] = frozenset()) -> list[Suppression]:
-    """The directives in a file's comments; `text_lines` are lines inside multi-line scalars, skipped."""
+def _never(line: int, column: int) -> bool:
+    return False
+
+
+def parse(path: str, text: str, inside_scalar: Callable[[int, int], bool] = _never) -> list[Suppression]:
+    """The directives in a file's comments. A `#` inside a scalar (`"… # ses-lint: disable=X"`, a block
+    `|`) is text, not a comment: `inside_scalar(line, column)` says where scalars are."""
     suppressions = []
     lines = text.splitlines()
     for index, line in enumerate(lines):
-        if "ses-lint" not in line or index + 1 in text_lines:
+        if "ses-lint" not in line:
             continue
-        match = _DIRECTIVE.search(line)
+        comment = next((m.start() for m in _COMMENT.finditer(line) if not inside_scalar(index + 1, m.start() + 1)), None)
+        match = _DIRECTIVE.search(line, max(comment - 1, 0)) if comment is not None else None
         if not match:
             continue
         listed, separator, reason = match.group(2).partition(REASON_SEPARATOR)
@@ -60,16 +68,30 @@ def _next_content_line(lines: list[str], index: int) -> int:
 
 
 def apply(findings: list[Finding], suppressions: list[Suppression]) -> list[Finding]:
-    """The findings that no suppression covers; marks each suppression with the codes it used."""
-    by_file: dict[str, list[Suppression]] = {}
+    """The findings that no suppression covers; marks each suppression with the codes it used.
+
+    Suppressions are indexed by (file, target line or None, code prefix), so each finding looks up its
+    code's prefixes instead of every suppression, and each group is marked used once: linear in
+    findings plus suppressions."""
+    index: dict[tuple, list[Suppression]] = {}
     for suppression in suppressions:
-        by_file.setdefault(suppression.file, []).append(suppression)
+        for code in suppression.codes:
+            index.setdefault((suppression.file, suppression.target_line, code), []).append(suppression)
+    marked: set[tuple] = set()
     kept = []
     for finding in findings:
-        covering = [(s, s.covers(finding)) for s in by_file.get(finding.file, ())]
-        covering = [(s, code) for s, code in covering if code]
-        for suppression, code in covering:
-            suppression.used.add(code)
-        if not covering:
+        covered = False
+        for end in range(1, len(finding.code) + 1):
+            for target in (finding.line, None):
+                group_key = (finding.file, target, finding.code[:end])
+                group = index.get(group_key)
+                if not group:
+                    continue
+                covered = True
+                if group_key not in marked:
+                    marked.add(group_key)
+                    for suppression in group:
+                        suppression.used.add(group_key[2])
+        if not covered:
             kept.append(finding)
     return kept

@@ -5,8 +5,8 @@ GitHub requires, per rule, `id`, `shortDescription`, `fullDescription` and `help
 through the REST API) `partialFingerprints.primaryLocationLineHash`. Columns count Unicode code points
 (as Python's do), so `run.columnKind` says so; `endColumn` is the column *after* the region.
 
-Every string that could carry a secret goes through the masker (the rules' docs quote AWS's example
-secret key in their "Bad" examples, and findings are masked already by the engine).
+Findings are masked by the engine; the strings this format adds of its own (the rules' docs, which quote
+AWS's example secret key in their "Bad" examples) go through the run's masker too.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ _URI_SAFE = "/-._~!$&'()*+,;=@"
 
 
 def render(report: Report, context: Context) -> str:
-    mask = Masker()
+    mask = report.mask
     rules = list(report.rules.values())
     index = {rule.code: position for position, rule in enumerate(rules)}
     seen: dict[str, int] = {}
@@ -67,7 +67,7 @@ def _rule(rule: Rule, mask: Masker) -> dict:
         full = f"{full} {details[:1].upper()}{details[1:]}"
     return {
         "id": rule.code,
-        "name": rule.name,
+        "name": mask(rule.name),
         "shortDescription": {"text": mask(docs.summary) or rule.name},
         "fullDescription": {"text": mask(full) or rule.name},
         "help": {"text": mask(docs.text()) or rule.name, "markdown": mask(_markdown(rule)) or rule.name},

@@ -11,7 +11,10 @@ from ses_lint.registry import DOC_SECTIONS, load_rules
 from .helpers import FIXTURES, fixture
 
 RULES = load_rules()
-STATIC = sorted(code for code, rule in RULES.items() if rule.stage == Stage.STATIC)
+# SES013 reports ses-lint's own errors: no input is known to provoke it (tests/test_isolation.py
+# provokes it with a rule that raises), so it has no fixtures and no spec row.
+UNPROVOKABLE = {"SES013"}
+STATIC = sorted(code for code, rule in RULES.items() if rule.stage == Stage.STATIC and code not in UNPROVOKABLE)
 
 
 def test_static_rules_are_registered():

@@ -67,3 +67,12 @@ def test_unset_reference_only_with_env():
 def test_localstack_dummies_with_an_emulator_endpoint_are_not_secrets():
     found = lint([fixture("SES308", "good")], select=["SES3"])
     assert positions(found) == []
+
+
+def test_spaces_around_a_literal_key_are_reported(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(f'version: "1.0"\nproviders:\n  email-ses:\n    provider: email.ses\n    config:\n      from: a@mycompany.com\n      region: us-east-1\n      access_key_id: "AKIAIOSFODNN7EXAMPLE "\n      secret_access_key: " {AWS_EXAMPLE_SECRET}"\n')
+    found = lint([str(path)], select=["SES307"])
+    assert positions(found) == [("SES307", 8, 22), ("SES307", 9, 26)]
+    assert all("has spaces around it" in finding.message for finding in found)
+    assert all(AWS_EXAMPLE_SECRET not in finding.message for finding in found)

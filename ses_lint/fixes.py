@@ -145,19 +145,51 @@ def plan(findings: Iterable[Finding], documents: dict[str, Document]) -> list[Fi
     result = []
     for path, edits in by_file.items():
         document = documents[path]
-        baseline = _problems(document)
-        text, fixed, taken = document.text, [], []
+        chosen: list[tuple[Finding, Edit]] = []
         for finding, edit in sorted(edits, key=lambda item: (item[1].start, item[1].end), reverse=True):
-            if any(edit.start < other.end and other.start < edit.end for other in taken):
-                continue  # overlaps an edit already made
-            candidate = text[: edit.start] + edit.text + text[edit.end:]
-            if _loads_as_cleanly(path, candidate, baseline):
-                text = candidate
-                fixed.append(finding)
-                taken.append(edit)
-        if fixed:
-            result.append(FileFix(path, document.text, text, sorted(fixed, key=Finding.sort_key)))
+            if not _overlaps(edit, chosen):
+                chosen.append((finding, edit))  # an edit that overlaps one already taken is left out
+        accepted = _settle(path, document.text, _problems(document), chosen)
+        if accepted:
+            after = _apply(document.text, [edit for _, edit in accepted])
+            result.append(FileFix(path, document.text, after, sorted((finding for finding, _ in accepted), key=Finding.sort_key)))
     return result
+
+
+def _overlaps(edit: Edit, chosen: list[tuple[Finding, Edit]]) -> bool:
+    """Whether `edit` overlaps one of `chosen`, which run by decreasing start: only the last few can."""
+    for _, other in reversed(chosen):
+        if other.start >= edit.end:
+            return False
+        if edit.start < other.end:
+            return True
+    return False
+
+
+def _settle(path: str, text: str, baseline: int, chosen: list[tuple[Finding, Edit]]) -> list[tuple[Finding, Edit]]:
+    """The edits kept: a group is tried at once on top of those already kept, and split in two only when
+    the result would not load as cleanly, so a file with thousands of fixes is loaded a few times, not
+    once per fix."""
+    accepted: list[tuple[Finding, Edit]] = []
+    pending = [chosen] if chosen else []
+    while pending:
+        group = pending.pop()
+        if _loads_as_cleanly(path, _apply(text, [edit for _, edit in accepted + group]), baseline):
+            accepted += group
+        elif len(group) > 1:
+            middle = len(group) // 2
+            pending += [group[middle:], group[:middle]]  # the first half is tried first
+    return accepted
+
+
+def _apply(text: str, edits: list[Edit]) -> str:
+    """The text with non-overlapping edits spliced in, in one pass."""
+    parts, position = [], 0
+    for edit in sorted(edits, key=lambda edit: edit.start):
+        parts += [text[position:edit.start], edit.text]
+        position = edit.end
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 def safe_edits(findings: Iterable[Finding], documents: dict[str, Document]) -> dict[int, Edit]:

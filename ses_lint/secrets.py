@@ -80,6 +80,7 @@ class Masker:
         self._pieces: set[str] = set()
         self._short: set[str] = set()
         self._known: set[str] = set()
+        self._paths: set[str] = set()  # secret-shaped runs of the run's file paths: paths are shown as they are
         for secret in secrets:
             self.add(secret)
 
@@ -92,11 +93,15 @@ class Masker:
         else:
             self._pieces.update(secret[start : start + PIECE] for start in range(len(secret) - PIECE + 1))
 
+    def allow_path(self, path: str) -> None:
+        """A file path of the run is never a secret: a message that names it (SES105) shows it whole."""
+        self._paths.update(AWS_SECRET_SHAPE.findall(path))
+
     def __call__(self, text: str | None) -> str | None:
         if not text:
             return text
         spans = list(self._long_spans(text)) + list(self._short_spans(text))
-        spans += [match.span() for match in AWS_SECRET_SHAPE.finditer(text)]
+        spans += [match.span() for match in AWS_SECRET_SHAPE.finditer(text) if match[0] not in self._paths]
         if not spans:
             return text
         merged: list[list[int]] = []
@@ -155,6 +160,7 @@ def collect(documents: "list[Document]", environ: "Mapping[str, str] | None" = N
     `environ` when references are resolved, with --env)."""
     masker = Masker()
     for document in documents:
+        masker.allow_path(document.path)
         for secret in in_text(document.text):
             masker.add(secret)
         root = document.root if document.loaded else None

@@ -139,3 +139,18 @@ def test_masking_many_secrets_is_linear():
     masked = [mask(message) for message in messages]
     assert time.process_time() - started < 2.0  # ~0.1 s; the quadratic masker took tens of seconds
     assert all("****" in message and secret[:12] not in message for message, secret in zip(masked, secrets))
+
+
+def test_a_path_shaped_like_a_secret_is_shown_whole(tmp_path):
+    """A folder path can be 40 characters of `A-Za-z0-9/`: a message that names the file (SES105)
+    shows it, since file paths are printed as they are anyway."""
+    folder = tmp_path / "files" / "tests" / "fixtures" / "static" / "SES105"
+    folder.mkdir(parents=True)
+    config = HEAD + "    config:\n      from: a@mycompany.com\n      region: us-east-1\n"
+    (folder / "first.yaml").write_text(config)
+    (folder / "second.yaml").write_text(config)
+    shaped = "files/tests/fixtures/static/SES105/first"
+    assert len(shaped) == 40 and Masker()(shaped) == MASK
+    result = run_cli("--format", "json", "files", cwd=tmp_path)
+    messages = [finding["message"] for finding in json.loads(result.out)["findings"] if finding["code"] == "SES105"]
+    assert messages and all(f"{shaped}.yaml" in message for message in messages), messages

@@ -176,7 +176,6 @@ def explain(code: str) -> int:
 def check(args: argparse.Namespace) -> int:
     settings = load_settings(Path(args.config), explicit=True) if args.config else discover_settings()
     values = settings.values
-    rules = load_rules()
 
     online = [flag for flag, given in (("--dns", args.dns), ("--aws", args.aws), ("--online", args.online), ("--probe", args.probe)) if given]
     if args.offline and online:
@@ -188,6 +187,7 @@ def check(args: argparse.Namespace) -> int:
         stages.add(Stage.AWS)
     if args.probe:
         stages.add(Stage.PROBE)
+    rules = load_rules(stages)
 
     select = _split(args.select) if args.select is not None else values.get("select")
     extend_select = _split(args.extend_select) if args.extend_select is not None else values.get("extend-select", [])

@@ -5,7 +5,7 @@ import re
 from typing import Iterable
 
 MASK = "****"
-AWS_SECRET_SHAPE = re.compile(r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[0-9/+])(?=[A-Za-z0-9/+]*[A-Za-z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+AWS_SECRET_SHAPE = (r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[0-9/+])(?=[A-Za-z0-9/+]*[A-Za-z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 
 
 class Masker:
@@ -23,4 +23,4 @@ class Masker:
         for secret in self.secrets:
             if secret in text:
                 text = text.replace(secret, MASK)
-        return AWS_SECRET_SHAPE.sub(MASK, text)
+        return re.sub(AWS_SECRET_SHAPE, MASK, text)  # compiled (and cached by `re`) when first masking

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .registry import Rule
+from .registry import Rule, load_rules
 
 
 class SelectionError(ValueError):
@@ -16,8 +16,11 @@ def matches(selector: str, rule: Rule) -> bool:
 
 
 def check_selectors(selectors: Iterable[str], rules: dict[str, Rule], what: str) -> None:
+    """Every selector names some rule: of `rules` (the stages that run), or else of any stage."""
     for selector in selectors:
-        if not any(matches(selector, rule) for rule in rules.values()):
+        if not any(matches(selector, rule) for rule in rules.values()) and not any(
+            matches(selector, rule) for rule in load_rules().values()
+        ):
             raise SelectionError(f"{what}: `{selector}` is neither a rule code, a code prefix nor a rule name")
 
 

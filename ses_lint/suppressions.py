@@ -7,13 +7,16 @@ from dataclasses import dataclass, field
 
 from .findings import Finding
 
-_DIRECTIVE = re.compile(r"(?:^|\s)#\s*ses-lint:\s*(disable|disable-file)\s*=\s*(.*)")
+MARKER = "ses-lint"  # every directive holds it
+_DIRECTIVE = r"(?:^|\s)#\s*ses-lint:\s*(disable|disable-file)\s*=\s*(.*)"  # compiled by `re` when first met
 _CODES = re.compile(r"[A-Za-z0-9_,\s-]*")
 REASON_SEPARATOR = "--"
 
 
 @dataclass(eq=False)
 class Suppression:
+    """One `# ses-lint: disable=...` directive, and the codes it has suppressed so far."""
+
     file: str
     line: int  # where the comment is
     column: int
@@ -33,9 +36,9 @@ def parse(path: str, text: str, text_lines: set[int] = frozenset()) -> list[Supp
     suppressions = []
     lines = text.splitlines()
     for index, line in enumerate(lines):
-        if "ses-lint" not in line or index + 1 in text_lines:
+        if MARKER not in line or index + 1 in text_lines:
             continue
-        match = _DIRECTIVE.search(line)
+        match = re.search(_DIRECTIVE, line)
         if not match:
             continue
         listed, separator, reason = match.group(2).partition(REASON_SEPARATOR)

@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ORDER = ["bench_static.py", "bench_dns.py", "bench_peers_dns.py", "bench_aws.py"]
 QUICK_ARGS = {
-    "bench_static.py": ["--runs", "3"],
+    "bench_static.py": ["--runs", "3", "--no-peers-on-large"],
     "bench_peers_dns.py": ["--runs", "1", "--slow-runs", "0"],
     "bench_aws.py": ["--providers", "15"],
 }

@@ -1,7 +1,6 @@
 """SES504–SES507: workflow notify steps and the providers they name."""
 from __future__ import annotations
 
-import difflib
 from typing import Iterator
 
 from ses_lint import references
@@ -26,6 +25,8 @@ def unknown_provider_reference(step: NotifyStep) -> Iterator[Finding]:
     """
     key = step.provider_key
     if key and step.target is None and not references.unresolved(key):
+        import difflib  # only for a step naming no provider
+
         close = difflib.get_close_matches(key, step.provider_keys, n=1, cutoff=0.6)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         yield step.finding(("config", "provider"), f"no provider `{key}` is defined in the files checked{hint}", suggestion=close[0] if close else None)

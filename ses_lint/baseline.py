@@ -8,8 +8,6 @@ that match nothing are reported as SES014 at their own line of the baseline file
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -64,6 +62,8 @@ def _relative(file: str, folder: Path) -> str:
 
 
 def entry_of(finding: Finding, documents: dict[str, Document], folder: Path) -> Entry:
+    import hashlib  # with a baseline only: OpenSSL's loading costs every other run
+
     text = _value_text(finding, documents.get(finding.file))
     digest = hashlib.sha256(f"{finding.code}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return Entry(finding.code, _relative(finding.file, folder), finding.key or "", digest)
@@ -71,6 +71,8 @@ def entry_of(finding: Finding, documents: dict[str, Document], folder: Path) -> 
 
 def write(path: Path, findings: Iterable[Finding], documents: dict[str, Document]) -> int:
     """Write a baseline of these findings; one entry a line, so SES014 can point at a stale one."""
+    import json
+
     folder = path.resolve().parent
     entries = sorted(entry_of(finding, documents, folder).identity for finding in findings if finding.code != "SES014")
     lines = [json.dumps(dict(zip(FIELDS, identity)), ensure_ascii=False) for identity in entries]
@@ -90,6 +92,8 @@ class Baseline:
 
     @classmethod
     def read(cls, path: Path) -> "Baseline":
+        import json
+
         try:
             text = path.read_text(encoding="utf-8")
             data = json.loads(text)

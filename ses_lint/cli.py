@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
 from pathlib import Path
@@ -106,6 +105,8 @@ def _safe_streams() -> None:
 
 def _parse(args_list: list[str]) -> argparse.Namespace:
     if args_list and args_list[0] not in COMMANDS and not args_list[0].startswith("-") and not os.path.lexists(args_list[0]):
+        import difflib  # only for a near miss
+
         close = difflib.get_close_matches(args_list[0], COMMANDS, n=1)
         if close:
             raise UsageError(f"`{args_list[0]}` is neither a command nor a file or folder; did you mean `{close[0]}`?")
@@ -116,6 +117,8 @@ def _parse(args_list: list[str]) -> argparse.Namespace:
     if extras:
         command = parser.subcommands.get(args.command, parser)
         known = [option for action in command._actions for option in action.option_strings]
+        import difflib  # only for a near miss
+
         close = difflib.get_close_matches(extras[0].split("=")[0], known, n=1, cutoff=0.75) if extras[0].startswith("-") else []
         hint = f"; did you mean `{close[0]}`?" if close else ""
         command.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
@@ -178,7 +181,6 @@ def explain(code: str) -> int:
 def check(args: argparse.Namespace) -> int:
     settings = load_settings(Path(args.config), explicit=True) if args.config else discover_settings()
     values = settings.values
-    rules = load_rules()
 
     online = [flag for flag, given in (("--dns", args.dns), ("--aws", args.aws), ("--online", args.online), ("--probe", args.probe)) if given]
     if args.offline and online:
@@ -190,6 +192,7 @@ def check(args: argparse.Namespace) -> int:
         stages.add(Stage.AWS)
     if args.probe:
         stages.add(Stage.PROBE)
+    rules = load_rules(stages)
 
     select = _split(args.select) if args.select is not None else values.get("select")
     extend_select = _split(args.extend_select) if args.extend_select is not None else values.get("extend-select", [])

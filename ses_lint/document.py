@@ -9,6 +9,7 @@ report.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Union
@@ -89,6 +90,8 @@ class Node:
 
 @dataclass(frozen=True)
 class LoadProblem:
+    """What went wrong loading a file, where: a fact the document rules report."""
+
     kind: str  # "syntax" | "duplicate-key" | "unsafe" | "yaml11-boolean" | "multiple-documents"
     message: str
     line: int
@@ -259,7 +262,8 @@ class _Builder:
         raise _Abort
 
     def handle(self, event: yaml.Event) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
+        kind = type(event)  # the parsers make these exact classes; `is` tests keep the hot path short
+        if kind is yaml.DocumentStartEvent:
             self.documents += 1
             if self.documents == 2:
                 line, column = _position(event.start_mark)
@@ -267,15 +271,16 @@ class _Builder:
                     LoadProblem("multiple-documents", "the file holds more than one YAML document; only the first is read", line, column)
                 )
             return
-        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+        if kind is yaml.StreamStartEvent or kind is yaml.StreamEndEvent or kind is yaml.DocumentEndEvent:
             return
         building = self.documents <= 1
-        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             container = self.stack.pop()[0]
             container.end_line, container.end_column = _position(event.end_mark)
             return
-        self.check_tag(event)
-        if isinstance(event, yaml.AliasEvent):
+        if kind is not yaml.AliasEvent and event.tag and event.tag not in SAFE_TAGS:
+            self.check_tag(event)
+        if kind is yaml.AliasEvent:
             # Aliases cost nothing here (the node is shared); what they expand to is bounded in to_python.
             node = self.anchors.get(event.anchor)
             if node is None:
@@ -283,13 +288,13 @@ class _Builder:
             self.attach(node, event, building)
             return
         line, column = _position(event.start_mark)
-        if isinstance(event, yaml.ScalarEvent):
+        if kind is yaml.ScalarEvent:
             node = Node("scalar", line, column, *_position(event.end_mark), text=event.value)
             self.document._span_starts.append((line, column))
             self.document._span_ends.append((node.end_line, node.end_column))
             node.plain = not event.style and bool(event.implicit[0])
             node.tag, node.value = _resolve_scalar(event)
-        elif isinstance(event, yaml.MappingStartEvent):
+        elif kind is yaml.MappingStartEvent:
             node = Node("map", line, column, value=[])
         else:
             node = Node("seq", line, column, value=[])
@@ -356,19 +361,23 @@ class _Builder:
 
 
 def _resolve_scalar(event: yaml.ScalarEvent) -> tuple[str, Any]:
-    tag = event.tag
+    return _resolve(event.tag, not event.style and bool(event.implicit[0]), event.value)
+
+
+@functools.lru_cache(maxsize=4096)  # the same few values recur in every file of a large run
+def _resolve(tag: str | None, plain: bool, value: str) -> tuple[str, Any]:
     if not tag or tag == "!":
-        if not event.style and event.implicit[0]:
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, (True, False))
+        if plain:
+            tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
         else:
             tag = "tag:yaml.org,2002:str"
     construct = _SCALAR_CONSTRUCTORS.get(tag)
     if construct is None:
-        return tag, event.value
+        return tag, value
     try:
-        return tag, construct(yaml.ScalarNode(tag, event.value))
+        return tag, construct(yaml.ScalarNode(tag, value))
     except Exception:  # noqa: BLE001 - `!!bool "True "` (KeyError), `!!int ""` (IndexError), `!!int x`: a string
-        return "tag:yaml.org,2002:str", event.value
+        return "tag:yaml.org,2002:str", value
 
 
 def plain_scalar(text: str) -> Any:

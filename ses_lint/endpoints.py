@@ -1,13 +1,12 @@
 """Endpoint URLs: parse, classify (loopback, emulator, AWS), and read the region out of an AWS host."""
 from __future__ import annotations
 
-import ipaddress
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 EMULATOR_PORTS = {4566, 4579}
-_AWS_HOST = re.compile(
+_AWS_HOST = (  # compiled by `re` when an endpoint is first read
     r"^email(?:-fips)?\.(?P<region>[a-z0-9-]+)\.(?:amazonaws\.com(?:\.cn)?|amazonaws\.eu|api\.aws)$"
 )
 
@@ -22,6 +21,8 @@ class Endpoint:
     def loopback(self) -> bool:
         if self.host in ("localhost", "localhost.localdomain") or self.host.endswith(".localhost"):
             return True
+        import ipaddress  # only for a configured endpoint
+
         try:
             return ipaddress.ip_address(self.host.strip("[]")).is_loopback
         except ValueError:
@@ -33,7 +34,7 @@ class Endpoint:
 
     @property
     def aws_region(self) -> str | None:
-        match = _AWS_HOST.match(self.host)
+        match = re.match(_AWS_HOST, self.host)
         return match.group("region") if match else None
 
 

@@ -8,9 +8,10 @@ from typing import Literal, Union
 
 KeyPath = tuple[Union[str, int], ...]
 
-_HTML_PAGE = re.compile(r"<(?:!doctype|html|head|body)\b", re.IGNORECASE)
-_MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.IGNORECASE | re.DOTALL)
-_SPACES = re.compile(r"\s+")
+# Compiled (and cached) by `re` when an AWS error text is first flattened: a static run never needs them.
+_HTML_PAGE = r"(?i)<(?:!doctype|html|head|body)\b"
+_MARKUP = r"(?is)<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>"
+_SPACES = r"\s+"
 
 
 LINE_BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r", "\v": "\\v", "\f": "\\f", "\x85": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029"})
@@ -24,10 +25,10 @@ def escape_line_breaks(text: str) -> str:
 def one_line(text: str, limit: int | None = None) -> str:
     """`text` on one line: whitespace runs (newlines included) become one space; an HTML page (the
     error page a proxy answers with) is reduced to its text; past `limit` characters it is cut with `…`."""
-    if "<" in text and _HTML_PAGE.search(text):
-        text = _MARKUP.sub(" ", text)
+    if "<" in text and re.search(_HTML_PAGE, text):
+        text = re.sub(_MARKUP, " ", text)
     if any(char in text for char in "\n\r\t\v\f\x85\u2028\u2029") or "  " in text:
-        text = _SPACES.sub(" ", text).strip()
+        text = re.sub(_SPACES, " ", text).strip()
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text

@@ -8,7 +8,9 @@ fixed file again changes nothing, because the findings that carried them are gon
 """
 from __future__ import annotations
 
+import bisect
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
@@ -46,7 +48,7 @@ class _Text:
         return min(self.starts[min(line, len(self.starts)) - 1] + column - 1, len(self.text))
 
     def position(self, offset: int) -> tuple[int, int]:
-        line = next(index for index in range(len(self.starts), 0, -1) if self.starts[index - 1] <= offset)
+        line = bisect.bisect_right(self.starts, offset)
         return line, offset - self.starts[line - 1] + 1
 
     def line_end(self, offset: int) -> int:
@@ -59,6 +61,12 @@ class _Text:
         return match.end() if match else offset
 
 
+@functools.lru_cache(maxsize=8)
+def _text_of(text: str) -> _Text:
+    """One index of a text's lines however many fixes it has (a str caches its hash: the key is cheap)."""
+    return _Text(text)
+
+
 def edit_for(finding: Finding, document: Optional[Document]) -> Optional[Edit]:
     """The edit of `finding`'s fix in `document`'s text, or None when it cannot be made safely here."""
     fix = finding.fix
@@ -68,7 +76,7 @@ def edit_for(finding: Finding, document: Optional[Document]) -> Optional[Edit]:
     key_node, value_node = _pair(document, path)
     if key_node is None or value_node is None:
         return None
-    text = _Text(document.text)
+    text = _text_of(document.text)
     if fix.action == "delete":
         span = _deletion(document, text, path, key_node, value_node)
         if span is None:

@@ -1,20 +1,23 @@
-"""The schema of a provider file (pydantic), and schema problems as facts.
+"""The schema of a provider file, and schema problems as facts.
 
-The schemas are pydantic-core validators declared directly (pydantic v2's own validation engine): the
-same strict validation and error types as pydantic models, without the 70 ms that importing
-`pydantic.BaseModel` and building model classes adds to every run of a pre-commit hook. Validation is
-strict: a string is never taken for a boolean, nor a number for a string. Each validation error becomes
-a SchemaIssue at its key path; the fields that did validate are kept, so the other rules still see
-what is right in a partly wrong file (the typed view of those fields is `ses_lint.subjects`).
+The schemas are pydantic-core schemas (pydantic v2's own validation engine) written as the plain
+core-schema mappings that `pydantic_core.core_schema` builds: the same strict validation and error
+types as pydantic models, without the 70 ms that importing `pydantic.BaseModel` and building model
+classes adds to every run of a pre-commit hook. Validation is strict: a string is never taken for a
+boolean, nor a number for a string. Each validation error becomes a SchemaIssue at its key path; the
+fields that did validate are kept, so the other rules still see what is right in a partly wrong file
+(the typed view of those fields is `ses_lint.subjects`).
+
+Most files are valid, and importing pydantic-core costs a run more than the rest of its static checks
+of one file. So `accepts` first tells, in plain Python, whether a mapping surely validates (it reads
+the same schema mappings and accepts a subset of what pydantic-core accepts); pydantic-core is
+imported, and its validator built, only for data it does not accept, and then it alone decides, or
+when a large run has many mappings to validate.
 """
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Optional
-
-from pydantic_core import SchemaValidator, ValidationError
-from pydantic_core import core_schema as cs
 
 from .suggest import confident_match
 
@@ -38,45 +41,63 @@ KEY_ALIASES = {
 }
 
 
-@dataclass(frozen=True)
 class Model:
-    """One mapping's schema: its keys as written (-> their names in the typed view) and a validator."""
+    """One mapping's schema: its keys as written (-> their names in the typed view) and its core schema."""
 
-    name: str
-    keys: dict[str, str]
-    validator: SchemaValidator = field(repr=False)
-    schema: Any = field(default=None, repr=False)  # the pydantic-core schema (for `ses-lint schema`)
+    def __init__(self, name: str, keys: dict[str, str], schema: dict[str, Any]) -> None:
+        self.name = name
+        self.keys = keys
+        self.schema = schema
+        self._validator: Any = None
 
+    @property
+    def validator(self) -> Any:
+        if self._validator is None:
+            from pydantic_core import SchemaValidator
 
-def _model(name: str, fields: dict[str, tuple[cs.CoreSchema, bool]], *, extra: str, names: Optional[dict[str, str]] = None) -> Model:
-    schema = cs.typed_dict_schema(
-        {key: cs.typed_dict_field(schema, required=required) for key, (schema, required) in fields.items()},
-        extra_behavior=extra,  # type: ignore[arg-type]
-        strict=True,
-    )
-    return Model(name, {key: (names or {}).get(key, key) for key in fields}, SchemaValidator(schema), schema)
-
-
-def _text(min_length: Optional[int] = None) -> cs.CoreSchema:
-    return cs.str_schema(strict=True, min_length=min_length)
+            self._validator = SchemaValidator(self.schema)
+        return self._validator
 
 
-def _required(schema: cs.CoreSchema) -> tuple[cs.CoreSchema, bool]:
+Schema = dict[str, Any]
+Field = tuple[Schema, bool]
+
+
+def _model(name: str, fields: dict[str, Field], *, extra: str, names: Optional[dict[str, str]] = None) -> Model:
+    return Model(name, {key: (names or {}).get(key, key) for key in fields}, _typed_dict(fields, extra))
+
+
+def _typed_dict(fields: dict[str, Field], extra: str) -> Schema:
+    return {
+        "type": "typed-dict",
+        "fields": {key: {"type": "typed-dict-field", "schema": schema, "required": required} for key, (schema, required) in fields.items()},
+        "strict": True,
+        "extra_behavior": extra,
+    }
+
+
+def _text(min_length: Optional[int] = None) -> Schema:
+    return {"type": "str", "strict": True, **({"min_length": min_length} if min_length is not None else {})}
+
+
+def _required(schema: Schema) -> Field:
     return schema, True
 
 
-def _optional(schema: cs.CoreSchema, nullable: bool = True) -> tuple[cs.CoreSchema, bool]:
-    return (cs.nullable_schema(schema) if nullable else schema), False
+def _optional(schema: Schema, nullable: bool = True) -> Field:
+    return ({"type": "nullable", "schema": schema} if nullable else schema), False
 
 
-_MAPPING = cs.dict_schema(_text(), cs.any_schema(), strict=True)
-_TEXTS = cs.list_schema(_text(), strict=True)
+_ANY: Schema = {"type": "any"}
+_BOOL: Schema = {"type": "bool", "strict": True}
+_MAPPING: Schema = {"type": "dict", "keys_schema": _text(), "values_schema": _ANY, "strict": True}
+_TEXTS: Schema = {"type": "list", "items_schema": _text(), "strict": True}
 
 ProviderModel = _model("provider", {
     "name": _optional(_text()),
     "description": _optional(_text()),
     "provider": _required(_text(min_length=1)),
-    "enabled": _optional(cs.bool_schema(strict=True), nullable=False),
+    "enabled": _optional(_BOOL, nullable=False),
     "config": _required(_MAPPING),
 }, extra="forbid")
 
@@ -88,14 +109,10 @@ SesConfigModel = _model("ses config", {
     "access_key_id": _optional(_text()),
     "secret_access_key": _optional(_text()),
     "endpoint": _optional(_text()),
-    "imds_disable": _optional(cs.bool_schema(strict=True)),
+    "imds_disable": _optional(_BOOL),
 }, extra="forbid", names={"from": "from_"})
 
-_BODY = cs.typed_dict_schema(
-    {"text": cs.typed_dict_field(cs.nullable_schema(_text()), required=False),
-     "html": cs.typed_dict_field(cs.nullable_schema(_text()), required=False)},
-    extra_behavior="allow", strict=True,
-)
+_BODY = _typed_dict({"text": _optional(_text()), "html": _optional(_text())}, "allow")
 
 NotifyConfigModel = _model("notify config", {
     "provider": _required(_text(min_length=1)),
@@ -114,8 +131,48 @@ StepModel = _model("step", {
 
 FileModel = _model("file", {
     "providers": _optional(_MAPPING),
-    "workflows": _optional(cs.list_schema(cs.any_schema(), strict=True)),
+    "workflows": _optional({"type": "list", "items_schema": _ANY, "strict": True}),
 }, extra="allow")
+
+
+def accepts(schema: Schema, value: Any) -> bool:
+    """True only when pydantic-core surely accepts `value` under `schema` (the kinds used above)."""
+    kind = schema["type"]
+    if kind == "any":
+        return True
+    if kind == "nullable":
+        return value is None or accepts(schema["schema"], value)
+    if kind == "str":
+        return type(value) is str and len(value) >= schema.get("min_length", 0) and _unicode(value)
+    if kind == "bool":
+        return type(value) is bool
+    if kind == "list":
+        return type(value) is list and all(accepts(schema["items_schema"], item) for item in value)
+    if kind == "dict":
+        return type(value) is dict and all(
+            accepts(schema["keys_schema"], key) and accepts(schema["values_schema"], item) for key, item in value.items()
+        )
+    if kind == "typed-dict":
+        fields = schema["fields"]
+        if type(value) is not dict or not all(type(key) is str and _unicode(key) for key in value):
+            return False
+        if schema["extra_behavior"] == "forbid" and any(key not in fields for key in value):
+            return False
+        return all(
+            accepts(field["schema"], value[key]) if key in value else not field["required"] for key, field in fields.items()
+        )
+    return False
+
+
+def _unicode(text: str) -> bool:
+    """pydantic-core refuses a string that is not valid Unicode (a lone surrogate from a `\\ud800` escape)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -131,6 +188,9 @@ class SchemaIssue:
 
 
 MAX_SUGGESTIONS = 100  # "did you mean" for the first errors of a mapping: a 15,000-key one costs no 15,000 fuzzy matches
+# Beyond this many mappings (a few dozen files) the compiled validator is faster than `accepts` even with
+# its import: a large run uses it throughout. Either way the result is the same.
+_fast_checks_left = 200
 
 
 def validate(model: Model, data: Any, prefix: tuple = (), judged: Callable[[tuple], bool] | None = None) -> tuple[dict[str, Any], list[SchemaIssue]]:
@@ -144,6 +204,13 @@ def validate(model: Model, data: Any, prefix: tuple = (), judged: Callable[[tupl
         if judged is not None and not judged(prefix):
             return {}, []
         return {}, [SchemaIssue("wrong-type", prefix, f"{what} must be a mapping, not {_type_name(data)} `{_short(data)}`")]
+    global _fast_checks_left
+    if _fast_checks_left > 0 and model._validator is None:
+        _fast_checks_left -= 1
+        if accepts(model.schema, data):
+            return {model.keys[key]: value for key, value in data.items() if key in model.keys}, []
+    from pydantic_core import ValidationError
+
     try:
         model.validator.validate_python(data)
         issues: list[SchemaIssue] = []
@@ -179,6 +246,8 @@ def _issue(model: Model, error: dict, prefix: tuple, suggest: bool = True) -> Sc
 
 
 def suggest_key(key: str, known: list[str]) -> Optional[str]:
+    import difflib  # only for a near miss
+
     if key in KEY_ALIASES and KEY_ALIASES[key] in known:
         return KEY_ALIASES[key]
     matches = difflib.get_close_matches(key, known, n=1, cutoff=0.6)

@@ -6,6 +6,7 @@ policy the static stage applies to every scalar of every field.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
@@ -13,14 +14,19 @@ from typing import Any, Callable, Mapping
 REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Go templates (Helm), Jinja and Liquid: `{{ expression }}` and `{% statement %}`.
 TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
-_BROKEN = (
-    (re.compile(r"\$\{\}"), "empty reference `${}`"),
-    (re.compile(r"\$\{[^}]*$"), "reference opened with `${` but never closed"),
-    (re.compile(r"(?<!\{)\$[A-Za-z_][A-Za-z0-9_]*\}"), "reference closed with `}` but opened with `$` alone; write `${NAME}`"),
-    (re.compile(r"\$\{(?![A-Za-z_][A-Za-z0-9_]*\})[^}]*\}"), "reference names must be letters, digits and `_`, not starting with a digit"),
-    # The whole value a shell-style `$NAME` (an environment variable's upper-case name): never expanded.
-    (re.compile(r"^\s*\$[A-Z_][A-Z0-9_]*\s*$"), "shell-style reference `$NAME` is not expanded: the text itself would be used; write `${NAME}`"),
-)
+
+
+@functools.lru_cache(maxsize=1)
+def _broken() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Compiled when a value holds a `$` at all: most runs never need them."""
+    return (
+        (re.compile(r"\$\{\}"), "empty reference `${}`"),
+        (re.compile(r"\$\{[^}]*$"), "reference opened with `${` but never closed"),
+        (re.compile(r"(?<!\{)\$[A-Za-z_][A-Za-z0-9_]*\}"), "reference closed with `}` but opened with `$` alone; write `${NAME}`"),
+        (re.compile(r"\$\{(?![A-Za-z_][A-Za-z0-9_]*\})[^}]*\}"), "reference names must be letters, digits and `_`, not starting with a digit"),
+        # The whole value a shell-style `$NAME` (an environment variable's upper-case name): never expanded.
+        (re.compile(r"^\s*\$[A-Z_][A-Z0-9_]*\s*$"), "shell-style reference `$NAME` is not expanded: the text itself would be used; write `${NAME}`"),
+    )
 
 
 def is_reference(value: object) -> bool:
@@ -40,7 +46,7 @@ def malformation(value: object) -> str | None:
     """What is wrong with a broken reference in `value`, or None."""
     if not isinstance(value, str) or "$" not in value:
         return None
-    for pattern, message in _BROKEN:
+    for pattern, message in _broken():
         if pattern.search(value):
             return message
     return None

@@ -1,10 +1,8 @@
 """AWS regions and where SES is offered, read from botocore's bundled data without importing botocore."""
 from __future__ import annotations
 
-import difflib
 import functools
 import importlib.util
-import json
 import os
 from pathlib import Path
 
@@ -21,13 +19,19 @@ def _data_dir() -> Path | None:
 
 @functools.lru_cache(maxsize=1)
 def _partitions() -> list[dict]:
+    import json
+
     folder = _data_dir()
     return json.loads((folder / "partitions.json").read_text())["partitions"] if folder is not None else []
 
 
-@functools.lru_cache(maxsize=1)
 def all_regions() -> frozenset[str]:
-    return frozenset(name for partition in _partitions() for name in partition.get("regions", {}) if not name.endswith("-global"))
+    return _tables()[0]
+
+
+def ses_regions() -> frozenset[str]:
+    """Regions with an SES (`email`) endpoint."""
+    return _tables()[1]
 
 
 @functools.lru_cache(maxsize=1)
@@ -44,36 +48,42 @@ def aws_form(name: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
-def ses_regions() -> frozenset[str]:
-    """Regions with an SES (`email`) endpoint. endpoints.json is over 1 MB, so the answer is cached in
-    the user's cache folder, keyed by the data file's size and modification time."""
+def _tables() -> tuple[frozenset[str], frozenset[str]]:
+    """(every region, the regions with an SES endpoint), from botocore's partitions.json and
+    endpoints.json. endpoints.json is over 1 MB, so both answers are cached in the user's cache folder
+    as two lines of text (no JSON to import or parse on the static path), keyed by the data files' sizes
+    and modification times."""
     folder = _data_dir()
     if folder is None:
-        return frozenset()
-    source = folder / "endpoints.json"
-    stat = source.stat()
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ses-lint" / f"ses-regions-{stat.st_size}-{int(stat.st_mtime)}.json"
+        return frozenset(), frozenset()
+    stats = [(folder / name).stat() for name in ("partitions.json", "endpoints.json")]
+    key = "-".join(f"{stat.st_size}-{int(stat.st_mtime)}" for stat in stats)
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ses-lint" / f"regions-{key}.txt"
     try:
-        return frozenset(json.loads(cache.read_text()))
+        every, ses = cache.read_text(encoding="utf-8").split("\n")[:2]
+        return frozenset(every.split()), frozenset(ses.split())
     except (OSError, ValueError):
         pass
-    regions = _read_ses_regions(source)
+    tables = _read_tables(folder)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps(sorted(regions)))
+        cache.write_text("\n".join(" ".join(sorted(table)) for table in tables) + "\n", encoding="utf-8")
     except OSError:
         pass  # a read-only home only costs the next run the same parse
-    return regions
+    return tables
 
 
-def _read_ses_regions(source: Path) -> frozenset[str]:
-    endpoints = json.loads(source.read_text())
-    regions = set()
+def _read_tables(folder: Path) -> tuple[frozenset[str], frozenset[str]]:
+    import json
+
+    every = frozenset(name for partition in _partitions() for name in partition.get("regions", {}) if not name.endswith("-global"))
+    endpoints = json.loads((folder / "endpoints.json").read_text())
+    ses = set()
     for partition in endpoints["partitions"]:
         for name, info in partition.get("services", {}).get("email", {}).get("endpoints", {}).items():
             if name in partition.get("regions", {}) and not info.get("deprecated"):
-                regions.add(name)
-    return frozenset(regions)
+                ses.add(name)
+    return every, frozenset(ses)
 
 
 def known() -> bool:
@@ -89,12 +99,15 @@ def closest(name: str) -> str | None:
 
 def candidates(name: str, n: int = 2) -> list[str]:
     """The region names `name` may have been meant as, best first (at most `n`)."""
+    import difflib  # only for a near miss
+
     normalised = _normalise(name)
     if normalised in all_regions():
         return [normalised]
     return difflib.get_close_matches(normalised, sorted(all_regions()), n=n, cutoff=0.75)
 
 
+@functools.lru_cache(maxsize=4096)
 def confident(name: str) -> str | None:
     """The region `name` was surely meant as (a case or separator slip, or one clearly closest name)."""
     normalised = _normalise(name)

@@ -7,9 +7,9 @@ selected rule that wants it. The engine itself knows no rule.
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import re
-import textwrap
 import typing
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
@@ -17,11 +17,13 @@ from typing import Callable, Iterable, Iterator
 from .findings import Finding, Severity, Stage
 
 DOC_SECTIONS = ("Why", "Fix", "Bad", "Good")
-_SECTION_RE = re.compile(r"^(Why|Fix|Bad|Good|Details):\s?(.*)$")
+_SECTION_RE = r"^(Why|Fix|Bad|Good|Details):\s?(.*)$"  # compiled by `re` when docs are first read
 
 
 @dataclass(frozen=True)
 class RuleDocs:
+    """A rule's documentation: its summary and its sections (Details, Why, Fix, Bad, Good)."""
+
     summary: str
     sections: dict[str, str]
 
@@ -38,13 +40,19 @@ class RuleDocs:
 
 @dataclass(frozen=True)
 class Rule:
+    """A registered rule: its code, name, stage, default severity, check function and subject type."""
+
     code: str
     name: str
     stage: Stage
     severity: Severity
     check: Callable[[object], Iterable[Finding]]
     subject: type
-    docs: RuleDocs
+
+    @property
+    def docs(self) -> RuleDocs:
+        """Parsed when asked (`explain`, SARIF, the docs), not at import: a static run never reads them."""
+        return _docs(self.check)
 
     @property
     def family(self) -> str:
@@ -64,22 +72,37 @@ def rule(code: str, name: str, *, stage: Stage, severity: Severity):
     def register(check: Callable) -> Callable:
         if code in RULES:
             raise ValueError(f"rule code {code} registered twice")
-        hints = typing.get_type_hints(check)
-        params = list(inspect.signature(check).parameters)
-        subject = hints[params[0]]
-        RULES[code] = Rule(code, name, stage, severity, check, subject, parse_docs(check.__doc__ or ""))
+        RULES[code] = Rule(code, name, stage, severity, check, _subject_type(check))
         return check
 
     return register
 
 
+def _subject_type(check: Callable) -> type:
+    """The type annotating the rule's one parameter. Under postponed annotations it is a name, looked up
+    in the rule's module: `typing.get_type_hints` would compile every annotation of every rule."""
+    parameter = check.__code__.co_varnames[0]
+    annotation = check.__annotations__[parameter]
+    if isinstance(annotation, str):
+        found = check.__globals__.get(annotation)
+        return found if isinstance(found, type) else typing.get_type_hints(check)[parameter]
+    return annotation
+
+
+@functools.lru_cache(maxsize=None)
+def _docs(check: Callable) -> RuleDocs:
+    return parse_docs(check.__doc__ or "")
+
+
 def parse_docs(docstring: str) -> RuleDocs:
+    import textwrap
+
     text = inspect.cleandoc(docstring)
     summary_lines: list[str] = []
     sections: dict[str, list[str]] = {}
     current: list[str] | None = None
     for line in text.splitlines():
-        match = _SECTION_RE.match(line)
+        match = re.match(_SECTION_RE, line)
         if match:
             current = sections.setdefault(match.group(1), [])
             if match.group(2):
@@ -101,8 +124,16 @@ def _indent(text: str) -> str:
     return "\n".join("    " + line if line else line for line in text.splitlines())
 
 
-def load_rules() -> dict[str, Rule]:
-    """Import every rule module (registering its rules) and return the registry, ordered by code."""
-    from . import rules  # noqa: F401  (the package imports each family module)
+def load_rules(stages: Iterable[Stage | str] | None = None) -> dict[str, Rule]:
+    """Import the rule modules of `stages` (every stage when None), registering their rules, and return
+    those rules ordered by code."""
+    from . import rules
 
-    return dict(sorted(RULES.items()))
+    wanted = None if stages is None else {Stage(stage) for stage in stages}
+    rules.load(None if wanted is None else {stage.value for stage in wanted})
+    return dict(sorted((code, found) for code, found in RULES.items() if wanted is None or found.stage in wanted))
+
+
+def is_rule_code(prefix: str) -> bool:
+    """Whether any rule of any stage has a code starting with `prefix` (loads every family if needed)."""
+    return any(code.startswith(prefix) for code in RULES) or any(code.startswith(prefix) for code in load_rules())

@@ -163,6 +163,9 @@ def collect(documents: "list[Document]", environ: "Mapping[str, str] | None" = N
         masker.allow_path(document.path)
         for secret in in_text(document.text):
             masker.add(secret)
+        lowered = document.text.lower()
+        if "\\" not in lowered and not any(word in lowered for word in SECRET_WORDS):
+            continue  # no key can name a secret (an escape could spell one)
         root = document.root if document.loaded else None
         for path, node in iter_scalars(root):
             if path and is_secret_name(path[-1]):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .registry import Rule
+from .registry import Rule, load_rules
 
 
 class SelectionError(ValueError):
@@ -16,8 +16,11 @@ def matches(selector: str, rule: Rule) -> bool:
 
 
 def check_selectors(selectors: Iterable[str], rules: dict[str, Rule], what: str) -> None:
+    """Every selector names some rule: of `rules` (the stages that run), or else of any stage."""
     for selector in selectors:
-        if not any(matches(selector, rule) for rule in rules.values()):
+        if not any(matches(selector, rule) for rule in rules.values()) and not any(
+            matches(selector, rule) for rule in load_rules().values()
+        ):
             raise SelectionError(f"{what}: `{selector}` is neither a rule code, a code prefix nor a rule name")
 
 
@@ -29,7 +32,9 @@ def check_stages(selectors: Iterable[str], rules: dict[str, Rule], stages: Itera
     report would look like a pass: that is a usage error naming the flag that turns the stage on."""
     running = {str(getattr(stage, "value", stage)) for stage in stages}
     for selector in selectors:
-        chosen = [rule for rule in rules.values() if matches(selector, rule)]
+        if any(matches(selector, rule) for rule in rules.values() if rule.stage.value in running):
+            continue
+        chosen = [rule for rule in load_rules().values() if matches(selector, rule)]  # `rules` may hold the running stages' only
         if chosen and not any(rule.stage.value in running for rule in chosen):
             off = list(dict.fromkeys(rule.stage.value for rule in chosen))
             flags = " and ".join(STAGE_FLAGS.get(stage, stage) for stage in off)

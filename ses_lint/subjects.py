@@ -344,10 +344,23 @@ def _steps(document: Document) -> Iterator[tuple[tuple, dict]]:
                 yield ("workflows", index, "steps", position), step
 
 
-def _provider_for(step: NotifyStep, entries: list[ProviderEntry]) -> Optional[ProviderEntry]:
-    """The entry a step names: its own file's first, else any file of the run."""
-    matches = [entry for entry in entries if entry.key == step.provider_key]
-    return next((entry for entry in matches if entry.file == step.file), matches[0] if matches else None)
+def link(entries: list[ProviderEntry], steps: list[NotifyStep]) -> None:
+    """Point each step at the entry it names (its own file's first, else the run's first) and each entry
+    at the steps naming its key: dictionary lookups, so the cost grows with entries plus steps."""
+    first: dict[str, ProviderEntry] = {}
+    first_in_file: dict[tuple[str, str], ProviderEntry] = {}
+    for entry in entries:
+        first.setdefault(entry.key, entry)
+        first_in_file.setdefault((entry.key, entry.file), entry)
+    naming: dict[str, list[NotifyStep]] = {}
+    for step in steps:
+        key = step.provider_key
+        if key is None:
+            continue
+        step.target = first_in_file.get((key, step.file)) or first.get(key)
+        naming.setdefault(key, []).append(step)
+    for entry in entries:
+        entry.used_by = naming.get(entry.key, [])
 
 
 RECIPIENT_FIELDS = ("to", "cc", "bcc")
@@ -390,23 +403,23 @@ class Configuration:
 
     @classmethod
     def gather(cls, run: Run) -> list["Configuration"]:
-        entries = [entry for document in run.documents for entry in ProviderEntry.read(document, run)]
-        steps = [step for document in run.documents for step in NotifyStep.read(document, run)]
-        has_workflows = any(document_has_workflows(document) for document in run.documents)
+        documents = run.documents
+        entries = [entry for document in documents for entry in ProviderEntry.read(document, run)]
+        steps = [step for document in documents for step in NotifyStep.read(document, run)]
+        has_workflows = any(document_has_workflows(document) for document in documents)
         keys = sorted({entry.key for entry in entries})
         for step in steps:
             step.provider_keys = keys
-            step.target = _provider_for(step, entries)
         for entry in entries:
             entry.run_has_workflows = has_workflows
-            entry.used_by = [step for step in steps if step.target is entry or step.provider_key == entry.key]
+        link(entries, steps)
         _mark_redefinitions(entries, run)
         return [cls(entries, steps)]
 
 
 def _mark_redefinitions(entries: list[ProviderEntry], run: Run) -> None:
     """A key defined in several files: each later definition learns the first (in run order: the paths
-    as given, a folder's files sorted), which is the one `_provider_for` gives steps of other files."""
+    as given, a folder's files sorted), which is the one `link` gives steps of other files."""
     first: dict[str, ProviderEntry] = {}
     for entry in entries:
         earlier = first.setdefault(entry.key, entry)

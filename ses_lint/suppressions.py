@@ -8,6 +8,7 @@ from typing import Callable
 
 from .findings import Finding
 
+MARKER = "ses-lint"  # every directive holds it
 _DIRECTIVE = re.compile(r"(?:^|\s)#\s*ses-lint:\s*(disable|disable-file)\s*=\s*(.*)")
 _COMMENT = re.compile(r"(?:^|(?<=\s))#")  # where a comment may start; the first outside a scalar does
 _CODES = re.compile(r"[A-Za-z0-9_,\s-]*")
@@ -16,6 +17,8 @@ REASON_SEPARATOR = "--"
 
 @dataclass(eq=False)
 class Suppression:
+    """One `# ses-lint: disable=...` directive, and the codes it has suppressed so far."""
+
     file: str
     line: int  # where the comment is
     column: int
@@ -40,7 +43,7 @@ def parse(path: str, text: str, inside_scalar: Callable[[int, int], bool] = _nev
     suppressions = []
     lines = text.splitlines()
     for index, line in enumerate(lines):
-        if "ses-lint" not in line:
+        if MARKER not in line:
             continue
         comment = next((m.start() for m in _COMMENT.finditer(line) if not inside_scalar(index + 1, m.start() + 1)), None)
         match = _DIRECTIVE.search(line, max(comment - 1, 0)) if comment is not None else None

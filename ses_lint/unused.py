@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from .findings import Finding
-from .registry import RULES
+from .registry import is_rule_code
 from .run import Run
 
 
@@ -22,7 +22,7 @@ class UnusedSuppression:
     def gather(cls, run: Run) -> Iterator["UnusedSuppression"]:
         for suppression in run.suppressions:
             for code in suppression.codes:
-                known = any(existing.startswith(code) for existing in RULES)
+                known = is_rule_code(code)
                 if not known:
                     yield cls(suppression.file, suppression.line, suppression.column, code, True)
                 elif code not in suppression.used and any(selected.startswith(code) for selected in run.selected_codes):

@@ -1,4 +1,5 @@
 """The static path stays light: a static run never imports boto3, botocore or dnspython."""
+import json
 import re
 import subprocess
 import sys
@@ -18,3 +19,23 @@ def test_static_run_imports_no_network_library():
     heavy = sorted({match.group(1) for match in HEAVY.finditer(result.stderr)})
     assert heavy == [], f"the static path imported {heavy}"
     assert re.search(r"\|\s+yaml\s*$", result.stderr, re.MULTILINE), "importtime output not understood"
+
+
+def test_every_rule_is_of_its_familys_stage():
+    from ses_lint.registry import load_rules
+    from ses_lint.rules import FAMILIES
+
+    rules = load_rules()
+    assert {rule.family for rule in rules.values()} == set(FAMILIES)
+    assert {code: rule.stage.value for code, rule in rules.items()} == {code: FAMILIES[rule.family] for code, rule in rules.items()}
+
+
+def test_static_run_imports_neither_the_network_rules_nor_pydantic_core_for_valid_files():
+    code = (
+        "import json, sys; from ses_lint.cli import main; main(['check', '-q', sys.argv[1]]); "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith(('ses_lint.facts', 'ses_lint.rules.', 'pydantic')))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT / "examples" / "seed")], capture_output=True, text=True, timeout=60).stdout
+    loaded = json.loads(out.strip().splitlines()[-1])
+    assert not [name for name in loaded if name.startswith(("ses_lint.facts", "pydantic"))], loaded
+    assert {name.rsplit(".", 1)[1] for name in loaded} == {"document", "schema", "platform", "credentials", "region", "addresses", "workflows"}

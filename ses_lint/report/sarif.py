@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from ..engine import Report
 from ..findings import Finding, Severity
-from ..registry import DOC_SECTIONS, Rule
+from ..registry import DOC_SECTIONS, Rule, load_rules
 from ..secrets import Masker
 from ..fixes import Edit, safe_edits
 from . import Context, unsaid_suggestion
@@ -32,7 +32,7 @@ _URI_SAFE = "/-._~!$&'()*+,;=@"
 
 def render(report: Report, context: Context) -> str:
     mask = report.mask
-    rules = list(report.rules.values())
+    rules = list(load_rules().values())  # every rule, of every stage, with its help text
     index = {rule.code: position for position, rule in enumerate(rules)}
     seen: dict[str, int] = {}
     edits = safe_edits(report.findings, report.documents)

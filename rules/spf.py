@@ -335,7 +335,7 @@ def _trees(sender: SenderDomain) -> list["SpfTree"]:
     return trees + [mail_from.spf for mail_from in sender.mail_from if mail_from.spf.domain != sender.domain]
 
 
-@rule("SES610", "spf-ignored-terms", stage=DNS, severity=ERROR)
+@rule("SES610", "spf-ignored-terms", stage=DNS, severity=WARNING)
 def spf_ignored_terms(sender: SenderDomain) -> Iterator[Finding]:
     """An SPF record has mechanisms after its `all`: receivers never evaluate them.
 
@@ -386,7 +386,7 @@ def txt_cname_conflict(sender: SenderDomain) -> Iterator[Finding]:
         yield sender.finding(f"`{txt.name}`: has both TXT records and a CNAME to `{target}` (RFC 1034 §3.6.2): receivers get one or the other")
 
 
-@rule("SES629", "txt-too-large", stage=DNS, severity=ERROR)
+@rule("SES629", "txt-too-large", stage=DNS, severity=WARNING)
 def txt_too_large(sender: SenderDomain) -> Iterator[Finding]:
     """An SPF record's TXT reply is over 512 bytes, or the record is over 450 bytes.
 

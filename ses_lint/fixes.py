@@ -140,6 +140,7 @@ class FileFix:
     before: str
     after: str
     fixed: list[Finding]
+    edits: dict[int, Edit]  # id(finding) -> the edit applied for it
 
 
 def plan(findings: Iterable[Finding], documents: dict[str, Document]) -> list[FileFix]:
@@ -160,7 +161,8 @@ def plan(findings: Iterable[Finding], documents: dict[str, Document]) -> list[Fi
         accepted = _settle(path, document.text, _problems(document), chosen)
         if accepted:
             after = _apply(document.text, [edit for _, edit in accepted])
-            result.append(FileFix(path, document.text, after, sorted((finding for finding, _ in accepted), key=Finding.sort_key)))
+            result.append(FileFix(path, document.text, after, sorted((finding for finding, _ in accepted), key=Finding.sort_key),
+                                  {id(finding): edit for finding, edit in accepted}))
     return result
 
 
@@ -202,10 +204,7 @@ def _apply(text: str, edits: list[Edit]) -> str:
 
 def safe_edits(findings: Iterable[Finding], documents: dict[str, Document]) -> dict[int, Edit]:
     """id(finding) -> its edit, for the findings whose fix `plan` would apply (SARIF's `fixes`)."""
-    findings = list(findings)
-    applied = {id(finding) for file_fix in plan(findings, documents) for finding in file_fix.fixed}
-    return {id(finding): edit for finding in findings if id(finding) in applied
-            for edit in [edit_for(finding, documents.get(finding.file))] if edit is not None}
+    return {key: edit for file_fix in plan(findings, documents) for key, edit in file_fix.edits.items()}
 
 
 def _problems(document: Document) -> int:

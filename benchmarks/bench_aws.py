@@ -68,7 +68,10 @@ def main() -> int:
     import logging
     import urllib.request
 
-    from aws.conftest import STATE, Moto  # installs moto's gap closers (and sets MOTO_ALLOW_NONEXISTENT_REGION)
+    from aws.conftest import (  # installs moto's gap closers (and sets MOTO_ALLOW_NONEXISTENT_REGION)
+        STATE,
+        Moto,
+    )
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)

@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from dnsfixtures import Nsd  # noqa: E402
 
 import ses_lint  # noqa: E402
-from ses_lint.facts import dnswire  # noqa: E402
+from ses_lint.collect.dns import wire as dnswire  # noqa: E402
 
 PER_FILE = 1000
 

@@ -12,11 +12,11 @@ from typing import Any, Sequence
 __version__ = "0.1.0"
 __all__ = ["lint", "Report", "Finding", "Severity", "Stage", "Options", "__version__"]
 
-from .engine import Report, discover, run_lint
-from .files import DEFAULT_EXCLUDE
-from .patterns import Excludes, PatternSet
-from .findings import Finding, Severity, Stage
-from .run import Options
+from ses_lint.collect.files import DEFAULT_EXCLUDE
+from ses_lint.core.engine import Report, discover, run_lint
+from ses_lint.core.findings import Finding, Severity, Stage
+from ses_lint.core.run import Options
+from ses_lint.source.patterns import Excludes, PatternSet
 
 
 def lint(paths: Sequence[str] | str, *, dns: bool = False, aws: bool = False, online: bool = False,
@@ -29,7 +29,7 @@ def lint(paths: Sequence[str] | str, *, dns: bool = False, aws: bool = False, on
     `timeout`, `env`, ...); `dns`, `aws`, `online` and `probe` turn on the network stages. `exclude`
     (default: hidden folders, node_modules, ...), `extend_exclude` and `respect_gitignore` say what
     folder searches pass over (gitignore-style patterns, relative to the current folder).
-    Raises `ses_lint.engine.UsageError` when a path cannot be read and `ValueError` for a bad option.
+    Raises `ses_lint.core.engine.UsageError` when a path cannot be read and `ValueError` for a bad option.
     """
     if isinstance(paths, str):
         paths = [paths]

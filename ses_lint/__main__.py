@@ -1,3 +1,3 @@
-from .cli import main
+from ses_lint.cli import main
 
 raise SystemExit(main())

@@ -7,19 +7,19 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import __version__
-from .baseline import Baseline, BaselineError
-from .baseline import write as write_baseline
-from .engine import Report, UsageError, discover, run_lint
-from .files import DEFAULT_EXCLUDE
-from .findings import Severity, Stage
-from .patterns import Excludes, PatternSet
-from .registry import load_rules
-from .run import Options
-from .selection import SelectionError, check_selectors, check_stages
-from .settings import SettingsError
-from .settings import discover as discover_settings
-from .settings import load as load_settings
+from ses_lint import __version__
+from ses_lint.collect.files import DEFAULT_EXCLUDE
+from ses_lint.core.baseline import Baseline, BaselineError
+from ses_lint.core.baseline import write as write_baseline
+from ses_lint.core.engine import Report, UsageError, discover, run_lint
+from ses_lint.core.findings import Severity, Stage
+from ses_lint.core.run import Options
+from ses_lint.core.selection import SelectionError, check_selectors, check_stages
+from ses_lint.rules import load_rules
+from ses_lint.settings import SettingsError
+from ses_lint.settings import discover as discover_settings
+from ses_lint.settings import load as load_settings
+from ses_lint.source.patterns import Excludes, PatternSet
 
 COMMANDS = ("check", "rules", "explain", "schema")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -135,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "explain":
             return explain(args.code)
         if args.command == "schema":
-            from .schema_export import print_schema
+            from ses_lint.schema_export import print_schema
 
             return print_schema(settings=args.settings)
         return check(args)
@@ -173,7 +173,7 @@ def explain(code: str) -> int:
     rule = rules.get(code.upper()) or next((r for r in rules.values() if r.name == code.lower()), None)
     if rule is None:
         raise UsageError(f"`{code}` is not a rule code or name; `ses-lint rules` lists them")
-    print(f"{rule.code} {rule.name} (stage {rule.stage.value}, {rule.severity.value})\n")
+    print(f"{rule.code} {rule.name} (stage {rule.stage.value}, {rule.severity.value}; source {rule.source})\n")
     print(rule.docs.text())
     return EXIT_OK
 
@@ -272,7 +272,7 @@ def check(args: argparse.Namespace) -> int:
             if not source.excluded:
                 print(f"ses-lint: note: {source.path}: not read: {source.unread}", file=sys.stderr)
 
-    from .report import Context, render
+    from ses_lint.report import Context, render
 
     to_terminal = args.output is None and sys.stdout.isatty()
     color = format_name == "text" and to_terminal and not os.environ.get("NO_COLOR")
@@ -296,7 +296,7 @@ def check(args: argparse.Namespace) -> int:
 
 
 def _report_target(item: str) -> tuple[str, str]:
-    from .report import FORMATS
+    from ses_lint.report import FORMATS
 
     format_name, _, target = item.partition("=")
     if format_name not in FORMATS or not target:
@@ -313,7 +313,7 @@ def _write(option: str, target: str, text: str) -> None:
 
 def _fix(report: Report, diff_only: bool, relint) -> tuple[Report, bool]:
     """`--diff`: print the safe fixes. `--fix`: write them, say so on standard error, and lint again."""
-    from . import fixes
+    from ses_lint.core import fixes
 
     planned = fixes.plan(report.findings, report.documents)
     if diff_only:
@@ -375,7 +375,7 @@ def statistics(report: Report, format_name: str, context) -> str:
         import json
 
         return json.dumps(rows, indent=2) + "\n"
-    from .report.text import summary
+    from ses_lint.report.text import summary
 
     width = len(str(max(counts.values()))) if counts else 1
     lines = [f"{row['count']:>{width}}  {row['code']}  {row['name']}" for row in rows]

@@ -1,7 +1,7 @@
 """docs/rules.md, generated from the rules' own docstrings (`python scripts/generate_docs.py`)."""
 from __future__ import annotations
 
-from .registry import load_rules
+from ses_lint.rules import load_rules
 
 HEADER = """# ses-lint rules
 
@@ -15,11 +15,11 @@ Stages: `static` runs offline and by default; `dns` with `--dns`; `aws` with `--
 
 def render() -> str:
     rules = load_rules()
-    lines = [HEADER, "| code | name | stage | severity | summary |", "|---|---|---|---|---|"]
+    lines = [HEADER, "| code | name | stage | severity | source | summary |", "|---|---|---|---|---|---|"]
     for rule in rules.values():
-        lines.append(f"| [{rule.code}](#{rule.code.lower()}-{rule.name}) | {rule.name} | {rule.stage.value} | {rule.severity.value} | {rule.docs.summary} |")
+        lines.append(f"| [{rule.code}](#{rule.code.lower()}-{rule.name}) | {rule.name} | {rule.stage.value} | {rule.severity.value} | [{rule.source}](../{rule.source}) | {rule.docs.summary} |")
     for rule in rules.values():
-        lines += ["", f"## {rule.code} {rule.name}", "", f"Stage `{rule.stage.value}`, severity `{rule.severity.value}`.", "", rule.docs.summary]
+        lines += ["", f"## {rule.code} {rule.name}", "", f"Stage `{rule.stage.value}`, severity `{rule.severity.value}`, source [`{rule.source}`](../{rule.source}).", "", rule.docs.summary]
         for name in ("Details", "Why", "Fix"):
             body = rule.docs.sections.get(name)
             if body:

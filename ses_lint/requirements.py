@@ -27,11 +27,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from .engine import Report
-from .facts.aws import AwsProvider
-from .findings import Finding, Severity
-from .secrets import Masker
-from .subjects import ProviderEntry
+from ses_lint.core.engine import Report
+from ses_lint.core.findings import Finding, Severity
+from ses_lint.core.secrets import Masker
+from ses_lint.facts.aws import AwsProvider
+from ses_lint.source.config import ProviderEntry
 
 MET, NOT_MET, NOT_CHECKED, BY_SES = "met", "not met", "not checked", "provided by SES"
 READ_ON = "2026-12-01"
@@ -248,7 +248,7 @@ def text(report: Report, mask: Masker) -> list[str]:
 
 
 def markdown(report: Report, mask: Masker) -> list[str]:
-    from .report.markdown import cell
+    from ses_lint.report.markdown import cell
 
     rows = evaluate(report)
     lines = ["### Sender requirements", "", f"Published rules read {READ_ON}: "

@@ -1,6 +1,6 @@
 """`ses-lint schema`: JSON Schemas (draft 2020-12) for editors, generated from the static stage's own models.
 
-The provider file's schema is built from the pydantic-core schemas in `ses_lint.model` (the ones the
+The provider file's schema is built from the pydantic-core schemas in `ses_lint.source.schema` (the ones the
 static stage validates with) by pydantic's JSON Schema generator, then composed the way the static stage
 applies them: the SES config's schema applies where the provider is SES (`email.ses`, `email` with
 `platform: ses`, or `email` with SES settings and no platform), the notify config's where a step has
@@ -16,8 +16,10 @@ import json
 import sys
 from typing import Any
 
-from . import model, regions, settings
-from .findings import Severity, Stage
+from ses_lint import settings
+from ses_lint.core.findings import Severity, Stage
+from ses_lint.source import regions
+from ses_lint.source import schema as model
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 REFERENCE_PATTERN = r"\$\{[A-Za-z_][A-Za-z0-9_]*\}"  # a `${NAME}` reference: judged after expansion (--env)
@@ -68,7 +70,9 @@ SETTINGS_FIELDS = {
 
 
 def _json(core_schema: Any) -> dict:
-    from pydantic.json_schema import GenerateJsonSchema  # only here: `schema` is not on the lint path
+    from pydantic.json_schema import (
+        GenerateJsonSchema,  # only here: `schema` is not on the lint path
+    )
 
     generated = GenerateJsonSchema().generate(core_schema)
     for prop in generated.get("properties", {}).values():

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .findings import Severity, Stage, one_line
+from ses_lint.core.findings import Severity, Stage, one_line
 
 KEYS = {
     "select": list,

@@ -151,7 +151,7 @@ def run_on_tty(args: list[str], cwd, env: dict) -> str:
 
 def ran(*stages: str) -> str:
     """The summary's `stages: static N rules, ...` for a run of these stages with the default selection."""
-    from ses_lint.registry import load_rules
+    from ses_lint.rules import load_rules
 
     rules = load_rules().values()
     return "stages: " + ", ".join(f"{stage} {sum(1 for rule in rules if rule.stage.value == stage)} rules" for stage in (stages or ("static",)))

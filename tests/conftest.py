@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from cli_support import *  # noqa: F401,F403
 from cli_support import run_cli
 

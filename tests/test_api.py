@@ -2,8 +2,8 @@
 import pytest
 
 import ses_lint
-from ses_lint.engine import UsageError
-from ses_lint.selection import SelectionError
+from ses_lint.core.engine import UsageError
+from ses_lint.core.selection import SelectionError
 
 CONFIG = b"""version: "1.0"
 providers:

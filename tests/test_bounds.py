@@ -12,10 +12,10 @@ import time
 import pytest
 
 import ses_lint
-from ses_lint.document import load
-from ses_lint.engine import Source, run_lint
+from ses_lint.core.engine import Source, run_lint
+from ses_lint.core.run import Options
 from ses_lint.report import Context, render
-from ses_lint.run import Options
+from ses_lint.source.document import load
 
 HEAD = 'version: "1.0"\nproviders:\n'
 BOUND = 5.0  # CPU seconds; each case takes well under 2 s on a quiet 2-core machine

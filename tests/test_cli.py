@@ -6,7 +6,7 @@ import re
 import sys
 
 import pytest
-
+from pathlib import Path
 from cli_support import (
     BROKEN_YAML,
     CLEAN,
@@ -565,7 +565,7 @@ def test_useless_suppression_can_fail_the_run(write, workdir):
 
 
 def test_rules_lists_every_code():
-    from ses_lint.registry import load_rules
+    from ses_lint.rules import load_rules
 
     registry = load_rules()
     code, out, err = run_cli("rules")
@@ -580,6 +580,7 @@ def test_explain_prints_docs():
     code, out, err = run_cli("explain", "SES301")
     assert (code, err) == (0, "")
     assert out.startswith("SES301 hardcoded-secret")
+    assert "source rules/ses3_credentials.py" in out.splitlines()[0]
     for section in ("Why:", "Fix:", "Bad:", "Good:"):
         assert section in out
     assert out.index("Why:") < out.index("Fix:") < out.index("Bad:") < out.index("Good:")
@@ -587,9 +588,16 @@ def test_explain_prints_docs():
     assert run_cli("explain", "ses301").out == out
 
 
+@pytest.mark.parametrize("code", ["SES008", "SES504", "SES628", "SES640", "SES711", "SES740", "SES840"])
+def test_explain_names_the_source_file_and_the_file_holds_the_rule(code):
+    first = run_cli("explain", code).out.splitlines()[0]
+    source = first.rsplit("source ", 1)[1].rstrip(")")
+    assert f'@rule("{code}"' in (Path(__file__).resolve().parents[1] / source).read_text()
+
+
 @pytest.mark.parametrize("code", ["SES001", "SES002", "SES101"])
 def test_explain_examples_keep_their_indentation(code):
-    from ses_lint.registry import load_rules
+    from ses_lint.rules import load_rules
 
     rule = load_rules()[code]
     raw = rule.check.__doc__

@@ -5,10 +5,17 @@ import json
 import sys
 
 import pytest
-
-from cli_support import ACCESS_KEY, CLEAN, HARDCODED, RESERVED, SECRET, ran, run_cli, run_on_tty
+from cli_support import (
+    ACCESS_KEY,
+    CLEAN,
+    HARDCODED,
+    RESERVED,
+    SECRET,
+    ran,
+    run_cli,
+    run_on_tty,
+)
 from test_cli import codes, parse_text, summary_line
-
 
 # --- commands and options that do not exist ---------------------------------------------------------
 
@@ -139,7 +146,7 @@ def test_a_suppression_can_carry_a_reason(write, workdir):
 
 
 def test_the_reason_is_kept_with_the_suppression():
-    from ses_lint.suppressions import parse
+    from ses_lint.core.suppressions import parse
 
     (first, second) = parse("x.yaml", "a: 1  # ses-lint: disable=SES302 -- revoked test key\n# ses-lint: disable=SES4\nb: 2\n")
     assert (first.codes, first.reason, first.target_line) == (["SES302"], "revoked test key", 1)

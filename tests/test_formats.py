@@ -8,8 +8,18 @@ import xml.etree.ElementTree as ET
 
 import jsonschema
 import pytest
-
-from cli_support import ACCESS_KEY, BROKEN_YAML, CLEAN, DATA, HARDCODED, NOT_A_CONFIG, RESERVED, SECRET, ran, run_cli
+from cli_support import (
+    ACCESS_KEY,
+    BROKEN_YAML,
+    CLEAN,
+    DATA,
+    HARDCODED,
+    NOT_A_CONFIG,
+    RESERVED,
+    SECRET,
+    ran,
+    run_cli,
+)
 from test_cli import SEED_FINDINGS
 
 STAGES = {"static": int(ran().split()[2])}  # the static stage ran, with every static rule
@@ -127,8 +137,9 @@ def test_json_clean_is_still_a_document_when_quiet(write, workdir):
 
 
 def test_sarif_examples_valid_and_complete(sarif_validator):
+    from ses_lint.rules import load_rules
+
     from ses_lint import __version__
-    from ses_lint.registry import load_rules
 
     code, document = as_sarif(sarif_validator, "examples/")
     assert code == 1
@@ -293,7 +304,7 @@ def test_github_escape_functions():
 
 
 def test_github_columns_only_on_single_line_regions():
-    from ses_lint.findings import Finding, Severity
+    from ses_lint.core.findings import Finding, Severity
     from ses_lint.report.github import annotation
 
     base = Finding("m", "f.yaml", line=3, column=5, code="SES101", name="missing-field", severity=Severity.WARNING)
@@ -402,7 +413,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 @st.composite
 def findings(draw):
-    from ses_lint.findings import Finding, Severity
+    from ses_lint.core.findings import Finding, Severity
 
     line = draw(st.integers(1, 10_000))
     column = draw(st.integers(1, 500))
@@ -426,8 +437,9 @@ def findings(draw):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(findings(), max_size=6), st.booleans())
 def test_renderers_hold_for_any_finding(sarif_validator, items, quiet):
-    from ses_lint.engine import Report
-    from ses_lint.registry import load_rules
+    from ses_lint.rules import load_rules
+
+    from ses_lint.core.engine import Report
     from ses_lint.report import Context, render
 
     report = Report(findings=items, files=len(items), rules=load_rules())

@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ses_lint
-from ses_lint.engine import Source, run_lint
+from ses_lint.core.engine import Source, run_lint
+from ses_lint.core.run import Options
 from ses_lint.report import Context, render
-from ses_lint.run import Options
 
 EXAMPLES = int(os.environ.get("SES_LINT_FUZZ_EXAMPLES", "150"))
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"

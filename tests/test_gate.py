@@ -6,8 +6,7 @@ import json
 
 import pytest
 from cli_support import CLEAN, DATA, HARDCODED, NOT_A_CONFIG, SECRET, ran, run_cli
-
-from ses_lint.registry import load_rules
+from ses_lint.rules import load_rules
 
 # --- selections whose stage does not run ----------------------------------------------------------
 

@@ -11,10 +11,10 @@ from typing import Iterator
 import pytest
 
 import ses_lint
-from ses_lint import engine
-from ses_lint.findings import ERROR, STATIC, Finding
-from ses_lint.registry import RULES, rule
-from ses_lint.subjects import SesProvider
+from ses_lint.core import engine
+from ses_lint.core.findings import ERROR, STATIC, Finding
+from ses_lint.core.registry import RULES, rule
+from ses_lint.source.config import SesProvider
 
 GOOD = 'version: "1.0"\nproviders:\n  email-ses:\n    provider: email.ses\n    config: {from: noreply@mycompany.com, region: us-east1}\n'
 BOOM = GOOD.replace("email-ses", "boom")

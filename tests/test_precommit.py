@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from cli_support import BIN, CLEAN, HARDCODED, ROOT, SECRET, base_env
 
 pytest.importorskip("pre_commit")

@@ -4,12 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cli_support import BROKEN_YAML, CLEAN, EXAMPLES, RESERVED, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cli_support import BROKEN_YAML, CLEAN, EXAMPLES, RESERVED, run_cli
-from ses_lint.document import load
-from ses_lint.prefilter import may_be_config
+from ses_lint.source.document import load
+from ses_lint.source.prefilter import may_be_config
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

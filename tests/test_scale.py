@@ -1,7 +1,7 @@
 """A large run: linking steps to providers is linear in the number of files."""
 from __future__ import annotations
 
-from ses_lint.subjects import NotifyStep, ProviderEntry, link
+from ses_lint.source.config import NotifyStep, ProviderEntry, link
 
 
 class Key(str):

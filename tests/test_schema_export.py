@@ -10,8 +10,8 @@ import pytest
 from cli_support import ROOT, run_cli
 
 from ses_lint import lint
-from ses_lint.document import load
 from ses_lint.schema_export import SES_OPTIONS
+from ses_lint.source.document import load
 
 SEED = ROOT.parent / "shared" / "seeds" / "000_cf1935f3355ea6f0.txt"  # the provider documentation
 FILES = sorted([*ROOT.glob("examples/**/*.yaml"), *ROOT.glob("tests/fixtures/**/*.yaml")])

@@ -5,11 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from cli_support import SEED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cli_support import SEED
-from ses_lint import model
+from ses_lint.source import schema as model
 
 MODELS = [model.FileModel, model.ProviderModel, model.SesConfigModel, model.NotifyConfigModel, model.StepModel]
 KEYS = sorted({key for m in MODELS for key in m.keys} | {"text", "html", "x"})

@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from cli_support import SECRET, run_cli
-from ses_lint.secrets import MASK, Masker, in_text
+
+from ses_lint.core.secrets import MASK, Masker, in_text
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 HEAD = 'version: "1.0"\nproviders:\n  email-ses:\n    provider: email.ses\n'

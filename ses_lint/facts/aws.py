@@ -35,11 +35,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ..findings import Stage, one_line
-from ..run import Run
-from ..subjects import NotifyStep, SesProvider
-from .credentials import CredentialFacts
-from .hints import DnsHints
+from ses_lint.collect.aws.credentials import CredentialFacts
+from ses_lint.core.findings import Stage, one_line
+from ses_lint.core.run import Run
+from ses_lint.facts.hints import DnsHints
+from ses_lint.source.config import NotifyStep, SesProvider
 
 DEFAULT_REGION = "us-east-1"
 BATCH = 100  # identities per v1 Get*Attributes call (the API's limit)
@@ -286,7 +286,7 @@ class AwsProvider:
         subjects = [cls(provider) for provider in run.subjects(SesProvider) if provider.enabled]
         if not run.stage_enabled(Stage.AWS) or not subjects:
             return subjects
-        from .aws_collect import Collector
+        from ses_lint.collect.aws.gather import Collector
 
         Collector(run, subjects).collect()
         return subjects

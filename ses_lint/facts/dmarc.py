@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from .dns import Answer, DnsCollector, normalize
+from ses_lint.collect.dns.resolver import Answer, DnsCollector, normalize
 
 WALK_LIMIT = 8  # RFC 9989 §4.10: at most 8 queries
 POLICIES = ("none", "quarantine", "reject")

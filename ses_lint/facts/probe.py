@@ -14,9 +14,17 @@ import time
 from dataclasses import dataclass
 from typing import Optional
 
-from ..findings import Stage
-from ..run import Run
-from .aws import CALLS, CALLS_LOCK, THROTTLE_CODES, AwsError, AwsProvider, Pacer, classify
+from ses_lint.core.findings import Stage
+from ses_lint.core.run import Run
+from ses_lint.facts.aws import (
+    CALLS,
+    CALLS_LOCK,
+    THROTTLE_CODES,
+    AwsError,
+    AwsProvider,
+    Pacer,
+    classify,
+)
 
 SUBJECT = "ses-lint probe"
 POLL = 0.5  # seconds between GetMessageInsights polls

@@ -12,16 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
-from ..findings import Finding, Severity
-from ..run import Run
-from ..subjects import SesProvider
-from .hints import DnsHints
+from ses_lint.core.findings import Finding, Severity
+from ses_lint.core.run import Run
+from ses_lint.facts.hints import DnsHints
+from ses_lint.source.config import SesProvider
 
 if TYPE_CHECKING:  # the collectors are imported only when the dns stage runs
-    from .dkim import DkimKey
-    from .dmarc import DmarcFacts
-    from .dns import Answer
-    from .spf import SpfTree
+    from ses_lint.collect.dns.resolver import Answer
+    from ses_lint.facts.dkim import DkimKey
+    from ses_lint.facts.dmarc import DmarcFacts
+    from ses_lint.facts.spf import SpfTree
 
 LOOKUP_LIMIT = 10  # RFC 7208 §4.6.4, also in facts.spf
 VOID_LIMIT = 2
@@ -205,7 +205,7 @@ class SenderDomain:
 
     @classmethod
     def gather(cls, run: Run) -> list["SenderDomain"]:
-        from .collect import gather
+        from ses_lint.collect.dns.gather import gather
 
         return gather(run)
 
@@ -219,6 +219,11 @@ class SenderDomain:
             for mail_from in sender.mail_from:
                 entry["mail_from"].setdefault(mail_from.domain, mail_from.spf.as_dict())
         return {"dns": {"domains": [{**entry, "mail_from": list(entry["mail_from"].values())} for entry in domains.values()]}}
+
+    def spf_trees(self) -> list[SpfTree]:
+        """The SPF trees a receiver evaluates for this provider: the `from` domain's and each MAIL FROM's."""
+        trees = [self.facts.spf] if self.exists else []
+        return trees + [mail_from.spf for mail_from in self.mail_from if mail_from.spf.domain != self.domain]
 
     def finding(self, message: str, severity: Optional[Severity] = None) -> Finding:
         """A finding at the provider's `config.from`. `severity` grades it below the rule's default

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .dns import Answer, DnsCollector, normalize
+from ses_lint.collect.dns.resolver import Answer, DnsCollector, normalize
 
 LOOKUP_LIMIT = 10
 VOID_LIMIT = 2

@@ -4,8 +4,8 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from ..engine import Report
-from ..findings import Finding, Severity
+from ses_lint.core.engine import Report
+from ses_lint.core.findings import Finding, Severity
 
 FORMATS = ("text", "json", "sarif", "github", "junit", "markdown")
 

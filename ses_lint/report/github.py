@@ -7,10 +7,10 @@ GitHub shows at most 10 errors and 10 warnings per step, so the full report belo
 """
 from __future__ import annotations
 
-from ..engine import Report
-from ..findings import Finding, Severity
-from . import Context
-from .text import summary
+from ses_lint.core.engine import Report
+from ses_lint.core.findings import Finding, Severity
+from ses_lint.report import Context
+from ses_lint.report.text import summary
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 
-from ..engine import Report
-from ..fixes import Edit, safe_edits
-from ..secrets import Masker
-from ..findings import Severity
-from . import Context
+from ses_lint.core.engine import Report
+from ses_lint.core.findings import Severity
+from ses_lint.core.fixes import Edit, safe_edits
+from ses_lint.core.secrets import Masker
+from ses_lint.report import Context
 
 
 def render(report: Report, context: Context) -> str:
@@ -42,7 +42,7 @@ def render(report: Report, context: Context) -> str:
     }
     document.update(report.details)
     if context.requirements:
-        from ..requirements import as_json
+        from ses_lint.requirements import as_json
 
         document["requirements"] = as_json(report, report.mask)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from ..engine import Report
-from ..findings import Finding, Severity
-from . import Context
+from ses_lint.core.engine import Report
+from ses_lint.core.findings import Finding, Severity
+from ses_lint.report import Context
 
 # Characters XML 1.0 cannot carry at all (a hostile file can put them into a message).
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

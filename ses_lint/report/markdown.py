@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from ..engine import Report
-from ..findings import Finding, Severity, Stage
-from ..secrets import Masker
-from ..selection import STAGE_FLAGS
-from ..subjects import ProviderEntry
-from . import Context, unsaid_suggestion
-from .text import summary
+from ses_lint.core.engine import Report
+from ses_lint.core.findings import Finding, Severity, Stage
+from ses_lint.core.secrets import Masker
+from ses_lint.core.selection import STAGE_FLAGS
+from ses_lint.report import Context, unsaid_suggestion
+from ses_lint.report.text import summary
+from ses_lint.source.config import ProviderEntry
 
 UNKNOWN_CODES = {Stage.DNS: "SES640", Stage.AWS: "SES740", Stage.PROBE: "SES840"}
 NETWORK = (Stage.DNS, Stage.AWS, Stage.PROBE)
@@ -85,7 +85,7 @@ def render(report: Report, context: Context) -> str:
             lines.append(f"| {finding.severity.value} | `{cell(where, mask)}` | {finding.code} {finding.name} | {cell(message, mask)} |")
         lines.append("")
     if context.requirements:
-        from ..requirements import markdown as requirements_markdown
+        from ses_lint.requirements import markdown as requirements_markdown
 
         lines += requirements_markdown(report, mask)
     return "\n".join(lines) + "\n"

@@ -16,12 +16,13 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
-from ..engine import Report
-from ..findings import Finding, Severity
-from ..registry import DOC_SECTIONS, Rule, load_rules
-from ..secrets import Masker
-from ..fixes import Edit, safe_edits
-from . import Context, unsaid_suggestion
+from ses_lint.core.engine import Report
+from ses_lint.core.findings import Finding, Severity
+from ses_lint.core.fixes import Edit, safe_edits
+from ses_lint.core.registry import DOC_SECTIONS, Rule
+from ses_lint.core.secrets import Masker
+from ses_lint.report import Context, unsaid_suggestion
+from ses_lint.rules import load_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/ses-lint/"

@@ -2,9 +2,9 @@
 under the column), then a summary."""
 from __future__ import annotations
 
-from ..engine import Report
-from ..findings import Severity
-from . import Context, unsaid_suggestion
+from ses_lint.core.engine import Report
+from ses_lint.core.findings import Severity
+from ses_lint.report import Context, unsaid_suggestion
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _RESET = "\033[1m", "\033[0m"
@@ -27,7 +27,7 @@ def render(report: Report, context: Context) -> str:
     if not context.quiet:
         lines.append(summary(report))
     if context.requirements:
-        from ..requirements import text as requirements_text
+        from ses_lint.requirements import text as requirements_text
 
         lines += requirements_text(report, report.mask)
     return "\n".join(lines) + ("\n" if lines else "")

@@ -106,8 +106,8 @@ def _ses_backend(region: str):
 def _install_gap_closers() -> None:
     import moto.sesv2.urls as v2urls
     from moto.iam.responses import IamResponse
-    from moto.ses.models import SESBackend
     from moto.ses.exceptions import MessageRejectedError
+    from moto.ses.models import SESBackend
     from moto.ses.responses import EmailResponse
     from moto.sesv2.responses import SESV2Response
 

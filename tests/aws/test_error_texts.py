@@ -8,8 +8,8 @@ import json
 import threading
 
 import pytest
-
 from cli_support import run_cli
+
 from ses_lint.facts.aws import AWS_MESSAGE_LIMIT
 
 from .conftest import config, provider

@@ -80,8 +80,9 @@ MARKER = ("fault-matrix", "scenario")  # in conftest's STATE.identities: gone wh
 
 
 def test_the_matrix_covers_every_aws_rule():
-    from ses_lint.findings import Stage
-    from ses_lint.registry import load_rules
+    from ses_lint.rules import load_rules
+
+    from ses_lint.core.findings import Stage
 
     catalogue = {code for code, r in load_rules().items() if r.stage is Stage.AWS and code != "SES740"}
     assert catalogue == set(AWS_RULES) | set(NOT_IN_SCENARIO)

@@ -103,10 +103,10 @@ def test_dns_hints_come_from_aws(moto):
     moto.client("ses").set_identity_mail_from_domain(Identity="example.com", MailFromDomain="bounce.example.com")
     moto.state.signing_zone = "dkim.eu-south-1.amazonses.com"
     path = moto.write(config(provider(sender="a@mail.example.com", endpoint=moto.url, keys=moto.user())))
-    from ses_lint.engine import discover
-    from ses_lint.findings import Stage
-    from ses_lint.run import Options, Run
-    from ses_lint.document import load
+    from ses_lint.core.engine import discover
+    from ses_lint.core.findings import Stage
+    from ses_lint.core.run import Options, Run
+    from ses_lint.source.document import load
 
     source = discover([str(path)])[0]
     run = Run(Options(stages=frozenset({Stage.STATIC, Stage.AWS}), timeout=3), [load(source.path, source.raw)], environ=moto.environ())

@@ -1,7 +1,7 @@
 """Issue 12 part 2 and 3: the states that silently stop mail, and severities as SES enforces them."""
 from __future__ import annotations
 
-from ses_lint.findings import Severity
+from ses_lint.core.findings import Severity
 
 from .conftest import STATE, config, line_of, provider
 from .helpers import check, found
@@ -204,11 +204,11 @@ def test_1024_bit_dkim_key_is_a_warning(moto):
 
 
 def test_byodkim_selector_goes_to_the_dns_stage(moto):
-    from ses_lint.document import load
-    from ses_lint.engine import discover
+    from ses_lint.core.engine import discover
+    from ses_lint.core.findings import Stage
+    from ses_lint.core.run import Options, Run
     from ses_lint.facts.aws import AwsProvider
-    from ses_lint.findings import Stage
-    from ses_lint.run import Options, Run
+    from ses_lint.source.document import load
 
     moto.verify("example.com")
     moto.identity("example.com", v2={"DkimAttributes": {"SigningAttributesOrigin": "EXTERNAL", "Tokens": ["mysel"]}})

@@ -16,7 +16,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Optional
 
-
 import ses_lint
 
 NSD = shutil.which("nsd") or "/usr/sbin/nsd"

@@ -34,12 +34,11 @@ import dns.nameserver  # noqa: E402
 from checkdmarc import dmarc as cd_dmarc  # noqa: E402
 from checkdmarc import spf as cd_spf  # noqa: E402
 from checkdmarc import utils as cd_utils  # noqa: E402
-
-import ses_lint  # noqa: E402
-from ses_lint.findings import Severity  # noqa: E402
-
 from differential_zones import CASES, domain, from_domain, zone_records  # noqa: E402
 from dnsfixtures import Nsd  # noqa: E402
+
+import ses_lint  # noqa: E402
+from ses_lint.core.findings import Severity  # noqa: E402
 
 ASPECTS = ("SES602", "SES603", "SES604", "SES605", "SES606", "SES608", "SES622", "SES623", "SES625", "SES640")
 # these rules also warn below the limit (SES605: over it only as pyspf and Mail::SPF count); only the error is compared

@@ -9,8 +9,8 @@ import sys
 import pytest
 from dnsfixtures import rsa_spki
 
+from ses_lint.collect.dns.resolver import Answer, parse_nameserver
 from ses_lint.facts import dkim, dmarc, spf
-from ses_lint.facts.dns import Answer, parse_nameserver
 from ses_lint.facts.sender import domain_of
 
 
@@ -146,7 +146,7 @@ def test_nameserver_and_from_parsing():
 
 
 def test_static_path_never_imports_dnspython():
-    code = "import sys, ses_lint.registry as r; r.load_rules(); print(sorted(m for m in sys.modules if m == 'dns' or m.startswith(('dns.', 'publicsuffixlist', 'ses_lint.facts.spf', 'ses_lint.facts.collect'))))"
+    code = "import sys, ses_lint.rules as r; r.load_rules(); print(sorted(m for m in sys.modules if m == 'dns' or m.startswith(('dns.', 'publicsuffixlist', 'ses_lint.facts.spf', 'ses_lint.collect.dns.gather'))))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
 
@@ -170,8 +170,8 @@ def test_parsers_never_raise_on_hostile_text():
 
 # -- RFC 9989 §4.10: policy discovery and the Organizational Domain, on hand-built answers -------------
 def _walk(domain: str, records: dict[str, str]):
+    from ses_lint.collect.dns.resolver import Answer
     from ses_lint.facts.dmarc import DmarcFacts, walk, walk_targets
-    from ses_lint.facts.dns import Answer
 
     targets = walk_targets(domain)
     answers = [Answer(f"_dmarc.{t}", "TXT", "ok", (records[t],)) if t in records else Answer(f"_dmarc.{t}", "TXT", "nxdomain")
@@ -210,7 +210,7 @@ def test_np_applies_to_a_domain_that_does_not_exist():
 def test_a_compression_loop_is_a_malformed_reply_not_a_hang():
     import pytest
 
-    from ses_lint.facts import dnswire
+    from ses_lint.collect.dns import wire as dnswire
 
     header = (1).to_bytes(2, "big") + bytes.fromhex("8180 0001 0001 0000 0000")
     question = dnswire.encode_name("a.test") + (16).to_bytes(2, "big") + (1).to_bytes(2, "big")
@@ -223,8 +223,8 @@ def test_a_compression_loop_is_a_malformed_reply_not_a_hang():
 
 
 def test_a_txt_reply_is_read_with_its_strings_joined():
-    from ses_lint.facts import dnswire
-    from ses_lint.facts.transport import answer
+    from ses_lint.collect.dns import wire as dnswire
+    from ses_lint.collect.dns.transport import answer
 
     name = dnswire.encode_name("a.test")
     header = (7).to_bytes(2, "big") + bytes.fromhex("8400 0001 0001 0000 0000")  # AA

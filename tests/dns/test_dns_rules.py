@@ -3,10 +3,18 @@ that does not. Findings are checked for code, line, column and the record they n
 from __future__ import annotations
 
 import pytest
+from dnsfixtures import (
+    FROM_COLUMN,
+    FROM_LINE,
+    Nsd,
+    codes,
+    rsa_spki,
+    run_dns,
+    txt,
+    write_config,
+)
 
 from ses_lint.facts.hints import DnsHints
-
-from dnsfixtures import FROM_COLUMN, FROM_LINE, Nsd, codes, rsa_spki, run_dns, txt, write_config
 
 DKIM = 'tok1._domainkey.{d}. CNAME tok1.dkim.amazonses.com.\n'
 DMARC_REJECT = '_dmarc.{d}. TXT "v=DMARC1; p=reject; rua=mailto:dmarc@{d}"\n'
@@ -291,7 +299,7 @@ def test_ses612_selector_pointing_at_the_wrong_ses_target(tmp_path, server):
 
 def test_easy_dkim_tokens_from_the_aws_stage(tmp_path, server, monkeypatch):
     """With hints from the aws stage: tok1 right, tok2 pointing at another token, tok3 missing."""
-    from ses_lint.facts import collect
+    from ses_lint.collect.dns import gather as collect
 
     hints = DnsHints(identity_domain="tokens.test", dkim_tokens=("tok1", "tok2", "tok3"), signing_hosted_zone="dkim.amazonses.com", region="eu-west-1")
     monkeypatch.setattr(collect, "_aws_hints", lambda run: {(p.file, p.key): hints for p in run.subjects(collect.SesProvider)})
@@ -304,7 +312,7 @@ def test_easy_dkim_tokens_from_the_aws_stage(tmp_path, server, monkeypatch):
 
 def test_regional_dkim_zone(tmp_path, server, monkeypatch):
     """Without SigningHostedZone, a region with its own zone expects dkim.<region>.amazonses.com."""
-    from ses_lint.facts import collect
+    from ses_lint.collect.dns import gather as collect
 
     hints = DnsHints(identity_domain="good.test", dkim_tokens=("tok1",), region="eu-south-1")
     monkeypatch.setattr(collect, "_aws_hints", lambda run: {(p.file, p.key): hints for p in run.subjects(collect.SesProvider)})

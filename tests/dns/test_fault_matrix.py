@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import pytest
-
-from ses_lint.facts.dns import STAGE_TIMEOUT_FACTOR
-from ses_lint.facts.hints import DnsHints
-
 from dnsfixtures import FROM_COLUMN, FROM_LINE, rsa_spki, run_dns, txt, write_config
+
+from ses_lint.collect.dns.resolver import STAGE_TIMEOUT_FACTOR
+from ses_lint.facts.hints import DnsHints
 
 HARD_TIMEOUT = 0.3  # --timeout for the hard faults: the `timeout` column waits this long per lookup
 SOFT_TIMEOUT = 2.0  # --timeout for the soft faults: generous, the answers must arrive
@@ -180,8 +179,9 @@ DNS_RULES = {"SES600", "SES601", "SES602", "SES603", "SES604", "SES605", "SES606
 
 
 def test_the_matrix_covers_every_dns_rule():
-    from ses_lint.findings import Stage
-    from ses_lint.registry import load_rules
+    from ses_lint.rules import load_rules
+
+    from ses_lint.core.findings import Stage
 
     catalogue = {code for code, r in load_rules().items() if r.stage is Stage.DNS and code != "SES640"}
     assert catalogue == DNS_RULES
@@ -211,7 +211,7 @@ def bounded_run(path: str, server, timeout: float, **options):
 
 def lint(case: Row, faults, tmp_path, monkeypatch, fault: Optional[str], timeout: float):
     if case.hints is not None:
-        from ses_lint.facts import collect
+        from ses_lint.collect.dns import gather as collect
 
         monkeypatch.setattr(collect, "_aws_hints",
                             lambda run: {(p.file, p.key): case.hints for p in run.subjects(collect.SesProvider)})

@@ -11,10 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from dnsfixtures import FROM_COLUMN, FROM_LINE, Nsd, codes, run_dns, txt, write_config
 
 from ses_lint.facts.hints import DnsHints
-
-from dnsfixtures import FROM_COLUMN, FROM_LINE, Nsd, codes, run_dns, txt, write_config
 
 SES = "include:amazonses.com"
 DKIM = "tok1._domainkey.{d}. CNAME tok1.dkim.amazonses.com.\n"
@@ -203,7 +202,7 @@ def test_txt_and_cname_at_one_name(tmp_path, faults):
 
 # -- decorative MAIL FROM (with the aws stage's hints) ----------------------------------------------------
 def test_decorative_mail_from(tmp_path, server, monkeypatch):
-    from ses_lint.facts import collect
+    from ses_lint.collect.dns import gather as collect
 
     hints = DnsHints(identity_domain="deco.test", region="eu-west-1")
     monkeypatch.setattr(collect, "_aws_hints", lambda run: {(p.file, p.key): hints for p in run.subjects(collect.SesProvider)})

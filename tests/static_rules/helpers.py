@@ -7,7 +7,7 @@ from typing import Any, Iterable, Sequence
 import pytest
 
 import ses_lint
-from ses_lint.baseline import Baseline
+from ses_lint.core.baseline import Baseline
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "static"
 

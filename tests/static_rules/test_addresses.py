@@ -1,7 +1,6 @@
 """SES501–SES503, the sender and the recipients."""
 from __future__ import annotations
 
-
 from .helpers import lint, positions
 
 SPEC = [

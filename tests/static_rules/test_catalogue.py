@@ -4,9 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ses_lint.rules import load_rules
 
-from ses_lint.findings import Stage
-from ses_lint.registry import DOC_SECTIONS, load_rules
+from ses_lint.core.findings import Stage
+from ses_lint.core.registry import DOC_SECTIONS
 
 from .helpers import FIXTURES, fixture
 

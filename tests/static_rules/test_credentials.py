@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-
 import ses_lint
 
 from .helpers import fixture, lint, positions

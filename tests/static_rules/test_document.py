@@ -1,7 +1,6 @@
 """SES0xx, the file itself: each rule's bad fixture fires exactly here, its good fixture stays silent."""
 from __future__ import annotations
 
-
 from .helpers import fixture, lint, positions
 
 # (code, [(line, column), ...], [words each finding's message holds])

@@ -37,8 +37,8 @@ def test_a_region_reference_is_not_judged(tmp_path):
 
 
 def test_a_region_of_aws_form_unknown_to_botocore_is_a_warning(tmp_path):
-    from ses_lint.findings import Severity
-    from ses_lint.regions import botocore_version
+    from ses_lint.core.findings import Severity
+    from ses_lint.source.regions import botocore_version
 
     path = tmp_path / "p.yaml"
     path.write_text('version: "1.0"\nproviders:\n  email-ses:\n    provider: email.ses\n    config:\n      from: a@mycompany.com\n      region: eu-future-9\n')

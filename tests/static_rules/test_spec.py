@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from . import test_addresses, test_credentials, test_document, test_platform, test_region, test_schema, test_workflows
+from . import (
+    test_addresses,
+    test_credentials,
+    test_document,
+    test_platform,
+    test_region,
+    test_schema,
+    test_workflows,
+)
 from .helpers import assert_bad, assert_good, spec_params
 
 FAMILIES = (test_document, test_schema, test_platform, test_credentials, test_region, test_addresses, test_workflows)

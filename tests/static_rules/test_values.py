@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from ses_lint import references
-
 from cli_support import NOTIFY_STEP, REFERENCED
+
+from ses_lint.source import references
 
 from .helpers import lint, positions
 

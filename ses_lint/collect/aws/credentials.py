@@ -1,0 +1,264 @@
+"""Credentials as the AWS SDK (botocore) resolves them for one SES provider.
+
+The order is botocore's, not the provider documentation's: static keys from the config win (even over
+`profile`); else the config's `profile` (an explicit profile takes the environment variables out of the
+chain, as botocore does); else botocore's default chain: environment variables, then the profile-based
+sources (assume-role, web identity, SSO, shared credentials file, credential_process, config file), then
+the container role and last the instance role (IMDS). `imds_disable: true` removes the instance role
+from that provider's chain only (botocore has no such setting), as `AWS_EC2_METADATA_DISABLED=true` does.
+
+Everything is read from the run's environment mapping, not from `os.environ`: botocore's session
+variables (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, `AWS_PROFILE`, the IMDS settings, ...) are
+rebuilt over that mapping and the providers that read the environment get it explicitly. (botocore's web
+identity provider reads `AWS_ROLE_ARN`/`AWS_WEB_IDENTITY_TOKEN_FILE` from the process environment only.)
+
+botocore is imported inside functions only: this module is imported on the static path.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Optional
+
+from ses_lint.core.findings import one_line
+from ses_lint.source import references
+
+# botocore's provider METHOD -> what a user calls that source
+SOURCE_NAMES = {
+    "explicit": "static keys in the config (access_key_id/secret_access_key)",
+    "env": "environment variables (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)",
+    "assume-role": "assume-role profile (role_arn)",
+    "assume-role-with-web-identity": "web identity token (AWS_WEB_IDENTITY_TOKEN_FILE/web_identity_token_file)",
+    "sso": "IAM Identity Center (SSO) profile",
+    "shared-credentials-file": "shared credentials file",
+    "login": "console login session (aws login)",
+    "custom-process": "credential_process",
+    "config-file": "shared config file",
+    "ec2-credentials-file": "legacy EC2 credentials file (AWS_CREDENTIAL_FILE)",
+    "boto-config": "boto2 config file (BOTO_CONFIG, ~/.boto)",
+    "container-role": "container role (ECS/EKS: AWS_CONTAINER_CREDENTIALS_*_URI)",
+    "iam-role": "instance role (EC2 instance metadata, IMDS)",
+}
+# botocore has no token for this: the METHOD of credentials loaded from an explicit profile's keys
+PROFILE_METHODS = ("shared-credentials-file", "config-file", "assume-role", "sso", "custom-process", "login")
+
+
+@dataclass
+class CredentialFacts:
+    """What resolving one provider's credentials found."""
+
+    mode: str  # "static", "profile" or "chain"
+    key: str  # the config key the credentials concern: "access_key_id", "profile" or "" (the provider)
+    tried: list[str] = field(default_factory=list)  # sources, in the order botocore tries them
+    method: Optional[str] = None  # botocore's METHOD of the source that won
+    error: Optional[str] = None  # why no credentials resolved (SES701)
+    access_key: Optional[str] = None  # the resolved access key id (grouping only; never printed)
+    botocore_session: Any = None  # a botocore Session whose credential_provider is this chain
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.botocore_session is not None
+
+    @property
+    def source(self) -> str:
+        name = SOURCE_NAMES.get(self.method or "", self.method or "unknown source")
+        if self.mode == "profile" and self.method in PROFILE_METHODS:
+            return f"profile `{self.profile}` ({name})"
+        return name
+
+    profile: Optional[str] = None
+    imds: bool = True
+
+
+def _expand(value: Any, environ: Mapping[str, str]) -> tuple[Optional[str], Optional[str]]:
+    """(value, problem): a string field with `${NAME}` references read from the environment."""
+    if value is None:
+        return None, None
+    if not isinstance(value, str):
+        return None, None
+    if references.is_template(value):
+        return None, f"`{value}` is a template, not known until rendered"
+    if references.has_reference(value):
+        expanded = references.expand(value, environ)
+        if expanded is None:
+            unset = [name for name in references.names(value) if name not in environ]
+            return None, f"`{value}` references unset environment variable {', '.join(unset)}"
+        return expanded, None
+    return value, None
+
+
+def imds_disabled_by_env(environ: Mapping[str, str]) -> bool:
+    return str(environ.get("AWS_EC2_METADATA_DISABLED", "false")).lower() == "true"
+
+
+_LOCK = threading.Lock()
+
+
+def resolve(provider: Any, environ: Mapping[str, str], timeout: float) -> CredentialFacts:
+    """Resolve one SesProvider's credentials. Never raises."""
+    key_id, key_problem = _expand(provider.field("access_key_id"), environ)
+    secret, secret_problem = _expand(provider.field("secret_access_key"), environ)
+    profile, profile_problem = _expand(provider.field("profile"), environ)
+    imds = provider.field("imds_disable") is not True
+    written_keys = provider.field("access_key_id") is not None or provider.field("secret_access_key") is not None
+
+    if written_keys:
+        facts = CredentialFacts("static", "access_key_id", tried=[SOURCE_NAMES["explicit"]], imds=imds)
+        problems = [p for p in (key_problem, secret_problem) if p]
+        if problems:
+            facts.error = "static keys are set in the config but " + "; ".join(problems)
+        elif not key_id or not secret:
+            missing = "secret_access_key" if key_id else "access_key_id"
+            facts.error = f"static keys are incomplete: `{missing}` is missing or empty"
+        if facts.error:
+            return facts
+        try:
+            with _LOCK:
+                session = _session(environ, None)
+                session.set_credentials(key_id, secret)
+            facts.method, facts.access_key, facts.botocore_session = "explicit", key_id, session
+        except Exception as error:  # pragma: no cover - botocore refusing plain strings
+            facts.error = one_line(f"static keys could not be used: {error}", 300)
+        return facts
+
+    if profile_problem:
+        return CredentialFacts("profile", "profile", error=f"`profile` {profile_problem}", imds=imds)
+    mode, key = ("profile", "profile") if profile else ("chain", "")
+    facts = CredentialFacts(mode, key, profile=profile, imds=imds)
+    try:
+        with _LOCK:
+            session = _session(environ, profile)
+            resolver = _resolver(session, environ, explicit_profile=profile, imds=imds, timeout=timeout)
+            facts.tried = _describe(resolver, session, environ, imds)
+            session.register_component("credential_provider", resolver)
+    except Exception as error:
+        facts.error = _explain(error, profile)
+        return facts
+    try:
+        credentials = session.get_credentials()
+    except Exception as error:
+        facts.error = _explain(error, profile)
+        return facts
+    if credentials is None:
+        facts.error = "no source supplied credentials"
+        return facts
+    try:
+        frozen = credentials.get_frozen_credentials()
+    except Exception as error:
+        facts.error = f"{SOURCE_NAMES.get(credentials.method, credentials.method)} failed: {_explain(error, profile)}"
+        return facts
+    facts.method, facts.access_key, facts.botocore_session = credentials.method, frozen.access_key, session
+    return facts
+
+
+def _session(environ: Mapping[str, str], profile: Optional[str]) -> Any:
+    """A botocore session whose configuration variables come from `environ`, not `os.environ`."""
+    import botocore.session
+    from botocore.configprovider import ConfigChainFactory
+
+    env = dict(environ)
+    session = botocore.session.Session()
+    factory = ConfigChainFactory(session=session, environ=env)
+    store = session.get_component("config_store")
+    for name, (config_name, env_vars, default, conversion) in session.session_var_map.items():
+        store.set_config_provider(
+            name,
+            factory.create_config_chain(
+                instance_name=name,
+                env_var_names=env_vars,
+                config_property_names=config_name,
+                default=default,
+                conversion_func=conversion,
+            ),
+        )
+    home = env.get("HOME")
+    for name, variable, default in (("config_file", "AWS_CONFIG_FILE", "config"), ("credentials_file", "AWS_SHARED_CREDENTIALS_FILE", "credentials")):
+        if variable not in env and home:
+            session.set_config_variable(name, os.path.join(home, ".aws", default))
+    if profile:
+        session.set_config_variable("profile", profile)
+    return session
+
+
+def _resolver(session: Any, environ: Mapping[str, str], *, explicit_profile: Optional[str], imds: bool, timeout: float) -> Any:
+    """botocore's default resolver, with every environment reader pointed at `environ` and IMDS bounded."""
+    from botocore import credentials as bc
+    from botocore.utils import InstanceMetadataFetcher
+
+    env = dict(environ)
+    if explicit_profile and explicit_profile not in session.available_profiles:
+        from botocore.exceptions import ProfileNotFound
+
+        raise ProfileNotFound(profile=explicit_profile)
+    resolver = bc.create_credential_resolver(session)
+    # (an AWS_PROFILE read from the environment is not "explicit": botocore keeps the env provider first)
+    replacements: dict[str, Any] = {
+        "env": bc.EnvProvider(environ=env),
+        "container-role": bc.ContainerProvider(environ=env),
+        "ec2-credentials-file": bc.OriginalEC2Provider(environ=env),
+        "boto-config": bc.BotoProvider(environ=env),
+    }
+    imds_timeout = _float(session.get_config_variable("metadata_service_timeout"), 1.0)
+    attempts = _int(session.get_config_variable("metadata_service_num_attempts"), 1)
+    replacements["iam-role"] = bc.InstanceMetadataProvider(
+        iam_role_fetcher=InstanceMetadataFetcher(
+            timeout=min(imds_timeout, max(timeout, 0.1)),
+            num_attempts=max(1, min(attempts, 2)),
+            env=env,
+            user_agent=session.user_agent(),
+            config={
+                "ec2_metadata_service_endpoint": session.get_config_variable("ec2_metadata_service_endpoint"),
+                "ec2_metadata_service_endpoint_mode": bc.resolve_imds_endpoint_mode(session),
+                "ec2_metadata_v1_disabled": session.get_config_variable("ec2_metadata_v1_disabled"),
+            },
+        )
+    )
+    resolver.providers[:] = [replacements.get(getattr(provider, "METHOD", ""), provider) for provider in resolver.providers]
+    if not imds or imds_disabled_by_env(env):
+        resolver.providers[:] = [provider for provider in resolver.providers if getattr(provider, "METHOD", "") != "iam-role"]
+    return resolver
+
+
+def _describe(resolver: Any, session: Any, environ: Mapping[str, str], imds: bool) -> list[str]:
+    """The sources in the order botocore will try them, in words, with where each looks."""
+    profile = session.get_config_variable("profile") or "default"
+    described = []
+    for provider in resolver.providers:
+        method = getattr(provider, "METHOD", "")
+        name = SOURCE_NAMES.get(method, method)
+        if method in ("shared-credentials-file",):
+            name += f" {session.get_config_variable('credentials_file')} [profile {profile}]"
+        elif method == "config-file":
+            name += f" {session.get_config_variable('config_file')} [profile {profile}]"
+        elif method == "container-role" and not any(
+            variable in environ for variable in ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI")
+        ):
+            name += " (not configured)"
+        described.append(name)
+    if not imds:
+        described.append("instance role: off (imds_disable: true)")
+    elif imds_disabled_by_env(environ):
+        described.append("instance role: off (AWS_EC2_METADATA_DISABLED=true)")
+    return described
+
+
+def _explain(error: Exception, profile: Optional[str]) -> str:
+    name = type(error).__name__
+    if name == "ProfileNotFound":
+        return f"profile `{profile}` is not defined in the shared config or credentials file"
+    return one_line(f"{name}: {error}", 300)
+
+
+def _float(value: Any, default: float) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default

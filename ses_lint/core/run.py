@@ -1,0 +1,71 @@
+"""One run of ses-lint: its options, the files it reads, and the subjects gathered for the rules."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from ses_lint.core.findings import Severity, Stage
+from ses_lint.source.document import Document
+
+DEFAULT_TIMEOUT = 5.0
+
+
+@dataclass
+class Options:
+    """Everything a run can be told. The CLI, the configuration file and `lint()` all fill this."""
+
+    stages: frozenset[Stage] = frozenset({Stage.STATIC})
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    fail_on: Severity = Severity.ERROR
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    config_folder: str | None = None  # what `per_file_ignores` patterns are relative to (default: the current folder)
+    nameservers: list[str] = field(default_factory=list)
+    timeout: float = DEFAULT_TIMEOUT
+    env: bool = False
+    mail_from: list[str] = field(default_factory=list)
+    dkim_selectors: list[str] = field(default_factory=list)
+    probe_to: str = "success@simulator.amazonses.com"
+    progress: bool = False
+    dns_concurrency: int = 1024  # DNS queries in flight per server at most (facts.dns.DEFAULT_CONCURRENCY)
+    verbose: bool = False  # text format: show the evaluated SPF tree of each domain
+    baseline: Any = None  # a ses_lint.core.baseline.Baseline: report only findings it does not hold
+
+
+@dataclass(eq=False)
+class Run:
+    options: Options
+    documents: list[Document]
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    selected_codes: frozenset[str] = frozenset()
+    suppressions: list[Any] = field(default_factory=list)
+    stale_baseline: list[Any] = field(default_factory=list)  # baseline entries no finding matched (SES014)
+    unjudged: dict[str, str] = field(default_factory=dict)  # file -> what failed while judging it (SES013)
+    _subjects: dict[type, list[Any]] = field(default_factory=dict)
+    _by_path: dict[str, Document] = field(init=False, default_factory=dict)
+
+    def subjects(self, subject_type: type) -> list[Any]:
+        """The subjects of one type, gathered once per run by `subject_type.gather(run)`."""
+        if subject_type not in self._subjects:
+            self._subjects[subject_type] = list(subject_type.gather(self))
+        return self._subjects[subject_type]
+
+    def gathered(self) -> list[tuple[type, list[Any]]]:
+        """Every subject type gathered so far, with its subjects."""
+        return list(self._subjects.items())
+
+    def stage_enabled(self, stage: Stage) -> bool:
+        return stage in self.options.stages
+
+    def __post_init__(self) -> None:
+        self._by_path = {document.path: document for document in self.documents}
+
+    def document(self, path: str) -> Document | None:
+        return self._by_path.get(path)
+
+    def exclude(self, paths: set[str]) -> None:
+        """Go on without these files (they could not be judged); subjects already gathered stay."""
+        self.documents = [document for document in self.documents if document.path not in paths]

@@ -8,6 +8,7 @@ from typing import Iterator
 
 from ses_lint.core.findings import ERROR, INFO, STATIC, WARNING, Finding, Fix
 from ses_lint.core.registry import rule
+from ses_lint.knowledge.aws import DEFAULT_REGION
 from ses_lint.source import endpoints, regions
 from ses_lint.source.config import SesProvider
 
@@ -41,12 +42,13 @@ def _endpoint(provider: SesProvider) -> endpoints.Endpoint | None:
 def invalid_region(provider: SesProvider) -> Iterator[Finding]:
     """`region` is not an AWS region name; the closest real one is suggested (`us-east1` -> `us-east-1`).
 
-    Details: the list of regions is botocore's bundled data, read offline. A `${SES_REGION}` reference
+    Details: the list of regions is derived from botocore's data when ses-lint is built
+    (`scripts/generate_regions.py`); nothing is read or written at run time. A `${SES_REGION}` reference
     is judged with `--env`, after expansion (`` `us-east1` (from ${SES_REGION}) is not an AWS region ``);
     a template (`{{ .Values.ses.region }}`) is not known until rendered and is not judged. A name of
     AWS's region form (a partition's `regionRegex` in botocore's partitions.json, such as `us-west-7`)
-    that the installed botocore does not list is only a warning naming the botocore version: AWS adds
-    regions after a botocore release. A region written with spaces around it (`"us-east-1 "`) is not
+    that the tables do not list is only a warning naming their botocore release: AWS adds regions after
+    a botocore release. A region written with spaces around it (`"us-east-1 "`) is not
     one either: botocore's `validate_region_name` accepts only a host label (letters, digits, `-`) and
     raises `InvalidRegionError`; other SDKs build a host name from it.
     `--fix` writes the suggestion when it is clearly the closest (`us-east1`; not `us-west`, which
@@ -76,8 +78,8 @@ def invalid_region(provider: SesProvider) -> Iterator[Finding]:
 
 @rule("SES402", "ses-unavailable-in-region", stage=STATIC, severity=ERROR)
 def ses_unavailable_in_region(provider: SesProvider) -> Iterator[Finding]:
-    """`region` is a real AWS region where SES is not offered (according to botocore's bundled endpoint
-    data, read offline; the message names the botocore version).
+    """`region` is a real AWS region where SES is not offered (according to botocore's endpoint data,
+    derived when ses-lint is built; the message names that botocore release).
 
     Why: every call fails to connect: there is no SES endpoint in that region.
     Fix: pick a region that offers SES, usually the closest one to your service.
@@ -107,11 +109,11 @@ def implicit_region(provider: SesProvider) -> Iterator[Finding]:
         config: {from: noreply@mycompany.com, region: us-east-1}
     """
     if "region" not in provider.config:
-        yield provider.finding("config", "no `region`: it defaults to `us-east-1`; say so explicitly", at="key", suggestion="region: us-east-1")
+        yield provider.finding("config", f"no `region`: it defaults to `{DEFAULT_REGION}`; say so explicitly", at="key", suggestion=f"region: {DEFAULT_REGION}")
     elif _default_region(provider):
         yield provider.finding(
-            "config.region", "`region` is empty: the default `us-east-1` applies (or, where the empty value reaches the SDK, the environment's region); write the region",
-            at="key", suggestion="region: us-east-1",
+            "config.region", f"`region` is empty: the default `{DEFAULT_REGION}` applies (or, where the empty value reaches the SDK, the environment's region); write the region",
+            at="key", suggestion=f"region: {DEFAULT_REGION}",
         ).evolve(severity=WARNING)
 
 
@@ -167,7 +169,7 @@ def endpoint_region_mismatch(provider: SesProvider) -> Iterator[Finding]:
         {region: eu-west-1}
     """
     parsed = _endpoint(provider)
-    region = _known_region(provider) or ("us-east-1" if _default_region(provider) else None)
+    region = _known_region(provider) or (DEFAULT_REGION if _default_region(provider) else None)
     if parsed and parsed.aws_region and region and parsed.aws_region != region:
         yield provider.finding("config.endpoint", f"endpoint is in `{parsed.aws_region}` but region is `{region}`")
 

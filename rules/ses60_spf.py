@@ -5,13 +5,9 @@ from typing import TYPE_CHECKING, Iterator, Optional
 
 from ses_lint.core.findings import DNS, ERROR, INFO, WARNING, Finding
 from ses_lint.core.registry import rule
-from ses_lint.facts.sender import (
-    AMAZONSES,
-    LOOKUP_LIMIT,
-    MX_LIMIT,
-    VOID_LIMIT,
-    SenderDomain,
-)
+from ses_lint.facts.sender import SenderDomain
+from ses_lint.knowledge.aws import AMAZONSES
+from ses_lint.knowledge.dns import LOOKUP_LIMIT, MX_LIMIT, VOID_LIMIT
 
 if TYPE_CHECKING:
     from ses_lint.facts.spf import SpfNode, SpfTree

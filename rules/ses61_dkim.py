@@ -6,9 +6,7 @@ from typing import Iterator
 from ses_lint.core.findings import DNS, ERROR, WARNING, Finding
 from ses_lint.core.registry import rule
 from ses_lint.facts.sender import SenderDomain
-
-MIN_BITS = 1024
-GOOD_BITS = 2048
+from ses_lint.knowledge.dns import GOOD_RSA_BITS, MIN_RSA_BITS, key_too_short
 
 
 @rule("SES611", "dkim-missing", stage=DNS, severity=ERROR)
@@ -111,10 +109,10 @@ def dkim_weak_key(sender: SenderDomain) -> Iterator[Finding]:
             yield sender.finding(f"`{check.name} TXT`: the DKIM key is revoked (empty `p=`)")
         elif key.errors:
             yield sender.finding(f"`{check.name} TXT`: the DKIM key record is invalid: {'; '.join(key.errors)}")
-        elif key.algorithm == "rsa" and key.bits is not None and key.bits < MIN_BITS:
-            yield sender.finding(f"`{check.name} TXT`: the DKIM key has {key.bits} bits, under the minimum of {MIN_BITS}: receivers ignore its signatures")
-        elif key.algorithm == "rsa" and key.bits is not None and key.bits < GOOD_BITS:
-            yield sender.finding(f"`{check.name} TXT`: the DKIM key has {key.bits} bits; use {GOOD_BITS}", WARNING)
+        elif key_too_short(key.algorithm, key.bits):
+            yield sender.finding(f"`{check.name} TXT`: the DKIM key has {key.bits} bits, under the minimum of {MIN_RSA_BITS}: receivers ignore its signatures")
+        elif key.algorithm == "rsa" and key.bits is not None and key.bits < GOOD_RSA_BITS:
+            yield sender.finding(f"`{check.name} TXT`: the DKIM key has {key.bits} bits; use {GOOD_RSA_BITS}", WARNING)
         if key.sha1_only:
             yield sender.finding(f"`{check.name} TXT`: the DKIM key allows only `h=sha1`, which RFC 8301 forbids")
 

@@ -6,7 +6,9 @@ from typing import Iterator, Optional
 
 from ses_lint.core.findings import DNS, ERROR, INFO, WARNING, Finding
 from ses_lint.core.registry import rule
-from ses_lint.facts.sender import SenderDomain, within
+from ses_lint.facts.sender import SenderDomain
+from ses_lint.knowledge.dns import key_too_short
+from ses_lint.knowledge.names import within
 
 ENFORCING = ("quarantine", "reject")
 
@@ -151,7 +153,7 @@ def _dkim_state(sender: SenderDomain) -> tuple[Optional[bool], Optional[str], st
     """(signing possible?, signing domain, how we know) — None when a fault hides it."""
     dkim = sender.dkim
     usable_keys = [c for c in dkim.checks if c.key is not None and not c.key.revoked and not c.key.errors and not c.key.testing
-                   and (c.key.bits or 0) >= 1024 and not c.key.sha1_only]
+                   and not key_too_short(c.key.algorithm, c.key.bits) and not c.key.sha1_only]
     if usable_keys or any(c.kind == "selector" and c.target == c.expected for c in dkim.checks):
         return True, dkim.domain, "a DKIM key"
     if dkim.source == "aws":

@@ -7,9 +7,7 @@ from typing import Iterator
 from ses_lint.core.findings import DNS, ERROR, WARNING, Finding
 from ses_lint.core.registry import rule
 from ses_lint.facts.sender import SenderDomain
-
-UDP_LIMIT = 512  # RFC 7208 §3.4
-RECORD_ADVICE = 450
+from ses_lint.knowledge.dns import RECORD_ADVICE, UDP_LIMIT
 
 
 @rule("SES628", "txt-cname-conflict", stage=DNS, severity=ERROR)

@@ -5,7 +5,8 @@ from typing import Iterator
 
 from ses_lint.core.findings import DNS, ERROR, WARNING, Finding
 from ses_lint.core.registry import rule
-from ses_lint.facts.sender import AMAZONSES, SenderDomain
+from ses_lint.facts.sender import SenderDomain
+from ses_lint.knowledge.aws import AMAZONSES
 
 
 def _source(mail_from) -> str:

@@ -6,6 +6,7 @@ from typing import Iterator
 from ses_lint.core.findings import ERROR, INFO, PROBE, WARNING, Finding
 from ses_lint.core.registry import rule
 from ses_lint.facts.probe import ProbeResult
+from ses_lint.knowledge.aws import error_kind
 
 # The remedies of the provider documentation's "Troubleshooting" section, quoted.
 VERIFICATION = ("Verify email address or domain in SES console; Check verification status: "
@@ -21,9 +22,6 @@ THROTTLING = ("Check current limits: `aws ses get-send-quota`; Implement exponen
 MAIL_FROM = ("(not in the provider docs) publish the custom MAIL FROM domain's MX `feedback-smtp.<region>.amazonses.com` "
              "and SPF records, or set BehaviorOnMXFailure to UseDefaultValue")
 PAUSED = "(not in the provider docs) sending is paused for the account or configuration set: see the SES console's account dashboard and AWS's notice"
-AUTH_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "InvalidClientTokenId",
-              "SignatureDoesNotMatch", "UnrecognizedClientException", "ExpiredToken", "ExpiredTokenException", "403"}
-THROTTLE_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException", "LimitExceededException"}
 
 
 def remedy(result: ProbeResult) -> tuple[str, str]:
@@ -32,9 +30,9 @@ def remedy(result: ProbeResult) -> tuple[str, str]:
     assert error is not None
     aws = result.aws
     code, text = error.code, error.message.lower()
-    if code in THROTTLE_CODES or "rate exceeded" in text or error.kind == "throttled":
+    if error_kind(code) == "throttled" or "rate exceeded" in text or error.kind == "throttled":
         return "Sending Rate Exceeded", THROTTLING
-    if code in AUTH_CODES or error.kind in ("denied", "auth"):
+    if error_kind(code) in ("denied", "auth") or error.kind in ("denied", "auth"):
         return "Authentication Errors", AUTHENTICATION
     if code == "MailFromDomainNotVerifiedException":
         return "custom MAIL FROM", MAIL_FROM

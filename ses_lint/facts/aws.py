@@ -39,9 +39,9 @@ from ses_lint.collect.aws.credentials import CredentialFacts
 from ses_lint.core.findings import Stage, one_line
 from ses_lint.core.run import Run
 from ses_lint.facts.hints import DnsHints
+from ses_lint.knowledge.aws import DEFAULT_REGION, error_kind
 from ses_lint.source.config import NotifyStep, SesProvider
 
-DEFAULT_REGION = "us-east-1"
 BATCH = 100  # identities per v1 Get*Attributes call (the API's limit)
 WORKERS = 16
 ATTEMPTS = 2  # total attempts per read call (botocore "standard" retry mode)
@@ -53,14 +53,7 @@ SEND_APIS = {"ses:SendEmail": "SendEmail with simple content", "ses:SendRawEmail
 SIMULATOR_DOMAIN = "simulator.amazonses.com"
 CALLS: Counter[str] = Counter()  # every AWS call this process made, by "service:Operation" (benchmarks read it)
 CALLS_LOCK = threading.Lock()
-AUTH_CODES = {
-    "InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException", "ExpiredToken",
-    "ExpiredTokenException", "InvalidAccessKeyId", "AuthFailure", "IncompleteSignature", "InvalidToken",
-    "MissingAuthenticationToken", "RequestExpired",
-}
 AWS_MESSAGE_LIMIT = 300
-DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedAccess", "Forbidden"}
-THROTTLE_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "LimitExceededException", "SlowDown"}
 
 
 # ---------------------------------------------------------------------------------------------- facts
@@ -372,17 +365,7 @@ def classify(error: BaseException, operation: str) -> AwsError:
         code = str(info.get("Code") or "")
         message = str(info.get("Message") or error)
         status = (error.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
-        if code in AUTH_CODES:
-            kind = "auth"
-        elif code in DENIED_CODES or status == 403 or code == "403":
-            kind = "denied"
-        elif code in THROTTLE_CODES or status == 429:
-            kind = "throttled"
-        elif code in ("NotFoundException", "NoSuchEntity", "404") or status == 404:
-            kind = "notfound"
-        else:
-            kind = "error"
-        return AwsError(kind, code or str(status or ""), message, operation)
+        return AwsError(error_kind(code, status), code or str(status or ""), message, operation)
     if isinstance(error, (be.ConnectTimeoutError,)):
         return AwsError("unreachable", "ConnectTimeout", str(error), operation)
     if isinstance(error, be.ReadTimeoutError):

@@ -11,7 +11,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ses_lint.collect.dns.resolver import Answer, DnsCollector, normalize
+from ses_lint.collect.dns.resolver import Answer, DnsCollector
+from ses_lint.knowledge.names import normalize, within
 
 WALK_LIMIT = 8  # RFC 9989 §4.10: at most 8 queries
 POLICIES = ("none", "quarantine", "reject")
@@ -351,10 +352,6 @@ def _legacy(facts: DmarcFacts, answers: dict[str, Answer]) -> None:
             facts.legacy_record, facts.legacy_known = level.records[0], True
             return
     facts.legacy_known = True
-
-
-def within(name: str, parent: str) -> bool:
-    return name == parent or name.endswith("." + parent)
 
 
 async def _authorizations(collector: DnsCollector, facts: DmarcFacts) -> list[Authorization]:

@@ -19,12 +19,12 @@ from ses_lint.core.run import Run
 from ses_lint.facts.aws import (
     CALLS,
     CALLS_LOCK,
-    THROTTLE_CODES,
     AwsError,
     AwsProvider,
     Pacer,
     classify,
 )
+from ses_lint.knowledge.aws import THROTTLE_CODES
 
 SUBJECT = "ses-lint probe"
 POLL = 0.5  # seconds between GetMessageInsights polls

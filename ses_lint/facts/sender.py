@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Optional
 from ses_lint.core.findings import Finding, Severity
 from ses_lint.core.run import Run
 from ses_lint.facts.hints import DnsHints
+from ses_lint.knowledge.aws import AMAZONSES, feedback_host
+from ses_lint.knowledge.names import normalize, within
 from ses_lint.source.config import SesProvider
 
 if TYPE_CHECKING:  # the collectors are imported only when the dns stage runs
@@ -22,39 +24,6 @@ if TYPE_CHECKING:  # the collectors are imported only when the dns stage runs
     from ses_lint.facts.dkim import DkimKey
     from ses_lint.facts.dmarc import DmarcFacts
     from ses_lint.facts.spf import SpfTree
-
-LOOKUP_LIMIT = 10  # RFC 7208 §4.6.4, also in facts.spf
-VOID_LIMIT = 2
-MX_LIMIT = 10
-
-DEFAULT_REGION = "us-east-1"
-AMAZONSES = "amazonses.com"
-DEFAULT_DKIM_ZONE = "dkim.amazonses.com"
-# Regions whose Easy DKIM CNAMEs point at a regional zone, dkim.<region>.amazonses.com (AWS General
-# Reference, ses_dkim_domains). Every other region uses dkim.amazonses.com.
-REGIONAL_DKIM_ZONES = frozenset({
-    "af-south-1", "ap-northeast-3", "ap-south-2", "ap-southeast-3", "ap-southeast-5", "ca-west-1",
-    "eu-central-2", "eu-south-1", "il-central-1", "me-central-1", "us-gov-east-1",
-})
-
-
-def dkim_zone(region: Optional[str]) -> str:
-    region = (region or DEFAULT_REGION).lower()
-    return f"dkim.{region}.amazonses.com" if region in REGIONAL_DKIM_ZONES else DEFAULT_DKIM_ZONE
-
-
-def feedback_host(region: Optional[str]) -> str:
-    return f"feedback-smtp.{(region or DEFAULT_REGION).lower()}.amazonses.com"
-
-
-def within(name: str, parent: str) -> bool:
-    """`name` is `parent` or below it."""
-    return name == parent or name.endswith("." + parent)
-
-
-def normalize(name: str) -> str:
-    return name.strip().rstrip(".").lower()
-
 
 def domain_of(address: Optional[str]) -> Optional[str]:
     """The A-label domain of a `from` value (`Name <a@b>` or `a@b`), or None if there is none."""

@@ -20,11 +20,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ses_lint.collect.dns.resolver import Answer, DnsCollector, normalize
+from ses_lint.collect.dns.resolver import Answer, DnsCollector
+from ses_lint.knowledge.dns import MX_LIMIT, RECORD_ADVICE, UDP_LIMIT
+from ses_lint.knowledge.names import normalize
 
-LOOKUP_LIMIT = 10
-VOID_LIMIT = 2
-MX_LIMIT = 10
 MAX_INCLUDES = 40  # bounds the walk of a hostile tree; far beyond any valid record
 
 MECHANISMS = ("all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists")
@@ -216,8 +215,6 @@ def _check_network(kind: str, value: str) -> None:
 
 
 # -- evaluation ------------------------------------------------------------------------------------
-UDP_LIMIT = 512  # RFC 7208 §3.4: a reply that fits in 512 bytes needs no TCP fallback
-RECORD_ADVICE = 450  # RFC 7208 §3.4: keep the record itself under 450 bytes
 
 
 @dataclass

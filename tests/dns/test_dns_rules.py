@@ -2,6 +2,8 @@
 that does not. Findings are checked for code, line, column and the record they name."""
 from __future__ import annotations
 
+import base64
+
 import pytest
 from dnsfixtures import (
     FROM_COLUMN,
@@ -103,6 +105,9 @@ ZONE = (
     + "wrongses._domainkey.keys.test. CNAME other.dkim.amazonses.com.\n"
     + clean("tokens.test")
     + "tok2._domainkey.tokens.test. CNAME tok9.dkim.amazonses.com.\n"
+    # SES613 and SES626 judge key sizes alike: an Ed25519 key (256 bits, RFC 8463) is usable
+    + 'edkey.test. TXT "v=spf1 include:amazonses.com -all"\n' + DMARC_REJECT.format(d="edkey.test")
+    + f'ed._domainkey.edkey.test. TXT "v=DKIM1; k=ed25519; p={base64.b64encode(bytes(range(32))).decode()}"\n'
 )
 
 
@@ -318,6 +323,18 @@ def test_regional_dkim_zone(tmp_path, server, monkeypatch):
     monkeypatch.setattr(collect, "_aws_hints", lambda run: {(p.file, p.key): hints for p in run.subjects(collect.SesProvider)})
     finding = only(lint_one(tmp_path, server, "a@good.test", region="eu-south-1"), "SES612")
     assert "tok1.dkim.eu-south-1.amazonses.com" in finding.message
+
+
+def test_an_ed25519_key_is_usable_for_dmarc_as_for_ses613(tmp_path, server, monkeypatch):
+    """One key-size threshold: SES613 accepts an Ed25519 selector key, so SES626 counts it as aligned DKIM
+    (it used to require 1024 bits of any key, and reported the DMARC failure SES613 did not see)."""
+    from ses_lint.collect.dns import gather as collect
+
+    hints = DnsHints(identity_domain="edkey.test", dkim_tokens=("tok1",), signing_hosted_zone="dkim.amazonses.com", region="eu-west-1")
+    monkeypatch.setattr(collect, "_aws_hints", lambda run: {(p.file, p.key): hints for p in run.subjects(collect.SesProvider)})
+    report = lint_one(tmp_path, server, "a@edkey.test", dkim_selectors=["ed"])
+    assert codes(report) == ["SES611"]  # the Easy DKIM token's CNAME is missing; the Ed25519 key is fine
+    assert "`tok1._domainkey.edkey.test CNAME`" in only(report, "SES611").message
 
 
 def test_each_provider_gets_its_own_finding(tmp_path, server):

@@ -16,7 +16,6 @@ from ses_lint.facts.aws import (
     BATCH,
     CALLS,
     CALLS_LOCK,
-    DEFAULT_REGION,
     SEND_ACTIONS,
     SEND_APIS,
     SIMULATOR_DOMAIN,
@@ -41,6 +40,7 @@ from ses_lint.facts.aws import (
     sender_address,
 )
 from ses_lint.facts.hints import DnsHints
+from ses_lint.knowledge.aws import DEFAULT_REGION
 from ses_lint.source import references
 from ses_lint.source.config import NotifyStep
 

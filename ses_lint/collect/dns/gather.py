@@ -19,19 +19,17 @@ from ses_lint.facts.dkim import is_dkim_key, parse_key
 from ses_lint.facts.dmarc import discover, registrable, warm_public_suffix_list
 from ses_lint.facts.hints import DnsHints
 from ses_lint.facts.sender import (
-    DEFAULT_REGION,
     DkimCheck,
     DkimFacts,
     DomainFacts,
     MailFromFacts,
     SenderDomain,
     a_label,
-    dkim_zone,
     domain_of,
-    normalize,
-    within,
 )
 from ses_lint.facts.spf import evaluate
+from ses_lint.knowledge.aws import DEFAULT_REGION, dkim_zone
+from ses_lint.knowledge.names import normalize, within
 from ses_lint.source.config import SesProvider
 
 FLEET_STEP = 1000  # sender domains per stage bound (see _Gatherer.gather)

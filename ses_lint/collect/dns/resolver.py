@@ -22,6 +22,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Iterable, Optional, TypeVar
 
+from ses_lint.knowledge.names import normalize
+
 T = TypeVar("T")
 
 OK, NXDOMAIN, NODATA = "ok", "nxdomain", "nodata"
@@ -39,10 +41,6 @@ _FAULT_WORDS = {
     ERROR: "the lookup failed",
     REFERRAL: "the server answered with a referral, not an answer (a lame delegation)",
 }
-
-
-def normalize(name: str) -> str:
-    return name.strip().rstrip(".").lower()
 
 
 @dataclass(frozen=True)

@@ -270,7 +270,3 @@ def judge(config: Config, subjects: Iterable[Any], select: Iterable[str] = ("SES
 def rows(findings: Iterable[Finding]) -> list[tuple[str, str, Optional[str], tuple[int, int], str]]:
     """(code, severity, provider, (line, column), message) of each finding: what the tables compare."""
     return [(f.code, f.severity.value, f.provider, (f.line, f.column), f.message) for f in findings]
-
-
-def codes(findings: Iterable[Finding]) -> list[str]:
-    return [f.code for f in findings]

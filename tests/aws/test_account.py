@@ -1,4 +1,6 @@
-"""SES706-SES709, SES712: the SES account in the provider's region."""
+"""The account reads against moto: SES v2 GetAccount and its v1 fallbacks, per region, the sandbox
+recipients, CloudWatch reputation. Thresholds, grades and wording of SES706-SES722 on every state are
+tables on facts (test_rules_on_facts.py)."""
 from __future__ import annotations
 
 import datetime
@@ -64,12 +66,9 @@ def test_sandbox_recipients(moto):
     path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())) + "workflows:\n" + "\n".join(
         "  " + line for line in WORKFLOW.strip().splitlines()) + "\n")
     report, _ = check(moto, path)
-    [finding] = found(report, "SES707")
+    [finding] = found(report, "SES707")  # ops@example.com is covered by example.com, the simulator always allowed
     assert finding.line == line_of(path, "someone@customer.org")
     assert "someone@customer.org" in finding.message and "sandbox" in finding.message
-    moto.state.account("us-east-1").production = True
-    report, _ = check(moto, path)
-    assert not found(report, "SES707")
 
 
 def test_sending_paused_and_probation(moto):
@@ -80,9 +79,6 @@ def test_sending_paused_and_probation(moto):
     report, _ = check(moto, path)
     messages = " | ".join(finding.message for finding in found(report, "SES708"))
     assert "disabled" in messages and "PROBATION" in messages
-    account.sending_enabled, account.enforcement = True, "HEALTHY"
-    report, _ = check(moto, path)
-    assert not found(report, "SES708")
 
 
 def test_quota_near(moto):
@@ -93,12 +89,6 @@ def test_quota_near(moto):
     report, _ = check(moto, path)
     [finding] = found(report, "SES709")
     assert "90%" in finding.message and "45000 of 50000" in finding.message
-    account.sent_24h = 1200.0
-    report, _ = check(moto, path)
-    assert not found(report, "SES709")
-    account.max_24h, account.sent_24h = -1.0, 1e9  # unlimited
-    report, _ = check(moto, path)
-    assert not found(report, "SES709")
 
 
 def test_reputation(moto):

@@ -22,10 +22,11 @@ Two tables:
   throttled, an expired token, an unknown key under moto's auth mode, no credentials). No rule SES703-
   SES712 may speak; the failure is named by SES740, SES702 or SES701 as the catalogue says; the probe
   is SES840, never SES801/SES802.
-- `CALLS` x `FAILURES`: one read call (or the fallback chain of one fact) fails with access denied,
-  throttling past the retries, or a token that expires mid-run. The rules that depend on that call
-  stay silent, every provider they would have spoken for gets an SES740 naming the call and what was
-  not checked, and every other rule says exactly what it said without the fault.
+- `CALLS` x `FAILURES`: one read call (or the fallback chain of one fact) fails with access denied
+  (every call), throttling past the retries, or a token that expires mid-run (one call of each kind,
+  `EVERY_WAY`). The rules that depend on that call stay silent, every provider they would have spoken
+  for gets an SES740 naming the call and what was not checked, and every other rule says exactly what
+  it said without the fault. (The rules' half alone, on facts: tests/aws/test_rules_on_facts.py.)
 
 Every run happens in a worker thread that must finish within a bound derived from `--timeout`
 (`Thread.join(bound)`, then `is_alive()`), not by wall-clock arithmetic. All traffic goes to 127.0.0.1
@@ -366,8 +367,24 @@ FAILURES = {
 }
 
 
-@pytest.mark.parametrize("failure", list(FAILURES))
-@pytest.mark.parametrize("call", CALLS, ids=[item.id for item in CALLS])
+# Every call is failed with access denied. Throttling and a token that expires mid-run go through the same
+# path in the collector (one `call()`, `classify`, the same unknown per read; retries are the client's),
+# so they are failed on one call of each kind: the account's fallback chain, the identities batch every
+# identity fact depends on, a per-identity v2 read, a read that gates another (a set and its
+# destinations), the paginated IAM simulation and the paced, paginated advisor. How the rules then judge
+# each unread fact is tests/aws/test_rules_on_facts.py (tables on facts).
+EVERY_WAY = ("account-and-fallbacks", "GetIdentityVerificationAttributes", "GetEmailIdentity", "GetConfigurationSet",
+             "SimulatePrincipalPolicy", "ListRecommendations")
+CASES = [(call, failure) for call in CALLS for failure in FAILURES if failure == "denied" or call.id in EVERY_WAY]
+
+
+def test_every_call_fails_every_way_or_is_named_why_not():
+    assert {call.id for call, _ in CASES} == {call.id for call in CALLS}
+    assert {failure for _, failure in CASES} == set(FAILURES)
+    assert set(EVERY_WAY) <= {call.id for call in CALLS}
+
+
+@pytest.mark.parametrize("call, failure", CASES, ids=[f"{call.id}-{failure}" for call, failure in CASES])
 def test_failed_read_silences_its_rules_and_is_named(call, failure, world):
     code, message, described = FAILURES[failure]
     for operation in call.operations:

@@ -68,16 +68,6 @@ def test_assumed_role_is_simulated_as_its_role_with_path(moto):
     assert "arn:aws:iam::123456789012:role/svc/team/pr" in finding.message
 
 
-def test_simulation_denied_is_unknown(moto):
-    moto.verify("example.com")
-    moto.state.faults["SimulatePrincipalPolicy"] = ("AccessDenied", "not authorized to perform: iam:SimulatePrincipalPolicy")
-    path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())))
-    report, _ = check(moto, path)
-    assert not found(report, "SES710")
-    [unknown] = found(report, "SES740")
-    assert "IAM permission" in unknown.message and "access denied" in unknown.message
-
-
 # ---- issue 12: the answer read per resource, SES's context keys, both send APIs, every resource
 SEND = ["ses:SendEmail", "ses:SendRawEmail"]
 
@@ -159,15 +149,6 @@ def test_a_key_ses_lint_cannot_know_is_not_checked(moto):
     assert not found(report, "SES710")
     [unknown] = [finding for finding in found(report, "SES740") if "hinges on" in finding.message]
     assert "`ses:ApiVersion`" in unknown.message and "ses:SendEmail (" in unknown.message and "ses:SendRawEmail (" in unknown.message
-
-
-def test_one_api_denied_is_a_warning_naming_it(moto):
-    moto.verify("example.com")
-    keys = moto.user("mailer", {"Effect": "Allow", "Action": "ses:SendEmail", "Resource": "*"})
-    path = moto.write(config(provider(endpoint=moto.url, keys=keys)))
-    [finding] = found(check(moto, path)[0], "SES710")
-    assert finding.severity.value == "warning"
-    assert "raw messages and SMTP (SendRawEmail) would fail" in finding.message and "ses:SendEmail (SendEmail with simple content) is allowed" in finding.message
 
 
 def test_the_default_configuration_set_is_authorized_too(moto):

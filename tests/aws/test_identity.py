@@ -1,4 +1,6 @@
-"""SES703, SES704, SES705, SES711: the identity covering `from`; and the DNS hints the aws stage gives."""
+"""The identity reads against moto: verification (also in other regions), DKIM attributes, and the DNS hints
+the aws stage gives. The verdicts of SES703-SES705 and SES711 on every state are tables on facts
+(test_rules_on_facts.py); here each read is checked once for what it makes of SES's answers."""
 from __future__ import annotations
 
 from ses_lint.facts.aws import AwsProvider, candidates
@@ -37,24 +39,6 @@ def test_unverified_sender_fires_and_names_other_region(moto):
     assert "noreply@example.com" in finding.message
 
 
-def test_unverified_nowhere(moto):
-    moto.verify("other.org")
-    path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())))
-    report, _ = check(moto, path)
-    [finding] = found(report, "SES703")
-    assert "no other SES region" in finding.message
-
-
-def test_address_identity_is_enough(moto):
-    moto.verify("noreply@example.com")
-    path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())))
-    report, _ = check(moto, path)
-    assert not found(report, "SES703")
-    # ... but no domain identity signs with DKIM for it
-    [dkim] = found(report, "SES705")
-    assert "only the address identity" in dkim.message
-
-
 def test_pending_identity(moto):
     moto.verify("example.com")
     moto.identity("example.com", status="Pending")
@@ -63,14 +47,6 @@ def test_pending_identity(moto):
     [finding] = found(report, "SES704")
     assert "`example.com` is pending" in finding.message and finding.line == line_of(path, "from:")
     assert not found(report, "SES703")
-
-
-def test_failed_identity(moto):
-    moto.verify("example.com")
-    moto.identity("example.com", status="Failed")
-    path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())))
-    report, _ = check(moto, path)
-    assert "failed" in found(report, "SES704")[0].message
 
 
 def test_dkim_pending_and_disabled(moto):
@@ -83,19 +59,6 @@ def test_dkim_pending_and_disabled(moto):
     moto.identity("example.com", dkim="Success", dkim_enabled=False)
     report, _ = check(moto, path)
     assert "disabled" in found(report, "SES705")[0].message
-
-
-def test_mail_from_not_ready(moto):
-    moto.verify("example.com")
-    moto.client("ses").set_identity_mail_from_domain(Identity="example.com", MailFromDomain="bounce.example.com",
-                                                      BehaviorOnMXFailure="RejectMessage")
-    path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())))
-    report, _ = check(moto, path)
-    assert not found(report, "SES711")  # moto: instantly Success
-    moto.identity("example.com", mail_from_status="Pending")
-    report, _ = check(moto, path)
-    [finding] = found(report, "SES711")
-    assert "bounce.example.com" in finding.message and "Pending" in finding.message and "rejects" in finding.message
 
 
 def test_dns_hints_come_from_aws(moto):

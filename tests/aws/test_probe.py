@@ -104,15 +104,6 @@ def test_probe_throttled_is_retried_once_and_quotes_the_rate_remedy(moto):
     assert moto.state.fault_counts["SendEmail"] == 2
 
 
-def test_probe_denied_quotes_the_authentication_remedy(moto):
-    moto.verify("example.com")
-    moto.state.faults["SendEmail"] = ("AccessDeniedException", "not authorized to perform ses:SendEmail")
-    path = moto.write(config(provider(endpoint=moto.url, keys=moto.user())))
-    report, _ = check(moto, path, probe=True)
-    [finding] = found(report, "SES801")
-    assert "Authentication Errors" in finding.message and "Verify IAM permissions include `ses:SendEmail`" in finding.message
-
-
 def test_probe_without_credentials_is_unknown(moto):
     path = moto.write(config(provider(endpoint=moto.url, keys=False)))
     report, _ = check(moto, path, probe=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import socket
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Union
 
 import pytest
 
@@ -404,15 +404,15 @@ CASES["SES712"] = [
 SUPPRESSED_TAIL = "SES will accept messages to it through `email-ses` and never deliver them"
 CASES["SES719"] = [
     case("bounced", lambda c: {"recipients": kit.recipients(c, suppressed={"someone@customer.org": kit.suppression()})},
-         ("warning", "someone@customer.org", f"`someone@customer.org` is on the SES account-level suppression list in us-east-1 (BOUNCE since 2025-10-02): "
+         ("warning", "someone@customer.org", "`someone@customer.org` is on the SES account-level suppression list in us-east-1 (BOUNCE since 2025-10-02): "
           + SUPPRESSED_TAIL), config=RECIPIENTS),
     case("complained-date-not-given", lambda c: {"recipients": kit.recipients(c, suppressed={
         "cc@customer.org": kit.suppression("COMPLAINT", None)})},
-         ("warning", "cc@customer.org", f"`cc@customer.org` is on the SES account-level suppression list in us-east-1 (COMPLAINT): " + SUPPRESSED_TAIL),
+         ("warning", "cc@customer.org", "`cc@customer.org` is on the SES account-level suppression list in us-east-1 (COMPLAINT): " + SUPPRESSED_TAIL),
          config=RECIPIENTS),
     case("in-the-sandbox-too", lambda c: {"account_facts": kit.sandbox(),
                                           "recipients": kit.recipients(c, suppressed={"ops@example.com": kit.suppression()})},
-         ("warning", "ops@example.com", f"`ops@example.com` is on the SES account-level suppression list in us-east-1 (BOUNCE since 2025-10-02): "
+         ("warning", "ops@example.com", "`ops@example.com` is on the SES account-level suppression list in us-east-1 (BOUNCE since 2025-10-02): "
           + SUPPRESSED_TAIL), config=RECIPIENTS),
     case("none-suppressed", {}, config=RECIPIENTS),
     case("stage-not-run", {"checked": False}, config=RECIPIENTS),
@@ -490,7 +490,7 @@ def test_an_unchecked_provider_has_no_facts_and_no_finding():
 
 
 def test_a_healthy_provider_only_says_where_its_credentials_come_from():
-    assert kit.codes(kit.judge(DEFAULT, [kit.aws(DEFAULT)])) == ["SES713"]
+    assert [f.code for f in kit.judge(DEFAULT, [kit.aws(DEFAULT)])] == ["SES713"]
 
 
 def test_the_same_failure_of_several_providers_is_one_finding_listing_them():
@@ -614,7 +614,7 @@ UNREAD = [
 def test_an_unknown_read_silences_its_rule_and_SES740_names_it(item):
     config = item.config
     firing = kit.judge(config, [kit.aws(config, **_merge(config, kit.healthy, item.fires))], select=[item.code])
-    assert item.code in kit.codes(firing), "the facts before the fault must make the rule fire"
+    assert item.code in {f.code for f in firing}, "the facts before the fault must make the rule fire"
     subject = kit.aws(config, **_merge(config, kit.healthy, item.fires, item.unread, {"unknowns": [kit.unknown(item.key, item.message)]}))
     line = config.at(item.key.rsplit(".", 1)[-1] + ":")
     assert [(code, line_, message) for code, _, _, line_, message in kit.rows(kit.judge(config, [subject], select=[item.code, "SES740"]))] == [

@@ -1,4 +1,7 @@
-"""Issue 12 part 2 and 3: the states that silently stop mail, and severities as SES enforces them."""
+"""Issue 12 part 2 and 3: the states that silently stop mail, read from moto (configuration sets, the
+suppression list, notifications and event destinations, the advisor, production access review, the v2
+identity view). Severities as SES enforces them and every message variant are tables on facts
+(test_rules_on_facts.py); here each read is checked for what it makes of SES's answers."""
 from __future__ import annotations
 
 from ses_lint.core.findings import Severity
@@ -79,14 +82,6 @@ def test_suppressed_recipient_is_a_warning_with_reason_and_date(moto):
 
 
 # ---- bounce and complaint handling
-def test_no_bounce_handling_is_a_warning(moto):
-    moto.verify("example.com")
-    moto.client("ses").set_identity_feedback_forwarding_enabled(Identity="example.com", ForwardingEnabled=False)
-    report, _ = one(moto)
-    [finding] = found(report, "SES717")
-    assert "bounces and complaints of `example.com`" in finding.message and "SNS" in finding.message
-
-
 def test_sns_topics_or_event_destinations_handle_bounces(moto):
     moto.verify("example.com")
     ses = moto.client("ses")
@@ -133,18 +128,11 @@ def test_vdm_off_is_one_info(moto):
 
 
 # ---- production access
-def test_production_access_review(moto):
+def test_production_access_review_is_read(moto):
     moto.verify("example.com")
     STATE.account("us-east-1").review = {"Status": "DENIED", "CaseId": "1234567890"}
     [finding] = found(one(moto)[0], "SES722")
     assert finding.severity == Severity.WARNING and "denied (support case 1234567890)" in finding.message
-    STATE.account("us-east-1").review = {"Status": "PENDING", "CaseId": "42"}
-    [finding] = found(one(moto)[0], "SES722")
-    assert finding.severity == Severity.INFO and "pending (support case 42)" in finding.message
-    STATE.account("us-east-1").review = {"Status": "GRANTED", "CaseId": "42"}
-    assert not found(one(moto)[0], "SES722")
-    STATE.account("us-east-1").review, STATE.account("us-east-1").production = {"Status": "DENIED", "CaseId": "43"}, True
-    assert not found(one(moto)[0], "SES722")  # production access already: the sandbox no longer holds it
 
 
 # ---- severities as SES enforces them
@@ -160,26 +148,6 @@ def test_mail_from_severity_follows_the_mx_failure_behaviour(moto):
     assert finding.severity == Severity.WARNING and "default MAIL FROM" in finding.message
 
 
-def test_quota_used_up_is_an_error(moto):
-    moto.verify("example.com")
-    STATE.account("us-east-1").sent_24h = 200.0
-    [finding] = found(one(moto)[0], "SES709")
-    assert finding.severity == Severity.ERROR and "used up" in finding.message
-    STATE.account("us-east-1").sent_24h = 170.0
-    [finding] = found(one(moto)[0], "SES709")
-    assert finding.severity == Severity.WARNING and "85%" in finding.message
-
-
-def test_probation_is_a_warning_shutdown_an_error(moto):
-    moto.verify("example.com")
-    STATE.account("us-east-1").enforcement = "PROBATION"
-    [finding] = found(one(moto)[0], "SES708")
-    assert finding.severity == Severity.WARNING and "sending continues" in finding.message
-    STATE.account("us-east-1").enforcement = "SHUTDOWN"
-    [finding] = found(one(moto)[0], "SES708")
-    assert finding.severity == Severity.ERROR and "shut down" in finding.message
-
-
 def test_verified_means_verified_for_sending_and_error_type_has_a_remedy(moto):
     moto.verify("example.com")
     moto.identity("example.com", v2={"VerifiedForSendingStatus": False, "VerificationInfo": {"ErrorType": "TYPE_NOT_FOUND"}})
@@ -187,13 +155,6 @@ def test_verified_means_verified_for_sending_and_error_type_has_a_remedy(moto):
     [finding] = found(report, "SES704")
     assert "not verified for sending" in finding.message and "TYPE_NOT_FOUND" in finding.message and "publish the CNAME" in finding.message
     assert not found(report, "SES705")  # not covered: DKIM of a sender that cannot send is not judged
-
-
-def test_pending_identity_quotes_the_error_type(moto):
-    moto.verify("example.com")
-    moto.identity("example.com", status="Failed", v2={"VerificationInfo": {"ErrorType": "DNS_SERVER_ERROR"}})
-    [finding] = found(one(moto)[0], "SES704")
-    assert "`example.com` is failed (DNS_SERVER_ERROR: the domain's DNS server failed to answer SES" in finding.message
 
 
 def test_1024_bit_dkim_key_is_a_warning(moto):

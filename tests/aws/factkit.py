@@ -11,6 +11,9 @@ Stand-ins the facts still need today (issue 10 removes the need):
 - `CredentialFacts.ok` is true only with a `botocore_session`: `SESSION` is a bare `object()` in its
   place. No rule calls it; nothing here can.
 - `SesProvider` and `NotifyStep` come from a static `Run` of the written config (they carry it).
+- `not_attempted()` runs `ProbeResult.prepare()`, which writes its answer into the result.
+- `judge()` hands the subjects to a `Run` (`_subjects`) and uses the engine's `_place` and `_finish`, so
+  findings are placed, grouped and sorted exactly as in a run.
 """
 from __future__ import annotations
 
@@ -123,6 +126,11 @@ def credentials(mode: str = "static", *, method: Optional[str] = None, error: Op
                            botocore_session=None if error else SESSION, profile=profile)
 
 
+def identities(*items: IdentityFacts) -> dict[str, IdentityFacts]:
+    """The candidate identities that exist, as the collector keys them (by name)."""
+    return {item.name: item for item in items}
+
+
 def notifications(bounce: Optional[str] = TOPIC, complaint: Optional[str] = TOPIC, forwarding: Optional[bool] = False) -> NotificationFacts:
     return NotificationFacts(bounce, complaint, forwarding)
 
@@ -216,7 +224,7 @@ def healthy(config: Config, key: str = "email-ses") -> dict[str, Any]:
     return {
         "checked": True, "region": provider.region or "us-east-1", "endpoint": provider.endpoint,
         "sender": parseaddr(sender)[1], "from_value": sender, "credentials": credentials(), "caller_arn": USER,
-        "account": ACCOUNT, "identities": {domain: identity(domain)}, "dkim_known": True, "mail_from_known": True,
+        "account": ACCOUNT, "identities": identities(identity(domain)), "dkim_known": True, "mail_from_known": True,
         "account_facts": account(), "iam": iam(), "bounce_rate": 0.001, "complaint_rate": 0.0,
         "notifications_known": True, "recommendations": [], "unit_lead": True,
         "recipients": recipients(config, key),
@@ -227,11 +235,12 @@ def aws(config: Config, key: str = "email-ses", **facts: Any) -> AwsProvider:
     """One provider's aws facts: `healthy()` with `facts` replacing any of its fields (`checked=False`: the
     stage did not run, every fact unset)."""
     if facts.get("checked") is False:
-        return AwsProvider(config.provider(key))
+        return unchecked(config, key)
     return AwsProvider(config.provider(key), **{**healthy(config, key), **facts})
 
 
 def unchecked(config: Config, key: str = "email-ses") -> AwsProvider:
+    """A provider the aws stage did not check (it did not run): no fact at all."""
     return AwsProvider(config.provider(key))
 
 

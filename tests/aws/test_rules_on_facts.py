@@ -6,8 +6,9 @@ is parsed by the static path, and the rules run through the engine's own dispatc
 makes of AWS's answers (each read, pagination, throttling, faults, pacing, the emulated shapes) is
 tested against moto in the other modules of this folder, once per collector, and end to end.
 
-Each table row is (id, overrides of `factkit.healthy()`, expected findings as (severity, line needle,
-message)); an empty expectation is a silent case.
+Each table row is (id, overrides of `factkit.healthy()`, expected findings as (severity, needle,
+message)), the needle naming the line and column the finding points at (`Config.at`); an empty
+expectation is a silent case.
 """
 from __future__ import annotations
 
@@ -68,10 +69,6 @@ def judged(config: Config, code: str, *subjects: Any) -> list[tuple[str, tuple[i
 
 def expected_rows(config: Config, expected) -> list[tuple[str, tuple[int, int], str]]:
     return [(severity, config.at(needle), message) for severity, needle, message in expected]
-
-
-def identities(*items) -> dict:
-    return {item.name: item for item in items}
 
 
 # ================================================================================ SES701-SES713: who
@@ -171,86 +168,86 @@ CASES["SES703"] = [
     case("subdomain-sender-looks-up-parents", lambda c: {"identities": {}},
          ("error", "from:", "`alerts@mail.example.com` is not covered by any SES identity in us-east-1 "
           "(looked up: alerts@mail.example.com, mail.example.com, example.com); no other SES region has it verified either"), config=SUBDOMAIN),
-    case("parent-domain-covers", {"identities": identities(kit.identity("example.com"))}, config=SUBDOMAIN),
-    case("address-identity-covers", {"identities": identities(kit.identity("noreply@example.com"))}),
-    case("exists-but-pending-is-SES704", {"identities": identities(PENDING)}),
+    case("parent-domain-covers", {"identities": kit.identities(kit.identity("example.com"))}, config=SUBDOMAIN),
+    case("address-identity-covers", {"identities": kit.identities(kit.identity("noreply@example.com"))}),
+    case("exists-but-pending-is-SES704", {"identities": kit.identities(PENDING)}),
     case("not-read", {"identities": None}),
     case("from-not-an-address", {"sender": None, "identities": {}}),
     case("stage-not-run", {"checked": False}),
 ]
 CASES["SES704"] = [
-    case("pending", {"identities": identities(PENDING)},
+    case("pending", {"identities": kit.identities(PENDING)},
          ("error", "from:", "no verified SES identity covers `noreply@example.com` in us-east-1: `example.com` is pending")),
-    case("failed-with-its-remedy", {"identities": identities(kit.identity("example.com", "Failed", verification_error="DNS_SERVER_ERROR"))},
+    case("failed-with-its-remedy", {"identities": kit.identities(kit.identity("example.com", "Failed", verification_error="DNS_SERVER_ERROR"))},
          ("error", "from:", "no verified SES identity covers `noreply@example.com` in us-east-1: `example.com` is failed "
           "(DNS_SERVER_ERROR: the domain's DNS server failed to answer SES: fix the authoritative servers)")),
-    case("temporary-failure", {"identities": identities(kit.identity("example.com", "TemporaryFailure"))},
+    case("temporary-failure", {"identities": kit.identities(kit.identity("example.com", "TemporaryFailure"))},
          ("error", "from:", "no verified SES identity covers `noreply@example.com` in us-east-1: `example.com` is temporarily failed")),
-    case("not-started", {"identities": identities(kit.identity("example.com", "NotStarted"))},
+    case("not-started", {"identities": kit.identities(kit.identity("example.com", "NotStarted"))},
          ("error", "from:", "no verified SES identity covers `noreply@example.com` in us-east-1: `example.com` is not started")),
-    case("status-not-given", {"identities": identities(kit.identity("example.com", None))},
+    case("status-not-given", {"identities": kit.identities(kit.identity("example.com", None))},
          ("error", "from:", "no verified SES identity covers `noreply@example.com` in us-east-1: `example.com` is unknown")),
     case("v1-success-but-not-verified-for-sending",
-         {"identities": identities(kit.identity("example.com", verified_for_sending=False, verification_error="TYPE_NOT_FOUND"))},
+         {"identities": kit.identities(kit.identity("example.com", verified_for_sending=False, verification_error="TYPE_NOT_FOUND"))},
          ("error", "from:", "no verified SES identity covers `noreply@example.com` in us-east-1: `example.com` is not verified for sending "
           "(VerifiedForSendingStatus false) (TYPE_NOT_FOUND: the name exists but has no record of the type SES looks for: "
           "publish the CNAME (or TXT) records SES gave)")),
-    case("an-error-type-without-a-known-remedy", {"identities": identities(kit.identity("example.com", "Failed", verification_error="NEW_KIND"))},
+    case("an-error-type-without-a-known-remedy", {"identities": kit.identities(kit.identity("example.com", "Failed", verification_error="NEW_KIND"))},
          ("error", "from:", "no verified SES identity covers `noreply@example.com` in us-east-1: `example.com` is failed (NEW_KIND)")),
     case("every-existing-identity-most-specific-first",
-         {"identities": identities(kit.identity("example.com", "Failed"), kit.identity("noreply@example.com", "Pending"))},
+         {"identities": kit.identities(kit.identity("example.com", "Failed"), kit.identity("noreply@example.com", "Pending"))},
          ("error", "from:", "no verified SES identity covers `noreply@example.com` in us-east-1: `noreply@example.com` is pending, `example.com` is failed")),
-    case("v1-verified-when-v2-did-not-answer", {"identities": identities(kit.identity("example.com", v2=False))}),
-    case("a-verified-one-covers", {"identities": identities(kit.identity("noreply@example.com", "Pending"), kit.identity("example.com"))}),
+    case("v1-verified-when-v2-did-not-answer", {"identities": kit.identities(kit.identity("example.com", v2=False))}),
+    case("a-verified-one-covers", {"identities": kit.identities(kit.identity("noreply@example.com", "Pending"), kit.identity("example.com"))}),
     case("none-exists-is-SES703", {"identities": {}}),
     case("not-read", {"identities": None}),
     case("stage-not-run", {"checked": False}),
 ]
 CASES["SES705"] = [
-    case("only-the-address-is-verified", {"identities": identities(kit.identity("noreply@example.com"))},
+    case("only-the-address-is-verified", {"identities": kit.identities(kit.identity("noreply@example.com"))},
          ("warning", "from:", "only the address identity `noreply@example.com` is verified in us-east-1: no domain identity with DKIM "
           "signs mail from `noreply@example.com`")),
-    case("signing-disabled", {"identities": identities(kit.identity("example.com", dkim_enabled=False))},
+    case("signing-disabled", {"identities": kit.identities(kit.identity("example.com", dkim_enabled=False))},
          ("warning", "from:", "DKIM signing is disabled for `example.com` in us-east-1")),
-    case("pending", {"identities": identities(kit.identity("example.com", dkim_status="Pending"))},
+    case("pending", {"identities": kit.identities(kit.identity("example.com", dkim_status="Pending"))},
          ("warning", "from:", "DKIM status of `example.com` in us-east-1 is Pending, not Success")),
-    case("status-not-given", {"identities": identities(kit.identity("example.com", dkim_status=None))},
+    case("status-not-given", {"identities": kit.identities(kit.identity("example.com", dkim_status=None))},
          ("warning", "from:", "DKIM status of `example.com` in us-east-1 is unknown, not Success")),
-    case("the-most-specific-domain-is-named", lambda c: {"identities": identities(
+    case("the-most-specific-domain-is-named", lambda c: {"identities": kit.identities(
         kit.identity("mail.example.com", dkim_status="Pending"), kit.identity("example.com", dkim_enabled=False))},
          ("warning", "from:", "DKIM status of `mail.example.com` in us-east-1 is Pending, not Success"), config=SUBDOMAIN),
-    case("a-parent-domain-signs", lambda c: {"identities": identities(
+    case("a-parent-domain-signs", lambda c: {"identities": kit.identities(
         kit.identity("mail.example.com", dkim_status="Pending"), kit.identity("example.com"))}, config=SUBDOMAIN),
-    case("address-and-signing-domain", {"identities": identities(kit.identity("noreply@example.com"), kit.identity("example.com"))}),
+    case("address-and-signing-domain", {"identities": kit.identities(kit.identity("noreply@example.com"), kit.identity("example.com"))}),
     case("signs", {}),
-    case("not-covered", {"identities": identities(kit.identity("example.com", "Pending", dkim_status="Pending"))}),
-    case("dkim-not-read", {"identities": identities(kit.identity("example.com", dkim_status=None, dkim_enabled=None)), "dkim_known": False}),
+    case("not-covered", {"identities": kit.identities(kit.identity("example.com", "Pending", dkim_status="Pending"))}),
+    case("dkim-not-read", {"identities": kit.identities(kit.identity("example.com", dkim_status=None, dkim_enabled=None)), "dkim_known": False}),
     case("identities-not-read", {"identities": None}),
     case("stage-not-run", {"checked": False}),
 ]
 MAIL_FROM = {"mail_from_domain": "bounce.example.com"}
 CASES["SES711"] = [
-    case("reject-message-is-an-error", {"identities": identities(kit.identity(mail_from_status="Pending", mx_failure="RejectMessage", **MAIL_FROM))},
+    case("reject-message-is-an-error", {"identities": kit.identities(kit.identity(mail_from_status="Pending", mx_failure="RejectMessage", **MAIL_FROM))},
          ("error", "from:", "custom MAIL FROM `bounce.example.com` of `example.com` in us-east-1 is Pending, not Success: "
           "SES rejects mail from it until it is (MailFromDomainNotVerifiedException)")),
-    case("use-default-value-is-a-warning", {"identities": identities(kit.identity(mail_from_status="Failed", mx_failure="UseDefaultValue", **MAIL_FROM))},
+    case("use-default-value-is-a-warning", {"identities": kit.identities(kit.identity(mail_from_status="Failed", mx_failure="UseDefaultValue", **MAIL_FROM))},
          ("warning", "from:", "custom MAIL FROM `bounce.example.com` of `example.com` in us-east-1 is Failed, not Success: "
           "SES sends with its default MAIL FROM (amazonses.com) meanwhile, so SPF does not align")),
-    case("behaviour-and-status-not-given", {"identities": identities(kit.identity(**MAIL_FROM))},
+    case("behaviour-and-status-not-given", {"identities": kit.identities(kit.identity(**MAIL_FROM))},
          ("warning", "from:", "custom MAIL FROM `bounce.example.com` of `example.com` in us-east-1 is not verified, not Success")),
-    case("the-address-identity-wins", {"identities": identities(
+    case("the-address-identity-wins", {"identities": kit.identities(
         kit.identity("noreply@example.com", mail_from_domain="mf.example.com", mail_from_status="Pending", mx_failure="RejectMessage"),
         kit.identity(mail_from_status="Success", **MAIL_FROM))},
          ("error", "from:", "custom MAIL FROM `mf.example.com` of `noreply@example.com` in us-east-1 is Pending, not Success: "
           "SES rejects mail from it until it is (MailFromDomainNotVerifiedException)")),
-    case("ready", {"identities": identities(kit.identity(mail_from_status="Success", mx_failure="RejectMessage", **MAIL_FROM))}),
+    case("ready", {"identities": kit.identities(kit.identity(mail_from_status="Success", mx_failure="RejectMessage", **MAIL_FROM))}),
     case("no-custom-mail-from", {}),
-    case("on-an-unverified-identity", {"identities": identities(kit.identity(status="Pending", mail_from_status="Pending", **MAIL_FROM))}),
-    case("not-read", {"identities": identities(kit.identity()), "mail_from_known": False}),
+    case("on-an-unverified-identity", {"identities": kit.identities(kit.identity(status="Pending", mail_from_status="Pending", **MAIL_FROM))}),
+    case("not-read", {"identities": kit.identities(kit.identity()), "mail_from_known": False}),
     case("identities-not-read", {"identities": None}),
     case("stage-not-run", {"checked": False}),
 ]
-TX = {"identities": identities(kit.identity(configuration_set="tx"))}
+TX = {"identities": kit.identities(kit.identity(configuration_set="tx"))}
 CASES["SES714"] = [
     case("deleted", {**TX, "configuration_sets": [kit.configuration_set(exists=False)]},
          ("error", "from:", "configuration set `tx`, the default of `example.com` in us-east-1, does not exist: SES rejects every send from it "
@@ -284,40 +281,40 @@ CASES["SES716"] = [
 NOWHERE = kit.notifications(None, None, False)
 UNHANDLED = "reach no SNS topic, no event destination and no feedback forwarding: set up SNS notifications (provider docs, Bounce and Complaint Issues)"
 CASES["SES717"] = [
-    case("neither-handled", {"identities": identities(kit.identity(notifications=NOWHERE))},
+    case("neither-handled", {"identities": kit.identities(kit.identity(notifications=NOWHERE))},
          ("warning", "from:", f"bounces and complaints of `example.com` in us-east-1 {UNHANDLED}")),
-    case("bounces-to-a-topic", {"identities": identities(kit.identity(notifications=kit.notifications(complaint=None)))},
+    case("bounces-to-a-topic", {"identities": kit.identities(kit.identity(notifications=kit.notifications(complaint=None)))},
          ("warning", "from:", f"complaints of `example.com` in us-east-1 {UNHANDLED}")),
-    case("complaints-to-a-topic", {"identities": identities(kit.identity(notifications=kit.notifications(bounce=None)))},
+    case("complaints-to-a-topic", {"identities": kit.identities(kit.identity(notifications=kit.notifications(bounce=None)))},
          ("warning", "from:", f"bounces of `example.com` in us-east-1 {UNHANDLED}")),
-    case("an-event-destination-for-bounces", {"identities": identities(kit.identity(notifications=NOWHERE, configuration_set="tx")),
+    case("an-event-destination-for-bounces", {"identities": kit.identities(kit.identity(notifications=NOWHERE, configuration_set="tx")),
                                               "configuration_sets": [kit.configuration_set(event_types=frozenset({"BOUNCE", "DELIVERY"}))]},
          ("warning", "from:", f"complaints of `example.com` in us-east-1 {UNHANDLED}")),
-    case("the-address-identity-wins", {"identities": identities(kit.identity("noreply@example.com", notifications=NOWHERE), kit.identity())},
+    case("the-address-identity-wins", {"identities": kit.identities(kit.identity("noreply@example.com", notifications=NOWHERE), kit.identity())},
          ("warning", "from:", f"bounces and complaints of `noreply@example.com` in us-east-1 {UNHANDLED}")),
-    case("a-deleted-set-handles-nothing", {"identities": identities(kit.identity(notifications=NOWHERE, configuration_set="tx")),
+    case("a-deleted-set-handles-nothing", {"identities": kit.identities(kit.identity(notifications=NOWHERE, configuration_set="tx")),
                                            "configuration_sets": [kit.configuration_set(exists=False)]},
          ("warning", "from:", f"bounces and complaints of `example.com` in us-east-1 {UNHANDLED}")),
     case("topics", {}),
-    case("feedback-forwarding", {"identities": identities(kit.identity(notifications=kit.notifications(None, None, True)))}),
-    case("event-destinations-for-both", {"identities": identities(kit.identity(notifications=NOWHERE, configuration_set="tx")),
+    case("feedback-forwarding", {"identities": kit.identities(kit.identity(notifications=kit.notifications(None, None, True)))}),
+    case("event-destinations-for-both", {"identities": kit.identities(kit.identity(notifications=NOWHERE, configuration_set="tx")),
                                          "configuration_sets": [kit.configuration_set(event_types=frozenset({"BOUNCE", "COMPLAINT"}))]}),
-    case("destinations-not-read", {"identities": identities(kit.identity(notifications=NOWHERE, configuration_set="tx")),
+    case("destinations-not-read", {"identities": kit.identities(kit.identity(notifications=NOWHERE, configuration_set="tx")),
                                    "configuration_sets": [kit.configuration_set(event_types=None)]}),
-    case("notifications-not-read", {"identities": identities(kit.identity(notifications=None))}),
-    case("default-set-not-known-without-v2", {"identities": identities(kit.identity(v2=False, notifications=NOWHERE))}),
-    case("not-covered", {"identities": identities(kit.identity(status="Pending", notifications=NOWHERE))}),
+    case("notifications-not-read", {"identities": kit.identities(kit.identity(notifications=None))}),
+    case("default-set-not-known-without-v2", {"identities": kit.identities(kit.identity(v2=False, notifications=NOWHERE))}),
+    case("not-covered", {"identities": kit.identities(kit.identity(status="Pending", notifications=NOWHERE))}),
     case("stage-not-run", {"checked": False}),
 ]
 CASES["SES718"] = [
-    case("1024-bits", {"identities": identities(kit.identity(dkim_key_length="RSA_1024_BIT"))},
+    case("1024-bits", {"identities": kit.identities(kit.identity(dkim_key_length="RSA_1024_BIT"))},
          ("warning", "from:", "`example.com` in us-east-1 signs with a 1024-bit DKIM key: move to 2048 bits")),
-    case("the-signing-parent-domain", lambda c: {"identities": identities(kit.identity(dkim_key_length="RSA_1024_BIT"))},
+    case("the-signing-parent-domain", lambda c: {"identities": kit.identities(kit.identity(dkim_key_length="RSA_1024_BIT"))},
          ("warning", "from:", "`example.com` in us-east-1 signs with a 1024-bit DKIM key: move to 2048 bits"), config=SUBDOMAIN),
     case("2048-bits", {}),
-    case("length-not-read", {"identities": identities(kit.identity(v2=False))}),
-    case("address-identity-only", {"identities": identities(kit.identity("noreply@example.com", dkim_key_length="RSA_1024_BIT"))}),
-    case("not-covered", {"identities": identities(kit.identity(status="Pending", dkim_key_length="RSA_1024_BIT"))}),
+    case("length-not-read", {"identities": kit.identities(kit.identity(v2=False))}),
+    case("address-identity-only", {"identities": kit.identities(kit.identity("noreply@example.com", dkim_key_length="RSA_1024_BIT"))}),
+    case("not-covered", {"identities": kit.identities(kit.identity(status="Pending", dkim_key_length="RSA_1024_BIT"))}),
     case("stage-not-run", {"checked": False}),
 ]
 
@@ -483,10 +480,8 @@ def test_aws_rule_on_facts(code, item):
     assert judged(item.config, code, subject) == expected_rows(item.config, item.expected)
 
 
-def test_an_unchecked_provider_has_no_facts_and_no_finding():
-    subject = kit.unchecked(DEFAULT)
-    assert subject.identities is None and subject.account_facts is None and subject.iam is None and subject.credentials is None
-    assert kit.judge(DEFAULT, [subject]) == []
+def test_an_unchecked_provider_has_no_finding():
+    assert kit.judge(DEFAULT, [kit.unchecked(DEFAULT), kit.probe(kit.unchecked(DEFAULT))]) == []
 
 
 def test_a_healthy_provider_only_says_where_its_credentials_come_from():
@@ -550,9 +545,9 @@ def account_unread(*v1: str) -> str:
 ACCOUNT_UNREAD = account_unread("ses:GetSendQuota", "ses:GetAccountSendingEnabled")
 UNREAD = [
     unread("SES703", {"identities": {}}, {"identities": None}, "config.from", IDENTITY_DENIED),
-    unread("SES704", {"identities": identities(PENDING)}, {"identities": None}, "config.from", IDENTITY_DENIED),
-    unread("SES705", {"identities": identities(kit.identity(dkim_status="Pending"))},
-           {"identities": identities(kit.identity(dkim_status=None, dkim_enabled=None)), "dkim_known": False}, "config.from",
+    unread("SES704", {"identities": kit.identities(PENDING)}, {"identities": None}, "config.from", IDENTITY_DENIED),
+    unread("SES705", {"identities": kit.identities(kit.identity(dkim_status="Pending"))},
+           {"identities": kit.identities(kit.identity(dkim_status=None, dkim_enabled=None)), "dkim_known": False}, "config.from",
            _denied("ses:GetIdentityDkimAttributes", "DKIM status of the identities covering `noreply@example.com` in us-east-1")),
     unread("SES706", {"account_facts": kit.sandbox()}, {"account_facts": V1_UNREAD}, "config.region", ACCOUNT_UNREAD),
     unread("SES707", SANDBOXED, {"account_facts": V1_UNREAD}, "config.region", ACCOUNT_UNREAD, RECIPIENTS),
@@ -570,15 +565,15 @@ UNREAD = [
            "config.access_key_id", "IAM permission for ses:SendEmail (SendEmail with simple content) and ses:SendRawEmail (raw messages and SMTP "
            f"(SendRawEmail)) as `noreply@example.com` not checked: the decision of `{USER}`'s policies hinges on `ses:ApiVersion`, which ses-lint "
            "cannot know for this provider's sends"),
-    unread("SES711", {"identities": identities(kit.identity(mail_from_status="Pending", **MAIL_FROM))},
-           {"identities": identities(kit.identity()), "mail_from_known": False}, "config.from",
+    unread("SES711", {"identities": kit.identities(kit.identity(mail_from_status="Pending", **MAIL_FROM))},
+           {"identities": kit.identities(kit.identity()), "mail_from_known": False}, "config.from",
            _denied("ses:GetIdentityMailFromDomainAttributes", "custom MAIL FROM status of the identities covering `noreply@example.com` in us-east-1")),
     unread("SES712", {"bounce_rate": 0.07}, {"bounce_rate": None, "complaint_rate": None}, "config.region",
            _denied("cloudwatch:GetMetricData", "bounce and complaint rates in us-east-1")),
     unread("SES713", {}, {"credentials": None, "endpoint": None, "unreachable": "`endpoint` `${ENDPOINT}` references an unset environment variable"},
            "config.endpoint", "nothing checked in AWS: `endpoint` `${ENDPOINT}` references an unset environment variable", ENDPOINT_REF),
     unread("SES714", {**TX, "configuration_sets": [kit.configuration_set(exists=False)]},
-           {"identities": identities(kit.identity(v2=False)), "configuration_sets": []}, "config.from",
+           {"identities": kit.identities(kit.identity(v2=False)), "configuration_sets": []}, "config.from",
            "SES v2 state of identity `example.com` in us-east-1 not read (sending status, default configuration set, DKIM origin and key length, "
            "DKIM signing hosted zone): sesv2:GetEmailIdentity access denied (AccessDenied: User is not authorized)"),
     unread("SES715", {**TX, "configuration_sets": [kit.configuration_set(sending_enabled=False)]},
@@ -587,14 +582,14 @@ UNREAD = [
     unread("SES716", {**TX, "configuration_sets": [kit.configuration_set(tls_policy="REQUIRE")]},
            {**TX, "configuration_sets": [kit.configuration_set(exists=None)]}, "config.from",
            "configuration set `tx` (default of `example.com`) in us-east-1 not read: sesv2:GetConfigurationSet access denied (AccessDenied: User is not authorized)"),
-    unread("SES717", {"identities": identities(kit.identity(notifications=NOWHERE, configuration_set="tx")), "configuration_sets": [kit.configuration_set()]},
-           {"identities": identities(kit.identity(notifications=NOWHERE, configuration_set="tx")), "configuration_sets": [kit.configuration_set(event_types=None)]},
+    unread("SES717", {"identities": kit.identities(kit.identity(notifications=NOWHERE, configuration_set="tx")), "configuration_sets": [kit.configuration_set()]},
+           {"identities": kit.identities(kit.identity(notifications=NOWHERE, configuration_set="tx")), "configuration_sets": [kit.configuration_set(event_types=None)]},
            "config.from", "event destinations of configuration set `tx` in us-east-1 not read: sesv2:GetConfigurationSetEventDestinations access denied "
            "(AccessDenied: User is not authorized)"),
-    unread("SES717", {"identities": identities(kit.identity(notifications=NOWHERE))}, {"identities": identities(kit.identity(notifications=None))},
+    unread("SES717", {"identities": kit.identities(kit.identity(notifications=NOWHERE))}, {"identities": kit.identities(kit.identity(notifications=None))},
            "config.from", _denied("ses:GetIdentityNotificationAttributes",
                                   "bounce and complaint notifications of the identities covering `noreply@example.com` in us-east-1")),
-    unread("SES718", {"identities": identities(kit.identity(dkim_key_length="RSA_1024_BIT"))}, {"identities": identities(kit.identity(v2=False))},
+    unread("SES718", {"identities": kit.identities(kit.identity(dkim_key_length="RSA_1024_BIT"))}, {"identities": kit.identities(kit.identity(v2=False))},
            "config.from", "SES v2 state of identity `example.com` in us-east-1 not read (sending status, default configuration set, DKIM origin and "
            "key length, DKIM signing hosted zone): sesv2:GetEmailIdentity access denied (AccessDenied: User is not authorized)"),
     unread("SES719", lambda c: {"recipients": kit.recipients(c, suppressed={"someone@customer.org": kit.suppression()})},
@@ -742,7 +737,7 @@ PROBE_CASES = [(code, item) for code, items in PROBES.items() for item in items]
 @pytest.mark.parametrize("code, item", PROBE_CASES, ids=[f"{code}-{item.id}" for code, item in PROBE_CASES])
 def test_probe_rule_on_facts(code, item):
     facts = item.facts(item.config) if callable(item.facts) else item.facts
-    subject = kit.unchecked(item.config) if facts.get("checked") is False else kit.aws(item.config, **facts)
+    subject = kit.aws(item.config, **facts)
     result = kit.probe(subject, item.recipient, **item.outcome)
     assert judged(item.config, code, result) == expected_rows(item.config, item.expected)
 
@@ -782,10 +777,10 @@ def world(**unread_: dict) -> list:
     own = {
         "unverified": {"identities": {}, "recipients": kit.recipients(WORLD, "unverified", verified={"someone@customer.org": False},
                                                                       suppressed={"someone@customer.org": kit.suppression()})},
-        "pending": {"identities": identities(kit.identity("pending.org", "Pending"))},
-        "dkim": {"identities": identities(DKIM_ORG), "recommendations": [kit.recommendation(name="dkim.org")],
+        "pending": {"identities": kit.identities(kit.identity("pending.org", "Pending"))},
+        "dkim": {"identities": kit.identities(DKIM_ORG), "recommendations": [kit.recommendation(name="dkim.org")],
                  "configuration_sets": [kit.configuration_set("paused", "dkim.org", sending_enabled=False, tls_policy="REQUIRE")]},
-        "sets": {"identities": identities(kit.identity("sets.org", configuration_set="gone")),
+        "sets": {"identities": kit.identities(kit.identity("sets.org", configuration_set="gone")),
                  "configuration_sets": [kit.configuration_set("gone", "sets.org", exists=False)]},
     }
     return [kit.aws(WORLD, key, **{**kit.healthy(WORLD, key), **shared, **facts, **unread_.get(key, {}), "unit_lead": key == "unverified"})
@@ -815,7 +810,7 @@ def _no_v2(key: str) -> dict:
     found = {"pending": kit.identity("pending.org", "Pending", v2=False), "sets": kit.identity("sets.org", v2=False),
              "dkim": kit.identity("dkim.org", v2=False, dkim_status="Pending", mail_from_status="Pending", mx_failure="RejectMessage",
                                   mail_from_domain="bounce.dkim.org", notifications=NOWHERE)}
-    return {"identities": identities(found[key]), "configuration_sets": []} if key in found else {}
+    return {"identities": kit.identities(found[key]), "configuration_sets": []} if key in found else {}
 
 
 def _sets_unread(key: str) -> dict:
@@ -831,9 +826,9 @@ WORLD_UNREAD = [
     ("account-v2-only", lambda key: {"account_facts": kit.sandbox("v1", sending_enabled=False, sent_24h=190.0), "recommendations": None},
      {"SES720", "SES722"}),  # v1 answers: the sandbox guessed from the quota, sending disabled; probation, review and VDM unknown
     ("identity-verification", _no_identities, {"SES703", "SES704", "SES705", "SES707", "SES711", "SES714", "SES715", "SES716", "SES717", "SES718"}),
-    ("dkim-attributes", lambda key: {"dkim_known": False, "identities": identities(kit.replace(DKIM_ORG, dkim_status=None, dkim_enabled=None))}
+    ("dkim-attributes", lambda key: {"dkim_known": False, "identities": kit.identities(kit.replace(DKIM_ORG, dkim_status=None, dkim_enabled=None))}
      if key == "dkim" else {"dkim_known": False}, {"SES705"}),
-    ("mail-from-attributes", lambda key: {"mail_from_known": False, "identities": identities(kit.replace(
+    ("mail-from-attributes", lambda key: {"mail_from_known": False, "identities": kit.identities(kit.replace(
         DKIM_ORG, mail_from_domain=None, mail_from_status=None, mx_failure=None))} if key == "dkim" else {"mail_from_known": False}, {"SES711"}),
     ("simulation", lambda key: {"iam": None}, {"SES710"}),
     ("metric-data", lambda key: {"bounce_rate": None, "complaint_rate": None}, {"SES712"}),
@@ -841,7 +836,7 @@ WORLD_UNREAD = [
     ("configuration-set", _sets_unread, {"SES714", "SES715", "SES716", "SES717"}),
     ("event-destinations", lambda key: {"configuration_sets": [kit.configuration_set("paused", "dkim.org", sending_enabled=False, tls_policy="REQUIRE",
                                                                                       event_types=None)]} if key == "dkim" else {}, {"SES717"}),
-    ("notification-attributes", lambda key: {"identities": identities(kit.replace(DKIM_ORG, notifications=None))} if key == "dkim" else {}, {"SES717"}),
+    ("notification-attributes", lambda key: {"identities": kit.identities(kit.replace(DKIM_ORG, notifications=None))} if key == "dkim" else {}, {"SES717"}),
     ("suppressed-destination", lambda key: {"recipients": kit.recipients(WORLD, key, verified={"someone@customer.org": False})}, {"SES719"}),
     ("recommendations", lambda key: {"recommendations": None}, {"SES720"}),
 ]
@@ -880,5 +875,5 @@ PREPARE = [
 
 @pytest.mark.parametrize("id_, facts, why", PREPARE, ids=[(item.values if hasattr(item, "marks") else item)[0] for item in PREPARE])
 def test_why_a_probe_is_not_attempted(id_, facts, why):
-    subject = kit.unchecked(DEFAULT) if facts.get("checked") is False else kit.aws(DEFAULT, **facts)
+    subject = kit.aws(DEFAULT, **facts)
     assert kit.not_attempted(kit.probe(subject)) == why

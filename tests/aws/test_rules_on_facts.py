@@ -877,3 +877,26 @@ PREPARE = [
 def test_why_a_probe_is_not_attempted(id_, facts, why):
     subject = kit.aws(DEFAULT, **facts)
     assert kit.not_attempted(kit.probe(subject)) == why
+
+
+# ====================================================== how a failed call reads in SES702, SES740, SES840
+LONG = "x" * 400
+DESCRIBED = [
+    ("denied", "AccessDenied", "User is not authorized", "ses:GetAccount access denied (AccessDenied: User is not authorized)"),
+    ("auth", "ExpiredToken", "The security token included in the request is expired",
+     "ses:GetAccount credentials rejected (ExpiredToken: The security token included in the request is expired)"),
+    ("throttled", "Throttling", "Rate exceeded", "ses:GetAccount throttled past 2 attempts (Throttling: Rate exceeded)"),
+    ("unreachable", "EndpointConnectionError", "Could not connect", "ses:GetAccount endpoint unreachable (EndpointConnectionError: Could not connect)"),
+    ("timeout", "ReadTimeout", "Read timeout on endpoint URL", "ses:GetAccount timed out (ReadTimeout: Read timeout on endpoint URL)"),
+    ("notfound", "NotFoundException", "no such identity", "ses:GetAccount not found (NotFoundException: no such identity)"),
+    ("error", "InternalFailure", "try again", "ses:GetAccount failed (InternalFailure: try again)"),
+    ("error", "Throttling", "Throttling: Rate exceeded", "ses:GetAccount failed (Throttling: Rate exceeded)"),  # the code is not said twice
+    ("error", "", "no code", "ses:GetAccount failed (no code)"),
+    ("error", "E", "a page\n  over\tlines", "ses:GetAccount failed (E: a page over lines)"),
+    ("error", "E", LONG, "ses:GetAccount failed (E: " + ("x" * 294) + "...)"),  # AWS's text bounded to 300, the detail to 300
+]
+
+
+@pytest.mark.parametrize("kind, code, message, described", DESCRIBED, ids=[f"{item[0]}-{item[1] or 'no-code'}" for item in DESCRIBED])
+def test_a_failed_call_is_described_on_one_bounded_line(kind, code, message, described):
+    assert kit.error(kind, code, message, "ses:GetAccount").describe() == described

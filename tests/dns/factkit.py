@@ -1,0 +1,311 @@
+"""The one builder of the dns stage's facts for tests: every table test makes its `SenderDomain` here.
+
+The facts are built by hand, with no resolver and no socket. Where a fact is the outcome of an
+evaluation a receiver makes (the SPF tree of RFC 7208, the DMARC tree walk of RFC 9989 §4.10), the
+pure evaluator runs over an in-memory `Zone`: a table of answers keyed by name and type, which the
+evaluator asks through the three methods it needs of a collector (`lookup`, `gather`, `synthesized`).
+The facts the gatherer assembles (DKIM checks and `_domainkey` nodes, MAIL FROM, TXT/CNAME pairs) are
+built directly from `Answer`s.
+
+When a fact's shape changes (module, field or constructor), only this file changes.
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import Iterable, Mapping, Optional, Union
+
+from ses_lint.collect.dns.resolver import Answer
+from ses_lint.core.findings import Finding
+from ses_lint.facts.dkim import is_dkim_key, parse_key
+from ses_lint.facts.dmarc import DmarcFacts, discover
+from ses_lint.facts.hints import DnsHints
+from ses_lint.facts.sender import DkimCheck, DkimFacts, DomainFacts, MailFromFacts, SenderDomain, dkim_zone, feedback_host
+from ses_lint.facts.spf import SpfTree, evaluate
+from ses_lint.rules import load_rules
+from ses_lint.source.config import ProviderEntry, SesProvider
+
+FILE = "ses.yaml"
+PROVIDER = "email-ses"
+FROM_PATH = ("providers", PROVIDER, "config", "from")
+SES = "include:amazonses.com"
+AMAZONSES_SPF = "v=spf1 ip4:199.255.192.0/22 ip4:199.127.232.0/22 ip4:54.240.0.0/18 ip4:69.169.224.0/20 -all"
+FAULTS = ("servfail", "refused", "timeout", "error", "referral")
+FAULT_WORDS = {  # what SES640 says of each fault (resolver._FAULT_WORDS)
+    "servfail": "the server failed (SERVFAIL)",
+    "refused": "the server refused the query (REFUSED)",
+    "timeout": "the lookup timed out",
+    "error": "the lookup failed",
+    "referral": "the server answered with a referral, not an answer (a lame delegation)",
+}
+
+Records = Union[str, Iterable[str], Answer]
+
+
+# -- answers ---------------------------------------------------------------------------------------
+def answer(name: str, rtype: str = "TXT", records: Iterable[str] = (), *, status: Optional[str] = None,
+           fault: Optional[str] = None, mx: Iterable[tuple[int, str]] = (), size: int = 0, canonical: str = "",
+           detail: str = "") -> Answer:
+    """One lookup's outcome. `records` (TXT strings already joined, a CNAME target, an address) or `mx`
+    make it `ok`; else `status` says (`nxdomain`, `nodata`); `fault` (servfail, refused, timeout, error,
+    referral) makes it a fault with `detail`."""
+    mx = tuple(sorted(mx))
+    records = tuple(records) or tuple(host for _, host in mx)
+    if fault is not None:
+        assert fault in FAULTS, fault
+        return Answer(name, rtype, fault, detail=detail)
+    if status is None:
+        status = "ok" if records else "nodata"
+    if rtype == "TXT" and status == "ok" and not size:
+        size = 12 + len(name) + 2 + 4 + sum(12 + len(text.encode()) + len(text) // 255 + 1 for text in records)
+    return Answer(name, rtype, status, records, mx, detail, size, canonical)
+
+
+def nx(name: str, rtype: str = "TXT") -> Answer:
+    return answer(name, rtype, status="nxdomain")
+
+
+def nodata(name: str, rtype: str = "TXT") -> Answer:
+    return answer(name, rtype, status="nodata")
+
+
+def fault(name: str, rtype: str = "TXT", kind: str = "servfail", detail: str = "") -> Answer:
+    return answer(name, rtype, fault=kind, detail=detail)
+
+
+def mx_answer(name: str, *hosts: Union[str, tuple[int, str]]) -> Answer:
+    """MX records: `"host"` (preference 10) or `(preference, host)`; `""` is the null MX (RFC 7505)."""
+    pairs = [host if isinstance(host, tuple) else (10, host) for host in hosts]
+    return answer(name, "MX", mx=pairs) if pairs else nodata(name, "MX")
+
+
+# -- an in-memory zone for the evaluators ------------------------------------------------------------
+class Zone:
+    """Answers by (name, TYPE). `records` maps `"name TYPE"` to a string or strings (records), an
+    `Answer` (as is: a fault, a status), or a fault name (`"servfail"`, ...). A name that is asked
+    but not listed is NXDOMAIN unless some listed name lies below it (then NODATA, as for an empty
+    non-terminal). `amazonses.com TXT` answers with SES's record unless listed. `asked` records the
+    (name, TYPE) pairs the evaluator asked, in order."""
+
+    def __init__(self, records: Optional[Mapping[str, object]] = None):
+        self.table: dict[tuple[str, str], Answer] = {}
+        self.asked: list[tuple[str, str]] = []
+        self.add({"amazonses.com TXT": AMAZONSES_SPF})
+        self.add(records or {})
+
+    def add(self, records: Mapping[str, object]) -> "Zone":
+        for key, value in records.items():
+            name, _, rtype = key.rpartition(" ")
+            name, rtype = name.strip().rstrip(".").lower(), rtype.upper()
+            self.table[(name, rtype)] = self._answer(name, rtype, value)
+        return self
+
+    @staticmethod
+    def _answer(name: str, rtype: str, value: object) -> Answer:
+        if isinstance(value, Answer):
+            return value
+        if isinstance(value, str) and value in FAULTS:
+            return fault(name, rtype, value)
+        if isinstance(value, str) and value in ("nxdomain", "nodata"):
+            return answer(name, rtype, status=value)
+        texts = (value,) if isinstance(value, str) else tuple(value)  # type: ignore[arg-type]
+        if rtype == "MX":
+            return mx_answer(name, *texts)
+        return answer(name, rtype, texts)
+
+    def get(self, name: str, rtype: str) -> Answer:
+        name, rtype = name.strip().rstrip(".").lower(), rtype.upper()
+        found = self.table.get((name, rtype))
+        if found is not None:
+            return found
+        if any(known == name or known.endswith("." + name) for known, _ in self.table):
+            return nodata(name, rtype)
+        return nx(name, rtype)
+
+    # what the evaluators need of a DnsCollector
+    def lookup(self, name: str, rtype: str):
+        self.asked.append((name, rtype.upper()))
+        future = asyncio.get_running_loop().create_future()
+        future.set_result(self.get(name, rtype))
+        return future
+
+    async def gather(self, pairs) -> list[Answer]:
+        return [await self.lookup(name, rtype) for name, rtype in pairs]
+
+    async def synthesized(self, found: Answer) -> Optional[bool]:
+        return False
+
+
+def _zone(zone: Union[Zone, Mapping[str, object], None]) -> Zone:
+    return zone if isinstance(zone, Zone) else Zone(zone)
+
+
+def spf_tree(domain: str, zone: Union[Zone, Mapping[str, object], None] = None) -> SpfTree:
+    """The SPF tree of `domain` as the evaluator walks it (RFC 7208) over `zone`."""
+    return asyncio.run(evaluate(_zone(zone), domain))  # type: ignore[arg-type]
+
+
+def dmarc_facts(domain: str, zone: Union[Zone, Mapping[str, object], None] = None) -> DmarcFacts:
+    """The DMARC tree walk (RFC 9989 §4.10), RFC 7489's view and report authorizations over `zone`."""
+    return asyncio.run(discover(_zone(zone), domain))  # type: ignore[arg-type]
+
+
+# -- DKIM ------------------------------------------------------------------------------------------
+def token(name: str, selector: str, expected: str, cname: Optional[Answer]) -> DkimCheck:
+    return DkimCheck("token", selector, name, expected, cname=cname)
+
+
+def selector_check(domain: str, selector: str, *, cname: Optional[Answer] = None, txt: Optional[Records] = None,
+                   zone: Optional[str] = None) -> DkimCheck:
+    """A `--dkim-selector` name: its CNAME (default: no CNAME there) and TXT (a key's text, or an Answer);
+    the key is parsed as the gatherer parses it (the first TXT that is a DKIM key)."""
+    name = f"{selector}._domainkey.{domain}"
+    check = DkimCheck("selector", selector, name, f"{selector}.{zone or 'dkim.amazonses.com'}")
+    check.cname = cname if cname is not None else nodata(name, "CNAME")
+    if check.cname.fault or check.points_at_ses:
+        return check
+    if isinstance(txt, Answer):
+        check.txt = txt
+    else:
+        texts = (txt,) if isinstance(txt, str) else tuple(txt or ())
+        check.txt = answer(name, "TXT", texts) if texts else nx(name)
+    if check.txt.ok:
+        keys = [text for text in check.txt.records if is_dkim_key(text)]
+        if keys:
+            check.key = parse_key(name, keys[0])
+    return check
+
+
+def dkim_aws(domain: str, tokens: Mapping[str, Union[str, Answer, None]], *, zone: str = "dkim.amazonses.com",
+             checks: Iterable[DkimCheck] = ()) -> DkimFacts:
+    """Easy DKIM as the aws stage knows it: `tokens` maps each token to its CNAME: a target, an Answer,
+    or None (the target SES expects)."""
+    facts = DkimFacts(domain, "aws", zone)
+    for selector, target in tokens.items():
+        name = f"{selector}._domainkey.{domain}"
+        expected = f"{selector}.{zone}"
+        cname = target if isinstance(target, Answer) else answer(name, "CNAME", [target or expected])
+        facts.checks.append(token(name, selector, expected, cname))
+    facts.checks += list(checks)
+    return facts
+
+
+def dkim_dns(domain: str, nodes: Optional[Mapping[str, Union[str, Answer]]] = None, *, region: Optional[str] = None,
+             wildcard: Optional[Mapping[str, Optional[bool]]] = None, checks: Iterable[DkimCheck] = (),
+             node_domain: Optional[str] = None) -> DkimFacts:
+    """DKIM without the aws stage (RFC 8020 fallback): `nodes` maps each domain asked (the `from` domain,
+    then its parents) to the `_domainkey.<name> TXT` answer: an Answer or a status ("nxdomain",
+    "nodata", a fault name). Default: `_domainkey.<domain>` exists with no records (keys below it).
+    `wildcard` maps node names to "synthesized?" as the gatherer's probe found; unset: False for every
+    node that exists. `node_domain` is the deepest domain whose node exists (derived unless given)."""
+    nodes = {domain: "nodata"} if nodes is None else nodes
+    facts = DkimFacts(domain, "dns", dkim_zone(region))
+    for name, value in nodes.items():
+        node = f"_domainkey.{name}"
+        found = value if isinstance(value, Answer) else (fault(node, "TXT", value) if value in FAULTS else answer(node, "TXT", status=value))
+        facts.nodes.append(found)
+        if found.status != "nxdomain" and not found.fault:
+            synthesized = (wildcard or {}).get(node, False)
+            facts.wildcard[node] = synthesized
+            if synthesized is False:
+                facts.node_domain = facts.node_domain or name
+                break
+    if node_domain is not None:
+        facts.node_domain = node_domain
+    facts.checks += list(checks)
+    return facts
+
+
+# -- MAIL FROM --------------------------------------------------------------------------------------
+def mail_from(domain: str, region: str = "eu-west-1", source: str = "option", *, mx: Union[str, Answer, None] = "right",
+              spf: Union[str, Mapping[str, object], SpfTree, None] = f"v=spf1 {SES} ~all",
+              conflicts: Iterable[tuple[Answer, Answer]] = ()) -> MailFromFacts:
+    """A custom MAIL FROM domain: `mx` "right" (the region's feedback host), a host, an Answer, or None
+    (NXDOMAIN); `spf` its TXT text, a zone for its SPF tree, a tree, or None (no TXT at all: NXDOMAIN)."""
+    if mx == "right":
+        mx_found = mx_answer(domain, feedback_host(region))
+    elif isinstance(mx, Answer):
+        mx_found = mx
+    elif mx is None:
+        mx_found = nx(domain, "MX")
+    else:
+        mx_found = mx_answer(domain, mx)
+    if isinstance(spf, SpfTree):
+        tree = spf
+    elif isinstance(spf, str):
+        tree = spf_tree(domain, {f"{domain} TXT": spf})
+    elif spf is None:
+        tree = spf_tree(domain, {})
+    else:
+        tree = spf_tree(domain, spf)
+    return MailFromFacts(domain, region, source, mx_found, tree, list(conflicts))
+
+
+# -- the subject ------------------------------------------------------------------------------------
+def provider(key: str = PROVIDER, file: str = FILE) -> SesProvider:
+    """An SES provider entry, enough for a finding at its `config.from`."""
+    return SesProvider(ProviderEntry(file, key, {}, {}, [], {}), None)  # type: ignore[arg-type]
+
+
+def domain_facts(domain: str, zone: Union[Zone, Mapping[str, object], None] = None, *, spf99: Union[Answer, None] = None,
+                 conflicts: Iterable[tuple[Answer, Answer]] = ()) -> DomainFacts:
+    """The `from` domain's facts from `zone`: the apex TXT, its SPF tree, the type-99 record (default: no
+    data), the DMARC walk."""
+    zone = _zone(zone)
+    apex = zone.get(domain, "TXT")
+    tree = asyncio.run(evaluate(zone, domain, apex))  # type: ignore[arg-type]
+    dmarc = dmarc_facts(domain, zone)
+    return DomainFacts(domain, apex, tree, spf99 if spf99 is not None else zone.get(domain, "SPF"), dmarc, list(conflicts))
+
+
+def clean_zone(domain: str, *, spf: Optional[str] = f"v=spf1 {SES} -all", dmarc: Optional[str] = "v=DMARC1; p=reject",
+               **more: object) -> dict[str, object]:
+    """A domain with nothing to report: SPF with SES, DMARC reject. `spf=None` / `dmarc=None` leave the
+    record out; `more` adds `"name TYPE"` entries (keyword form: `more={"x TXT": ...}` for dotted names)."""
+    records: dict[str, object] = {}
+    if spf is not None:
+        records[f"{domain} TXT"] = spf
+    if dmarc is not None:
+        records[f"_dmarc.{domain} TXT"] = dmarc
+    records.update(more.pop("more", {}))  # type: ignore[arg-type]
+    records.update(more)
+    return records
+
+
+def sender(domain: str = "acme.test", zone: Union[Zone, Mapping[str, object], None] = None, *, region: str = "eu-west-1",
+           spf: Optional[str] = f"v=spf1 {SES} -all", dmarc: Optional[str] = "v=DMARC1; p=reject",
+           records: Optional[Mapping[str, object]] = None, dkim: Optional[DkimFacts] = None,
+           mail_froms: Iterable[MailFromFacts] = (), hints: Optional[DnsHints] = None,
+           spf99: Optional[Answer] = None, conflicts: Iterable[tuple[Answer, Answer]] = (),
+           facts: Optional[DomainFacts] = None, key: str = PROVIDER) -> SenderDomain:
+    """One provider sending from `domain`. Without `zone`, the domain is clean (`spf`, `dmarc`, and
+    `records` added to the zone); DKIM defaults to `_domainkey.<domain>` existing (RFC 8020 fallback)."""
+    if zone is None:
+        zone = clean_zone(domain, spf=spf, dmarc=dmarc, more=dict(records or {}))
+    facts = facts or domain_facts(domain, zone, spf99=spf99, conflicts=conflicts)
+    dkim = dkim if dkim is not None else dkim_dns(domain, region=region)
+    default_mail_from = hints is not None and not hints.mail_from_domain
+    return SenderDomain(provider(key), domain, region, facts, dkim, list(mail_froms), hints, default_mail_from)
+
+
+# -- running rules ----------------------------------------------------------------------------------
+def run(code: str, subject: SenderDomain) -> list[Finding]:
+    """The findings of one rule on one subject, as the engine stamps them (code, stage, severity)."""
+    return list(load_rules()[code].run(subject))
+
+
+def run_all(subject: SenderDomain, prefix: str = "SES6") -> list[Finding]:
+    """Every DNS rule on the subject."""
+    found: list[Finding] = []
+    for code, rule in sorted(load_rules().items()):
+        if code.startswith(prefix) and rule.subject is SenderDomain:
+            found += list(rule.run(subject))
+    return found
+
+
+def codes(findings: Iterable[Finding]) -> list[str]:
+    return sorted(finding.code for finding in findings)
+
+
+def shown(findings: Iterable[Finding]) -> list[tuple[str, str, str]]:
+    """(code, severity, message) of each finding, in the rules' order."""
+    return [(finding.code, finding.severity.value, finding.message) for finding in findings]  # type: ignore[union-attr]

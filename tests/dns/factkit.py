@@ -12,7 +12,8 @@ When a fact's shape changes (module, field or constructor), only this file chang
 from __future__ import annotations
 
 import asyncio
-from typing import Iterable, Mapping, Optional, Union
+import weakref
+from typing import Callable, Iterable, Mapping, Optional, Union
 
 from ses_lint.collect.dns.resolver import Answer
 from ses_lint.core.findings import Finding
@@ -56,8 +57,19 @@ def answer(name: str, rtype: str = "TXT", records: Iterable[str] = (), *, status
     if status is None:
         status = "ok" if records else "nodata"
     if rtype == "TXT" and status == "ok" and not size:
-        size = 12 + len(name) + 2 + 4 + sum(12 + len(text.encode()) + len(text) // 255 + 1 for text in records)
+        size = txt_reply_size(name, records)
     return Answer(name, rtype, status, records, mx, detail, size, canonical)
+
+
+def txt_reply_size(name: str, records: Iterable[str]) -> int:
+    """The bytes of a plain reply carrying these TXT records, each split into strings of at most 255
+    bytes as zone files split them: header, question, and per record a 2-byte owner pointer, 10 bytes
+    of fixed fields and the strings with their length octets (what the transport measures)."""
+    total = 12 + len(name) + 2 + 4
+    for text in records:
+        data = len(text.encode("utf-8"))
+        total += 12 + data + max(1, -(-data // 255))
+    return total
 
 
 def nx(name: str, rtype: str = "TXT") -> Answer:
@@ -281,10 +293,44 @@ def sender(domain: str = "acme.test", zone: Union[Zone, Mapping[str, object], No
     `records` added to the zone); DKIM defaults to `_domainkey.<domain>` existing (RFC 8020 fallback)."""
     if zone is None:
         zone = clean_zone(domain, spf=spf, dmarc=dmarc, more=dict(records or {}))
+    zone = _zone(zone)
+    built = facts is None
     facts = facts or domain_facts(domain, zone, spf99=spf99, conflicts=conflicts)
     dkim = dkim if dkim is not None else dkim_dns(domain, region=region)
     default_mail_from = hints is not None and not hints.mail_from_domain
-    return SenderDomain(provider(key), domain, region, facts, dkim, list(mail_froms), hints, default_mail_from)
+    subject = SenderDomain(provider(key), domain, region, facts, dkim, list(mail_froms), hints, default_mail_from)
+    if built:
+        ZONES[subject] = zone
+    return subject
+
+
+# the zone each subject's domain facts were built from (test_facts_match_collector.py serves it)
+ZONES: "weakref.WeakKeyDictionary[SenderDomain, Zone]" = weakref.WeakKeyDictionary()
+
+
+def zone_file(zone: Zone, rename: Callable[[str], str]) -> Optional[str]:
+    """The zone's records (but SES's own) in zone-file syntax, names and texts passed through `rename`;
+    None when a record cannot be served as it is (a fault, a status)."""
+    lines = []
+    for (name, rtype), found in sorted(zone.table.items()):
+        if name == "amazonses.com":
+            continue
+        if not found.ok:
+            return None
+        owner = rename(name) + "."
+        if rtype == "MX":
+            lines += [f"{owner} MX {pref} {rename(host) + '.' if host else '.'}" for pref, host in found.mx]
+        elif rtype in ("TXT", "SPF"):
+            lines += [f"{owner} {rtype} {zone_txt(rename(text))}" for text in found.records]
+        else:
+            lines += [f"{owner} {rtype} {text}" for text in found.records]
+    return "\n".join(lines) + "\n"
+
+
+def zone_txt(text: str) -> str:
+    """TXT rdata in zone syntax, split into strings of at most 255 bytes (RFC 1035 §3.3.14)."""
+    chunks = [text[index:index + 255] for index in range(0, len(text), 255)] or [""]
+    return " ".join('"' + chunk.replace("\\", "\\\\").replace('"', '\\"') + '"' for chunk in chunks)
 
 
 # -- running rules ----------------------------------------------------------------------------------

@@ -449,3 +449,15 @@ def test_ses606_names_the_redirect_whose_target_has_no_all():
     (finding,) = run("SES606", sender(spf="v=spf1 redirect=_spf.acme.test", records={"_spf.acme.test TXT": f"v=spf1 {SES}"}))
     assert finding.severity.value == "warning"
     assert "no `redirect`" not in finding.message and "_spf.acme.test" in finding.message
+
+
+@pytest.mark.xfail(strict=True, reason="SES626 judges RFC 7489 receivers only when they read another record (`_same` compares the "
+                                      "records): here both read `_dmarc.mail.acme.test`, but RFC 7489's Organizational Domain (by the "
+                                      "Public Suffix List, §3.2) is acme.test, so DKIM d=acme.test aligns for them; the message says "
+                                      "the mail fails DMARC, not that only RFC 9989 receivers (Organizational Domain by the tree walk: "
+                                      "mail.acme.test) fail it")
+def test_ses626_says_rfc7489_receivers_align_a_parents_dkim():
+    subject = sender("mail.acme.test", dkim=dkim_dns("mail.acme.test", {"mail.acme.test": "nxdomain", "acme.test": "nodata"}))
+    assert subject.facts.dmarc.organizational_domain == "mail.acme.test" and subject.facts.dmarc.legacy_domain == "acme.test"
+    (finding,) = run("SES626", subject)
+    assert "RFC 7489 receivers" in finding.message

@@ -1,5 +1,11 @@
-"""Every DNS rule against a real authoritative server (NSD on loopback): a zone that fires it and one
-that does not. Findings are checked for code, line, column and the record they name."""
+"""The dns stage's collector end to end, against a real authoritative server (NSD on loopback), where
+what it gathers goes beyond one rule's facts: the `--mail-from` domains it assigns to providers and their
+MX and TXT, `--dkim-selector` names (CNAME, then the key's TXT in several strings), Easy DKIM tokens and
+the regional DKIM zone from the aws stage's hints, TXT strings joined, a graded severity overridden, and
+one finding per provider. Findings are checked for code, line, column and the record they name.
+
+Each rule's verdicts, messages and severities are tested on facts built by hand (test_rules_on_facts.py),
+and test_facts_match_collector.py serves those facts' zones to NSD and checks that the collector agrees."""
 from __future__ import annotations
 
 import base64
@@ -29,63 +35,13 @@ def clean(domain: str, spf: str = "v=spf1 include:amazonses.com -all") -> str:
 
 ZONE = (
     clean("good.test")
-    # SES601 / SES602 / SES603
+    # SES601, once per provider
     + '_dmarc.nospf.test. TXT "v=DMARC1; p=none"\nnospf.test. TXT "google-site-verification=abc"\n' + DKIM.format(d="nospf.test")
-    + clean("multi.test") + 'multi.test. TXT "v=spf1 -all"\n'
-    + clean("badsyntax.test", "v=spf1 include:amazonses.com ip4:192.0.2.300 -all")
-    + clean("inclnone.test", "v=spf1 include:nospf.test include:amazonses.com -all")
     # SPF split across two TXT strings: joined, it ends in -all
     + 'split.test. TXT "v=spf1 include:amazon" "ses.com -all"\n' + DMARC_REJECT.format(d="split.test") + DKIM.format(d="split.test")
-    # SES604: 11 lookups through nested includes; 8 lookups (warning)
-    + clean("lim.test", "v=spf1 include:l1.lim.test -all")
-    + "".join(f'l{n}.lim.test. TXT "v=spf1 include:l{n + 1}.lim.test -all"\n' for n in range(1, 11))
-    + 'l11.lim.test. TXT "v=spf1 include:amazonses.com -all"\n'
+    # SES604: 8 lookups (warning)
     + clean("warn.test", "v=spf1 " + " ".join(f"include:w{n}.warn.test" for n in range(1, 8)) + " include:amazonses.com -all")
     + "".join(f'w{n}.warn.test. TXT "v=spf1 ip4:192.0.2.{n} -all"\n' for n in range(1, 8))
-    # SES605: three void lookups
-    + clean("void.test", "v=spf1 a:gone1.void.test a:gone2.void.test mx:gone3.void.test include:amazonses.com -all")
-    # SES606
-    + clean("plusall.test", "v=spf1 include:amazonses.com +all")
-    + clean("bareall.test", "v=spf1 include:amazonses.com all")
-    + clean("qall.test", "v=spf1 include:amazonses.com ?all")
-    + clean("noall.test", "v=spf1 include:amazonses.com")
-    + clean("redir.test", "v=spf1 redirect=_spf.redir.test") + '_spf.redir.test. TXT "v=spf1 include:amazonses.com -all"\n'
-    # SES607
-    + clean("noses.test", "v=spf1 ip4:192.0.2.0/24 -all")
-    # SES608
-    + clean("loop.test", "v=spf1 include:_spf.loop.test include:amazonses.com -all")
-    + '_spf.loop.test. TXT "v=spf1 include:loop.test -all"\n'
-    # SES609
-    + clean("ptr.test", "v=spf1 ptr include:amazonses.com -all")
-    + clean("type99.test") + 'type99.test. SPF "v=spf1 include:amazonses.com -all"\n'
-    # SES611 / SES626: p=reject and no _domainkey at all
-    + 'nodkim.test. TXT "v=spf1 include:amazonses.com -all"\n' + DMARC_REJECT.format(d="nodkim.test")
-    # the same, rescued by an aligned custom MAIL FROM
-    + 'nodkim2.test. TXT "v=spf1 include:amazonses.com -all"\n' + DMARC_REJECT.format(d="nodkim2.test")
-    + "bounce.nodkim2.test. MX 10 feedback-smtp.eu-west-1.amazonses.com.\n"
-    + 'bounce.nodkim2.test. TXT "v=spf1 include:amazonses.com ~all"\n'
-    # SES626 adkim=s with `from` on a subdomain of the DKIM domain
-    + clean("strict.test") + 'mail.strict.test. TXT "v=spf1 include:amazonses.com -all"\n'
-    + '_dmarc.mail.strict.test. TXT "v=DMARC1; p=reject; adkim=s"\n'
-    # SES621: no DMARC; DMARC only at the organizational domain
-    + 'nodmarc.test. TXT "v=spf1 include:amazonses.com -all"\n' + DKIM.format(d="nodmarc.test")
-    + clean("org.test") + 'mail.sub.org.test. TXT "v=spf1 include:amazonses.com -all"\n'
-    # SES622 / SES623 / SES624 / SES627
-    + 'baddmarc.test. TXT "v=spf1 include:amazonses.com -all"\n' + DKIM.format(d="baddmarc.test")
-    + '_dmarc.baddmarc.test. TXT "v=DMARC1; p=block; adkim=x"\n'
-    + 'notfirst.test. TXT "v=spf1 include:amazonses.com -all"\n' + DKIM.format(d="notfirst.test")
-    + '_dmarc.notfirst.test. TXT "p=reject; v=DMARC1"\n'
-    + clean("twodmarc.test") + '_dmarc.twodmarc.test. TXT "v=DMARC1; p=none"\n'
-    + 'monitor.test. TXT "v=spf1 include:amazonses.com -all"\n' + DKIM.format(d="monitor.test")
-    + '_dmarc.monitor.test. TXT "v=DMARC1; p=none; rua=mailto:d@monitor.test"\n'
-    + 'pct.test. TXT "v=spf1 include:amazonses.com -all"\n' + DKIM.format(d="pct.test")
-    + '_dmarc.pct.test. TXT "v=DMARC1; p=quarantine; pct=50; ri=3600"\n'
-    # SES625: rua at another domain, unauthorized / authorized
-    + 'extrua.test. TXT "v=spf1 include:amazonses.com -all"\n' + DKIM.format(d="extrua.test")
-    + '_dmarc.extrua.test. TXT "v=DMARC1; p=reject; rua=mailto:d@reports.test,mailto:d@extrua.test"\n'
-    + 'authrua.test. TXT "v=spf1 include:amazonses.com -all"\n' + DKIM.format(d="authrua.test")
-    + '_dmarc.authrua.test. TXT "v=DMARC1; p=reject; rua=mailto:d@reports2.test"\n'
-    + 'authrua.test._report._dmarc.reports2.test. TXT "v=DMARC1"\n'
     # SES631 / SES632: MAIL FROM domains
     + clean("mf.test")
     + "bounce.mf.test. MX 10 feedback-smtp.eu-west-1.amazonses.com.\n"
@@ -138,135 +94,13 @@ def test_clean_domain_has_no_findings(tmp_path, server):
     assert report.findings == []
 
 
-def test_ses600_domain_not_found(tmp_path, server):
-    finding = only(lint_one(tmp_path, server, "a@nothere.test"), "SES600")
-    assert "`nothere.test TXT`" in finding.message and "does not exist" in finding.message
-    assert finding.severity.value == "error" and finding.stage.value == "dns"
-    assert codes(lint_one(tmp_path, server, "a@nothere.test")) == ["SES600"]  # the others stay silent
-
-
-def test_ses601_spf_missing(tmp_path, server):
-    finding = only(lint_one(tmp_path, server, "a@nospf.test"), "SES601")
-    assert "`nospf.test TXT`" in finding.message and "no SPF record" in finding.message
-    assert "SES601" not in codes(lint_one(tmp_path, server, "a@good.test"))
-
-
-def test_ses602_spf_multiple(tmp_path, server):
-    finding = only(lint_one(tmp_path, server, "a@multi.test"), "SES602")
-    assert "2 SPF records" in finding.message and "`multi.test TXT`" in finding.message
-
-
-def test_ses603_spf_syntax(tmp_path, server):
-    finding = only(lint_one(tmp_path, server, "a@badsyntax.test"), "SES603")
-    assert "ip4:192.0.2.300" in finding.message and "`badsyntax.test TXT`" in finding.message
-    finding = only(lint_one(tmp_path, server, "a@inclnone.test"), "SES603")
-    assert "`nospf.test` publishes no SPF record" in finding.message and "§5.2" in finding.message
-
-
 def test_spf_strings_are_joined(tmp_path, server):
     assert lint_one(tmp_path, server, "a@split.test").findings == []
-
-
-def test_ses604_lookup_limit(tmp_path, server):
-    finding = only(lint_one(tmp_path, server, "a@lim.test"), "SES604")
-    assert finding.severity.value == "error" and "12 DNS lookups" in finding.message and "limit of 10" in finding.message
-    finding = only(lint_one(tmp_path, server, "a@warn.test"), "SES604")
-    assert finding.severity.value == "warning" and "8 of the 10" in finding.message
-    assert "SES604" not in codes(lint_one(tmp_path, server, "a@good.test"))
 
 
 def test_ses604_severity_override_still_applies(tmp_path, server):
     report = lint_one(tmp_path, server, "a@warn.test", severity={"SES604": "info"})
     assert only(report, "SES604").severity.value == "info"
-
-
-def test_ses605_void_lookups(tmp_path, server):
-    finding = only(lint_one(tmp_path, server, "a@void.test"), "SES605")
-    assert "3 void lookups" in finding.message and "gone3.void.test MX" in finding.message
-
-
-def test_ses606_spf_permissive(tmp_path, server):
-    for domain in ("plusall.test", "bareall.test"):
-        finding = only(lint_one(tmp_path, server, f"a@{domain}"), "SES606")
-        assert finding.severity.value == "error" and "anyone may send" in finding.message
-    finding = only(lint_one(tmp_path, server, "a@qall.test"), "SES606")
-    assert finding.severity.value == "warning" and "`?all`" in finding.message
-    finding = only(lint_one(tmp_path, server, "a@noall.test"), "SES606")
-    assert finding.severity.value == "warning" and "no `all`" in finding.message
-    assert lint_one(tmp_path, server, "a@redir.test").findings == []  # -all through redirect
-
-
-def test_ses607_no_amazonses(tmp_path, server):
-    finding = only(lint_one(tmp_path, server, "a@noses.test"), "SES607")
-    assert finding.severity.value == "info" and "amazonses.com" in finding.message and "harmless" in finding.message
-
-
-def test_ses608_loop(tmp_path, server):
-    finding = only(lint_one(tmp_path, server, "a@loop.test"), "SES608")
-    assert "loop.test -> _spf.loop.test -> loop.test" in finding.message
-
-
-def test_ses609_deprecated(tmp_path, server):
-    finding = only(lint_one(tmp_path, server, "a@ptr.test"), "SES609")
-    assert "`ptr`" in finding.message
-    finding = only(lint_one(tmp_path, server, "a@type99.test"), "SES609")
-    assert "`type99.test SPF`" in finding.message
-
-
-def test_ses611_and_ses626_without_domainkey(tmp_path, server):
-    report = lint_one(tmp_path, server, "a@nodkim.test")
-    assert codes(report) == ["SES611", "SES626"]
-    assert "`_domainkey.nodkim.test TXT`" in only(report, "SES611").message
-    message = only(report, "SES626").message
-    assert "p=reject" in message and "will fail DMARC" in message and "`_dmarc.nodkim.test TXT`" in message
-
-
-def test_ses626_rescued_by_aligned_mail_from(tmp_path, server):
-    report = lint_one(tmp_path, server, "a@nodkim2.test", mail_from=["bounce.nodkim2.test"])
-    assert codes(report) == ["SES611"]
-
-
-def test_ses626_strict_dkim_on_subdomain(tmp_path, server):
-    finding = only(lint_one(tmp_path, server, "a@mail.strict.test"), "SES626")
-    assert "adkim=s" in finding.message and "`strict.test`" in finding.message
-    assert lint_one(tmp_path, server, "a@strict.test").findings == []
-
-
-def test_ses621_dmarc_missing(tmp_path, server):
-    finding = only(lint_one(tmp_path, server, "a@nodmarc.test"), "SES621")
-    assert "`_dmarc.nodmarc.test TXT`" in finding.message and "_dmarc.test" in finding.message
-    # the record at the organizational domain covers the subdomain
-    assert lint_one(tmp_path, server, "a@mail.sub.org.test").findings == []
-
-
-def test_ses622_dmarc_syntax(tmp_path, server):
-    finding = only(lint_one(tmp_path, server, "a@baddmarc.test"), "SES622")
-    assert "`p=block`" in finding.message and "`adkim=x`" in finding.message
-    finding = only(lint_one(tmp_path, server, "a@notfirst.test"), "SES622")
-    assert "does not start with `v=DMARC1`" in finding.message
-
-
-def test_ses623_dmarc_multiple(tmp_path, server):
-    finding = only(lint_one(tmp_path, server, "a@twodmarc.test"), "SES623")
-    assert "2 DMARC records" in finding.message and "`_dmarc.twodmarc.test TXT`" in finding.message
-    assert "SES621" not in codes(lint_one(tmp_path, server, "a@twodmarc.test"))
-
-
-def test_ses624_monitor_only(tmp_path, server):
-    finding = only(lint_one(tmp_path, server, "a@monitor.test"), "SES624")
-    assert "`p=none`" in finding.message
-    assert codes(lint_one(tmp_path, server, "a@monitor.test")) == ["SES624"]
-
-
-def test_ses625_report_unauthorized(tmp_path, server):
-    finding = only(lint_one(tmp_path, server, "a@extrua.test"), "SES625")
-    assert "`extrua.test._report._dmarc.reports.test TXT`" in finding.message
-    assert lint_one(tmp_path, server, "a@authrua.test").findings == []
-
-
-def test_ses627_obsolete_tags(tmp_path, server):
-    finding = only(lint_one(tmp_path, server, "a@pct.test"), "SES627")
-    assert "`pct=50`" in finding.message and "`ri=3600`" in finding.message and "RFC 9989" in finding.message
 
 
 def test_ses631_ses632_mail_from(tmp_path, server):

@@ -201,6 +201,16 @@ def dkim_aws(domain: str, tokens: Mapping[str, Union[str, Answer, None]], *, zon
     return facts
 
 
+def easy_dkim(domain: str, tokens: Mapping[str, Union[str, Answer, None]], *, signing_zone: Optional[str] = "dkim.amazonses.com",
+              region: Optional[str] = None, mail_from_domain: Optional[str] = None) -> dict:
+    """`hints=` and `dkim=` for `sender()`: the aws stage's Easy DKIM tokens of the identity `domain`
+    (each token's CNAME as `dkim_aws` takes it) and the DKIM facts the gatherer makes of them: the
+    CNAMEs must point into `signing_zone`, or without one into the region's zone."""
+    hints = DnsHints(identity_domain=domain, dkim_tokens=tuple(tokens), signing_hosted_zone=signing_zone, region=region,
+                     mail_from_domain=mail_from_domain)
+    return {"hints": hints, "dkim": dkim_aws(domain, tokens, zone=signing_zone or dkim_zone(region))}
+
+
 def dkim_dns(domain: str, nodes: Optional[Mapping[str, Union[str, Answer]]] = None, *, region: Optional[str] = None,
              wildcard: Optional[Mapping[str, Optional[bool]]] = None, checks: Iterable[DkimCheck] = (),
              node_domain: Optional[str] = None) -> DkimFacts:
@@ -241,15 +251,16 @@ def mail_from(domain: str, region: str = "eu-west-1", source: str = "option", *,
         mx_found = nx(domain, "MX")
     else:
         mx_found = mx_answer(domain, mx)
+    zone = None
     if isinstance(spf, SpfTree):
         tree = spf
-    elif isinstance(spf, str):
-        tree = spf_tree(domain, {f"{domain} TXT": spf})
-    elif spf is None:
-        tree = spf_tree(domain, {})
     else:
-        tree = spf_tree(domain, spf)
-    return MailFromFacts(domain, region, source, mx_found, tree, list(conflicts))
+        zone = Zone({f"{domain} TXT": spf} if isinstance(spf, str) else (spf or {}))
+        tree = spf_tree(domain, zone)
+    facts = MailFromFacts(domain, region, source, mx_found, tree, list(conflicts))
+    if zone is not None:
+        ZONES[facts] = zone
+    return facts
 
 
 # -- the subject ------------------------------------------------------------------------------------
@@ -304,8 +315,9 @@ def sender(domain: str = "acme.test", zone: Union[Zone, Mapping[str, object], No
     return subject
 
 
-# the zone each subject's domain facts were built from (test_facts_match_collector.py serves it)
-ZONES: "weakref.WeakKeyDictionary[SenderDomain, Zone]" = weakref.WeakKeyDictionary()
+# the zone each subject's domain facts, and each MAIL FROM's SPF, were built from
+# (test_facts_match_collector.py serves them)
+ZONES: "weakref.WeakKeyDictionary[object, Zone]" = weakref.WeakKeyDictionary()
 
 
 def zone_file(zone: Zone, rename: Callable[[str], str]) -> Optional[str]:

@@ -18,11 +18,8 @@ from typing import Optional
 
 import pytest
 from dnsfixtures import Nsd, run_dns, write_config
-from factkit import ZONES, zone_file, zone_txt
+from factkit import ZONES, DnsHints, SenderDomain, dkim_zone, zone_file, zone_txt
 from test_rules_on_facts import CASES, ORDER
-
-from ses_lint.facts.hints import DnsHints
-from ses_lint.facts.sender import SenderDomain, dkim_zone
 
 BASE = "acme.test"
 

@@ -17,11 +17,13 @@ from factkit import (
     FROM_PATH,
     PROVIDER,
     SES,
+    DnsHints,
+    SenderDomain,
     answer,
     clean_zone,
     dkim_aws,
-    easy_dkim,
     dkim_dns,
+    easy_dkim,
     mail_from,
     nodata,
     nx,
@@ -33,8 +35,6 @@ from factkit import (
 )
 
 from ses_lint.core.findings import Stage
-from ses_lint.facts.hints import DnsHints
-from ses_lint.facts.sender import SenderDomain
 from ses_lint.rules import load_rules
 
 E, W, I = "error", "warning", "info"

@@ -13,9 +13,11 @@ from typing import Callable, NamedTuple, Optional
 import pytest
 from dnsfixtures import rsa_spki
 from factkit import (
-    FAULT_WORDS,
     FAULTS,
+    FAULT_WORDS,
     SES,
+    DnsHints,
+    SenderDomain,
     answer,
     clean_zone,
     dkim_aws,
@@ -31,8 +33,6 @@ from factkit import (
 )
 
 from ses_lint.core.findings import Stage
-from ses_lint.facts.hints import DnsHints
-from ses_lint.facts.sender import SenderDomain
 from ses_lint.rules import load_rules
 
 

@@ -1,10 +1,12 @@
 """Every DNS rule (SES600-SES633) on facts built by hand (factkit.py): no resolver, no socket.
 
 Each case builds one `SenderDomain` and pins every finding the DNS rules give for it: code, severity
-and the exact message (so a case is also the silent case of every rule it does not name). The
-collector that gathers these facts from real servers is tested once, end to end, against NSD and the
-dnslib fault server (test_dns_rules.py, test_receivers.py, test_dns_faults.py, test_fault_matrix.py).
-Faults ("not checked") are in test_unknowns_on_facts.py.
+and the exact message (so a case is also the silent case of every rule it does not name). Faults
+("not checked") are in test_unknowns_on_facts.py.
+
+test_facts_match_collector.py serves the zone of every case it can to NSD and checks that the collector
+gives the same findings; the collector's own behaviours are tested end to end against NSD and the dnslib
+fault server (test_dns_rules.py, test_receivers.py, test_dns_faults.py, test_fault_matrix.py).
 """
 from __future__ import annotations
 

@@ -361,10 +361,6 @@ def run_all(subject: SenderDomain, prefix: str = "SES6") -> list[Finding]:
     return found
 
 
-def codes(findings: Iterable[Finding]) -> list[str]:
-    return sorted(finding.code for finding in findings)
-
-
 def shown(findings: Iterable[Finding]) -> list[tuple[str, str, str]]:
     """(code, severity, message) of each finding, in the rules' order."""
     return [(finding.code, finding.severity.value, finding.message) for finding in findings]  # type: ignore[union-attr]

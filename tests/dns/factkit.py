@@ -21,8 +21,9 @@ from ses_lint.core.findings import Finding
 from ses_lint.facts.dkim import is_dkim_key, parse_key
 from ses_lint.facts.dmarc import DmarcFacts, discover
 from ses_lint.facts.hints import DnsHints
-from ses_lint.facts.sender import DkimCheck, DkimFacts, DomainFacts, MailFromFacts, SenderDomain, dkim_zone, feedback_host
+from ses_lint.facts.sender import DkimCheck, DkimFacts, DomainFacts, MailFromFacts, SenderDomain
 from ses_lint.facts.spf import SpfTree, evaluate
+from ses_lint.knowledge.aws import dkim_zone, feedback_host
 from ses_lint.rules import load_rules
 from ses_lint.source.config import ProviderEntry, SesProvider
 

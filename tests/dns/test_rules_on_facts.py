@@ -343,6 +343,11 @@ DMARC_CASES = [
          ("SES613", E, "`s._domainkey.acme.test TXT`: the DKIM key has 512 bits, under the minimum of 1024: receivers ignore its signatures"),
          ("SES626", E, "`_dmarc.acme.test TXT`: the policy is p=reject, but there is no aligned DKIM (no Easy DKIM CNAME of `acme.test` points "
                        "at SES) and no custom MAIL FROM (with SES's default MAIL FROM, SPF never aligns): this mail will fail DMARC")),
+    # one key-size threshold: SES613 accepts an Ed25519 key (RFC 8463), so SES626 counts it as aligned DKIM
+    case("SES626-an-ed25519-selector-key-aligns", lambda: sender(hints=DnsHints(identity_domain="acme.test", dkim_tokens=("tok1",)),
+                                                                 dkim=dkim_aws("acme.test", {"tok1": nx("tok1._domainkey.acme.test", "CNAME")},
+                                                                               checks=[key("ed", ED25519)])),
+         ("SES611", E, "`tok1._domainkey.acme.test CNAME`: Easy DKIM record missing (the name does not exist); it must point at `tok1.dkim.amazonses.com`")),
     case("SES626-strict-adkim-on-a-subdomain", lambda: sender("mail.acme.test", clean_zone("mail.acme.test", dmarc="v=DMARC1; p=reject; adkim=s"),
                                                               dkim=dkim_dns("mail.acme.test", {"mail.acme.test": "nxdomain", "acme.test": "nodata"})),
          ("SES626", E, "`_dmarc.mail.acme.test TXT`: `adkim=s` (strict) but DKIM signs as `acme.test` while `from` is on `mail.acme.test`: DKIM "

@@ -15,8 +15,8 @@ GOOD = ('{d}. TXT "v=spf1 include:amazonses.com -all"\n_dmarc.{d}. TXT "v=DMARC1
         "_domainkey.{d}. TXT \"\"\n")
 
 
-def check(server, *args: str) -> tuple[int, dict]:
-    command = [SCRIPT, "check", "--dns", "--nameserver", server.nameserver, "--timeout", "1", "--format", "json", *args]
+def check(server, *args: str, timeout: str = "1") -> tuple[int, dict]:
+    command = [SCRIPT, "check", "--dns", "--nameserver", server.nameserver, "--timeout", timeout, "--format", "json", *args]
     result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert result.returncode in (0, 1), result.stderr
     return result.returncode, json.loads(result.stdout)
@@ -39,7 +39,7 @@ def test_a_failed_lookup_fails_the_gate_once_for_every_provider(tmp_path, faults
 def test_accepting_flaky_dns_is_a_severity_override(tmp_path, faults):
     faults.resolver.reset("", faults={("sf.test", "TXT"): "timeout"})
     path = write_config(tmp_path, ("a", "a@sf.test"))
-    code, document = check(faults, "--select", "SES640", "--severity", "SES640=warning", path)
+    code, document = check(faults, "--select", "SES640", "--severity", "SES640=warning", path, timeout="0.5")
     assert code == 0 and [f["severity"] for f in document["findings"]] == ["warning"]
-    code, _ = check(faults, "--select", "SES640", "--severity", "SES640=warning", "--fail-on", "warning", path)
+    code, _ = check(faults, "--select", "SES640", "--severity", "SES640=warning", "--fail-on", "warning", path, timeout="0.5")
     assert code == 1

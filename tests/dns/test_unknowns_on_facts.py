@@ -297,3 +297,21 @@ def test_a_fault_in_the_destinations_walk_is_not_checked():
     subject = sender(zone=clean_zone("acme.test", dmarc=None, more={**records, "_dmarc.reports.acme.test TXT": "servfail"}))
     assert run("SES625", subject) == []
     assert [f.message.split("`")[1] for f in run("SES640", subject)] == ["_dmarc.reports.acme.test TXT"]
+
+
+def test_a_lookup_count_with_a_fault_is_a_lower_bound_reported_once_it_reaches_the_threshold():
+    """SES604's docstring: when a lookup failed, the count is a lower bound, reported only if it already
+    reaches the threshold (an error past 10, a warning from 8), as "at least"."""
+    ses = f"v=spf1 {SES} -all"
+    chain = {f"l{n}.acme.test TXT": f"v=spf1 include:l{n + 1}.acme.test -all" for n in range(1, 11)}
+    over = sender(spf="v=spf1 include:l1.acme.test include:gone.acme.test -all", records={**chain, "l11.acme.test TXT": ses, "gone.acme.test TXT": "timeout"})
+    assert shown(run("SES604", over)) == [
+        ("SES604", "error", "`acme.test TXT`: the SPF record needs at least 13 DNS lookups, over the limit of 10: receivers return permerror; "
+                            "the 11th lookup is `include:l11.acme.test` in `l10.acme.test` (reached by `include:l1.acme.test` -> "
+                            "`include:l2.acme.test` -> ... -> `include:l10.acme.test`)")]
+    short = {key: value for key, value in chain.items() if int(key.split(".")[0][1:]) < 7}
+    near = sender(spf="v=spf1 include:l1.acme.test include:gone.acme.test -all", records={**short, "l7.acme.test TXT": ses, "gone.acme.test TXT": "timeout"})
+    assert shown(run("SES604", near)) == [("SES604", "warning", "`acme.test TXT`: the SPF record needs at least 9 of the 10 DNS lookups allowed")]
+    below = sender(spf="v=spf1 include:l1.acme.test include:gone.acme.test -all", records={"l1.acme.test TXT": ses, "gone.acme.test TXT": "timeout"})
+    assert run("SES604", below) == []  # 3 known: the unread include could hold any number
+    assert [f.message.split("`")[1] for f in run("SES640", below)] == ["gone.acme.test TXT"]

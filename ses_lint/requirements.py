@@ -248,7 +248,7 @@ def text(report: Report, mask: Masker) -> list[str]:
 
 
 def markdown(report: Report, mask: Masker) -> list[str]:
-    from ses_lint.report.markdown import cell
+    from ses_lint.report import cell
 
     rows = evaluate(report)
     lines = ["### Sender requirements", "", f"Published rules read {READ_ON}: "

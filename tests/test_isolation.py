@@ -11,7 +11,9 @@ from typing import Iterator
 import pytest
 
 import ses_lint
+from ses_lint import collect
 from ses_lint.core import engine
+from ses_lint.core.collectors import Collector, type_name
 from ses_lint.core.findings import ERROR, STATIC, Finding
 from ses_lint.core.registry import RULES, rule
 from ses_lint.source.config import SesProvider
@@ -73,23 +75,25 @@ def test_it_runs_whatever_is_selected(files, temporary_rule):
     assert ses_lint.lint(files, select=["SES998"], ignore=["SES013"]).findings == []
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True)
 class Fragile:
     file: str
 
-    @classmethod
-    def gather(cls, run):
-        for document in run.documents:
-            if "boom" in document.path:
-                raise ValueError("cannot gather")
-            yield cls(document.path)
+
+def gather_fragile(inputs):
+    for document in inputs.documents:
+        if "boom" in document.path:
+            raise ValueError("cannot gather")
+        yield Fragile(document.path)
 
 
-def test_gathering_that_raises_on_one_file(files, temporary_rule):
+def test_gathering_that_raises_on_one_file(files, temporary_rule, monkeypatch):
     def judge(subject: Fragile) -> Iterator[Finding]:
         yield Finding("judged", subject.file, line=1, column=1)
 
     temporary_rule("SES997", judge)
+    fragile = Collector(type_name(Fragile), f"{__name__}:gather_fragile", STATIC)
+    monkeypatch.setattr(collect, "COLLECTORS", (*collect.COLLECTORS, fragile))
     found = by_file(ses_lint.lint(files))
     assert sorted(found["a.yaml"]) == ["SES401", "SES997"]
     assert "SES013" in found["boom.yaml"] and "SES997" not in found["boom.yaml"]

@@ -1,0 +1,56 @@
+"""Collectors: every I/O of a run, each registered here with the fact type it produces and the ones it
+reads. The engine (`ses_lint.core.collectors`) resolves the order from the selected rules' subject types
+and imports a collector's module only when its facts are asked for: this module imports nothing heavy.
+
+To add a fact type: write its frozen dataclass in `ses_lint/facts/` (or `source/` for the static stage),
+a `collect(inputs)` function beside the I/O it does, and one entry below.
+"""
+from __future__ import annotations
+
+from ses_lint.core.collectors import Collector, Phase
+from ses_lint.core.findings import Stage
+
+# the fact types, by qualified name (no fact module is imported here)
+SOURCE_FILE = "ses_lint.source.config.SourceFile"
+SCHEMA_PROBLEM = "ses_lint.source.config.SchemaProblem"
+CONFIGURATION = "ses_lint.source.config.Configuration"
+PROVIDER_ENTRY = "ses_lint.source.config.ProviderEntry"
+SES_PROVIDER = "ses_lint.source.config.SesProvider"
+NOTIFY_STEP = "ses_lint.source.config.NotifyStep"
+ADDRESS_USE = "ses_lint.source.config.AddressUse"
+PROVIDER_VALUE = "ses_lint.source.config.ProviderValue"
+CREDENTIAL_SITE = "ses_lint.source.credential_sites.CredentialSite"
+SENDER_DOMAIN = "ses_lint.facts.sender.SenderDomain"
+DNS_HINTS = "ses_lint.facts.hints.DnsHints"
+AWS_PROVIDER = "ses_lint.facts.aws.AwsProvider"
+PROBE_RESULT = "ses_lint.facts.probe.ProbeResult"
+UNUSED_SUPPRESSION = "ses_lint.facts.unused.UnusedSuppression"
+UNJUDGED_FILE = "ses_lint.facts.unjudged.UnjudgedFile"
+STALE_ENTRY = "ses_lint.core.baseline.StaleEntry"
+
+_STATIC = "ses_lint.collect.static"
+
+COLLECTORS: tuple[Collector, ...] = (
+    # the static stage: pure functions of the files read
+    Collector(SOURCE_FILE, f"{_STATIC}:source_files", Stage.STATIC),
+    Collector(CONFIGURATION, f"{_STATIC}:configuration", Stage.STATIC),
+    Collector(PROVIDER_ENTRY, f"{_STATIC}:provider_entries", Stage.STATIC, needs=(CONFIGURATION,)),
+    Collector(NOTIFY_STEP, f"{_STATIC}:notify_steps", Stage.STATIC, needs=(CONFIGURATION,)),
+    Collector(SES_PROVIDER, f"{_STATIC}:ses_providers", Stage.STATIC, needs=(PROVIDER_ENTRY,)),
+    Collector(SCHEMA_PROBLEM, f"{_STATIC}:schema_problems", Stage.STATIC, needs=(PROVIDER_ENTRY, NOTIFY_STEP)),
+    Collector(ADDRESS_USE, f"{_STATIC}:address_uses", Stage.STATIC, needs=(SES_PROVIDER, NOTIFY_STEP)),
+    Collector(PROVIDER_VALUE, f"{_STATIC}:provider_values", Stage.STATIC, needs=(PROVIDER_ENTRY, NOTIFY_STEP)),
+    Collector(CREDENTIAL_SITE, f"{_STATIC}:credential_sites", Stage.STATIC, needs=(SES_PROVIDER,)),
+    # the dns stage; the DKIM tokens, selectors and MAIL FROM domain SES knows come from the aws stage when it runs
+    Collector(SENDER_DOMAIN, "ses_lint.collect.dns.gather:collect", Stage.DNS, needs=(SES_PROVIDER,), optional=(DNS_HINTS,)),
+    # the hints: from the aws stage's facts when its rules run anyway, else from the identity reads alone
+    Collector(DNS_HINTS, "ses_lint.collect.aws.dns_hints:from_aws_providers", Stage.AWS, needs=(AWS_PROVIDER,)),
+    Collector(DNS_HINTS, "ses_lint.collect.aws.dns_hints:collect", Stage.AWS, needs=(SES_PROVIDER,)),
+    # the aws stage and the probe
+    Collector(AWS_PROVIDER, "ses_lint.collect.aws.gather:collect", Stage.AWS, needs=(SES_PROVIDER, NOTIFY_STEP)),
+    Collector(PROBE_RESULT, "ses_lint.collect.probe:collect", Stage.PROBE, needs=(AWS_PROVIDER,)),
+    # late phases: what the run found decides these facts
+    Collector(UNUSED_SUPPRESSION, "ses_lint.collect.late:unused_suppressions", Stage.STATIC, phase=Phase.AFTER_SUPPRESSIONS),
+    Collector(UNJUDGED_FILE, "ses_lint.collect.late:unjudged_files", Stage.STATIC, phase=Phase.AFTER_SUPPRESSIONS),
+    Collector(STALE_ENTRY, "ses_lint.collect.late:stale_entries", Stage.STATIC, phase=Phase.AFTER_BASELINE),
+)

@@ -12,7 +12,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Optional
 
 from ses_lint.core.findings import Finding
 from ses_lint.core.run import Run
@@ -162,13 +162,8 @@ def _entry_places(text: str) -> list[tuple[int, int]]:
 class StaleEntry:
     """A baseline entry that no finding of this run matched (the subject of SES014)."""
 
-    late = 2  # gathered after the baseline was applied
     baseline: str
     entry: Entry
-
-    @classmethod
-    def gather(cls, run: Run) -> Iterator["StaleEntry"]:
-        yield from run.stale_baseline
 
     def finding(self) -> Finding:
         entry = self.entry

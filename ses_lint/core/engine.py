@@ -49,7 +49,7 @@ class Report:
 
     def gathered(self, subject_type: type) -> list:
         """The subjects of this type the run gathered (never gathers more: no network call happens here)."""
-        return list(self.run._subjects.get(subject_type, [])) if self.run else []
+        return self.run.already(subject_type) if self.run else []
 
     def entries(self) -> list:
         """Every provider entry of the run (the static stage's `ProviderEntry`, gathered on demand)."""
@@ -132,6 +132,11 @@ def _run_lint(sources: list[Source], options: Options, environ: dict[str, str] |
         else:
             skipped.append(source.path)
     run = Run(options, documents, selected_codes=frozenset(rule.code for rule in selected))
+    # which collectors run, in which order: what the selected rules' subjects need (NoCollector if a
+    # subject type has none, ValueError for needs in a cycle: both bugs of ses-lint, never of a file)
+    subject_types = list(dict.fromkeys(rule.subject for rule in selected))
+    run.collectors.plan(subject_types, options.stages)
+    run.wanted = run.collectors.wanted(subject_types, options.stages)
     run.unjudged = unjudged
     if environ is not None:
         run.environ = environ
@@ -150,10 +155,10 @@ def _run_lint(sources: list[Source], options: Options, environ: dict[str, str] |
         return inline.apply(_drop_per_file_ignores(found, options, rules), run.suppressions)
 
     def level(rule: Rule) -> int:
-        return int(getattr(rule.subject, "late", 0))
+        return run.collectors.phase(rule.subject).rank
 
-    # Late rules (SES008, SES013) judge what the others left, so they run after them; the baseline's
-    # own rule (SES014, level 2) judges what the baseline left over.
+    # Rules whose facts are gathered after suppressions (SES008, SES013: phase 1) judge what the others
+    # left, so they run after them; the baseline's own rule (SES014, phase 2) judges what it left over.
     masker = collect(documents, run.environ if options.env else None)
     overrides = _severity_overrides(options.severity, rules)
     ordered = _finish(judge([r for r in selected if level(r) == 0]) + judge([r for r in selected if level(r) == 1]), masker, overrides)

@@ -2,8 +2,9 @@
 
 A rule is a function of one argument, its *subject* (a file, a provider, a workflow step, a sender
 domain's DNS facts, ...). The subject's type, taken from the annotation, tells the engine which facts
-the rule needs: the engine calls `SubjectType.gather(run)` once per run and feeds every subject to every
-selected rule that wants it. The engine itself knows no rule.
+the rule needs: the collector registered for that type (ses_lint.collect.COLLECTORS) gathers them once
+per run, and the engine feeds every subject to every selected rule that wants it. The engine itself
+knows no rule.
 """
 from __future__ import annotations
 

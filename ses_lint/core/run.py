@@ -1,10 +1,12 @@
-"""One run of ses-lint: its options, the files it reads, and the subjects gathered for the rules."""
+"""One run of ses-lint: its options, the files it reads, and the facts its collectors gathered for the rules."""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from ses_lint import collect
+from ses_lint.core import collectors
 from ses_lint.core.findings import Severity, Stage
 from ses_lint.source.document import Document
 
@@ -44,18 +46,22 @@ class Run:
     suppressions: list[Any] = field(default_factory=list)
     stale_baseline: list[Any] = field(default_factory=list)  # baseline entries no finding matched (SES014)
     unjudged: dict[str, str] = field(default_factory=dict)  # file -> what failed while judging it (SES013)
-    _subjects: dict[type, list[Any]] = field(default_factory=dict)
+    collectors: collectors.Table = field(default_factory=lambda: collectors.Table(collect.COLLECTORS))
+    wanted: frozenset[str] = frozenset()  # the fact types the selected rules read, directly or not (engine: Table.wanted)
+    _subjects: dict[str, list[Any]] = field(default_factory=dict)  # qualified type name -> its facts
     _by_path: dict[str, Document] = field(init=False, default_factory=dict)
 
-    def subjects(self, subject_type: type) -> list[Any]:
-        """The subjects of one type, gathered once per run by `subject_type.gather(run)`."""
-        if subject_type not in self._subjects:
-            self._subjects[subject_type] = list(subject_type.gather(self))
-        return self._subjects[subject_type]
+    def subjects(self, subject_type: type | str) -> list[Any]:
+        """The facts of one type, gathered once per run by its registered collector."""
+        return collectors.gather(self, subject_type)
 
     def gathered(self) -> list[tuple[type, list[Any]]]:
-        """Every subject type gathered so far, with its subjects."""
-        return list(self._subjects.items())
+        """Every fact type gathered so far, with its facts."""
+        return [(collectors.fact_type(name), facts) for name, facts in self._subjects.items()]
+
+    def already(self, subject_type: type | str) -> list[Any]:
+        """The facts of one type if the run gathered them, else [] (never gathers)."""
+        return list(self._subjects.get(collectors.type_name(subject_type), []))
 
     def stage_enabled(self, stage: Stage) -> bool:
         return stage in self.options.stages

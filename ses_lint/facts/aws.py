@@ -1,8 +1,8 @@
 """The aws stage's facts: what AWS says about each enabled SES provider, read-only and batched.
 
-One `AwsProvider` per enabled SES provider, the subject of the SES7xx rules. `AwsProvider.gather(run)`
-hands them to the collector (facts/aws_collect.py, imported only when the stage runs), which resolves
-each provider's credentials as botocore does (facts/credentials.py), then asks AWS in four concurrent
+One `AwsProvider` per enabled SES provider, the subject of the SES7xx rules. Its registered collector
+(collect/aws/gather.py `collect`, imported only when the stage runs) resolves each provider's
+credentials as botocore does (collect/aws/credentials.py), then asks AWS in four concurrent
 phases:
 
 1. STS GetCallerIdentity, once per (credentials, endpoint).
@@ -36,8 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ses_lint.collect.aws.credentials import CredentialFacts
-from ses_lint.core.findings import Stage, one_line
-from ses_lint.core.run import Run
+from ses_lint.core.findings import one_line
 from ses_lint.facts.hints import DnsHints
 from ses_lint.knowledge.aws import DEFAULT_REGION, error_kind
 from ses_lint.source.config import NotifyStep, SesProvider
@@ -273,16 +272,6 @@ class AwsProvider:
     dns_hints: Optional[DnsHints] = None
     _clients: Any = field(default=None, repr=False)
     _raw: dict = field(default_factory=dict, repr=False)  # the collector's scratch: raw answers per call
-
-    @classmethod
-    def gather(cls, run: Run) -> list["AwsProvider"]:
-        subjects = [cls(provider) for provider in run.subjects(SesProvider) if provider.enabled]
-        if not run.stage_enabled(Stage.AWS) or not subjects:
-            return subjects
-        from ses_lint.collect.aws.gather import Collector
-
-        Collector(run, subjects).collect()
-        return subjects
 
     # ----- what the rules read
     @property

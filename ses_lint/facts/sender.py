@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 from ses_lint.core.findings import Finding, Severity
-from ses_lint.core.run import Run
 from ses_lint.facts.hints import DnsHints
 from ses_lint.knowledge.aws import AMAZONSES, feedback_host
 from ses_lint.knowledge.names import normalize, within
@@ -171,12 +170,6 @@ class SenderDomain:
     mail_from: list[MailFromFacts]
     hints: Optional[DnsHints] = None
     default_mail_from: bool = False  # the aws stage says: no custom MAIL FROM (SES's own domain is used)
-
-    @classmethod
-    def gather(cls, run: Run) -> list["SenderDomain"]:
-        from ses_lint.collect.dns.gather import gather
-
-        return gather(run)
 
     @classmethod
     def describe(cls, senders: list["SenderDomain"]) -> dict:

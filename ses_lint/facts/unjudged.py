@@ -1,24 +1,16 @@
 """Files ses-lint could not judge (an error of its own while loading or judging them): the subject of
-SES013, gathered after every other rule ran."""
+SES013, gathered after every other rule had its chance to fail (`ses_lint.collect.late`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
 
 from ses_lint.core.findings import Finding
-from ses_lint.core.run import Run
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True)
 class UnjudgedFile:
-    late = True  # gathered after every other rule had its chance to fail
     file: str
     reason: str
-
-    @classmethod
-    def gather(cls, run: Run) -> Iterator["UnjudgedFile"]:
-        for file, reason in run.unjudged.items():
-            yield cls(file, reason)
 
     def finding(self) -> Finding:
         return Finding(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ses_lint.core.engine import Report
 from ses_lint.core.findings import Finding, Severity
+from ses_lint.core.secrets import Masker
 
 FORMATS = ("text", "json", "sarif", "github", "junit", "markdown")
 
@@ -27,6 +28,13 @@ def unsaid_suggestion(finding: Finding) -> str | None:
     if not suggestion or f"`{suggestion}`" in finding.message or suggestion in finding.message:
         return None
     return suggestion
+
+
+def cell(text: object, mask: Masker) -> str:
+    """A Markdown table cell: masked, `&`, `<`, `>` and `|` escaped, on one line."""
+    value = mask(str(text)) or ""
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+    return " ".join(value.splitlines())
 
 
 def render(format_name: str, report: Report, context: Context) -> str:

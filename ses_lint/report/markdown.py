@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from ses_lint.core.engine import Report
 from ses_lint.core.findings import Finding, Severity, Stage
-from ses_lint.core.secrets import Masker
 from ses_lint.core.selection import STAGE_FLAGS
-from ses_lint.report import Context, unsaid_suggestion
+from ses_lint.report import Context, cell, unsaid_suggestion
 from ses_lint.report.text import summary
 from ses_lint.source.config import ProviderEntry
 
@@ -54,12 +53,6 @@ def _stage_result(entry: ProviderEntry, stage: Stage, findings: list[Finding], r
     if any(f.stage == stage and f.code == UNKNOWN_CODES.get(stage) for f in findings):
         return StageResult(stage, "not checked", counts, UNKNOWN_CODES[stage])
     return StageResult(stage, "passed", counts)
-
-
-def cell(text: object, mask: Masker) -> str:
-    value = mask(str(text)) or ""
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
-    return " ".join(value.splitlines())
 
 
 def _counts(counts: Counter) -> str:

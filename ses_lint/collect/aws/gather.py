@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional
 
 from ses_lint.collect.aws.credentials import CredentialFacts, resolve
+from ses_lint.core.findings import Stage
 from ses_lint.core.run import Run
 from ses_lint.facts.aws import (
     ATTEMPTS,
@@ -42,7 +43,7 @@ from ses_lint.facts.aws import (
 from ses_lint.facts.hints import DnsHints
 from ses_lint.knowledge.aws import DEFAULT_REGION
 from ses_lint.source import references
-from ses_lint.source.config import NotifyStep
+from ses_lint.source.config import NotifyStep, SesProvider
 
 
 class Clients:
@@ -81,6 +82,16 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+def collect(run: Run) -> list[AwsProvider]:
+    """The aws stage's facts: one `AwsProvider` per enabled SES provider (registered in ses_lint.collect;
+    `run` is the collector's `Inputs`)."""
+    subjects = [AwsProvider(provider) for provider in run.subjects(SesProvider) if provider.enabled]
+    if not run.stage_enabled(Stage.AWS) or not subjects:
+        return subjects
+    Collector(run, subjects).collect()
+    return subjects
 
 
 # ------------------------------------------------------------------------------------------ collector

@@ -13,7 +13,7 @@ from ses_lint.collect.dns.resolver import (
     DnsCollector,
     progress_printer,
 )
-from ses_lint.core.findings import Stage
+from ses_lint.core.collectors import Inputs
 from ses_lint.core.run import Run
 from ses_lint.facts.dkim import is_dkim_key, parse_key
 from ses_lint.facts.dmarc import discover, registrable, warm_public_suffix_list
@@ -35,8 +35,10 @@ from ses_lint.source.config import SesProvider
 FLEET_STEP = 1000  # sender domains per stage bound (see _Gatherer.gather)
 
 
-def gather(run: Run) -> list[SenderDomain]:
-    return _Gatherer(run).gather()
+def collect(inputs: Inputs) -> list[SenderDomain]:
+    """The dns stage's facts (registered in ses_lint.collect): one `SenderDomain` per enabled SES provider
+    with a `from` domain. Reads `SesProvider` and, when the aws stage runs, `DnsHints`."""
+    return _Gatherer(inputs).gather()  # type: ignore[arg-type]
 
 
 @dataclass
@@ -241,21 +243,7 @@ def _dkim_candidates(from_domain: str, identity: str) -> list[str]:
 
 
 def _aws_hints(run: Run) -> dict[tuple[str, str], DnsHints]:
-    """The aws stage's DNS hints per provider (file, key), when that stage runs and knows them."""
-    if not run.stage_enabled(Stage.AWS):
-        return {}
-    try:
-        from ses_lint.facts.aws import AwsProvider  # type: ignore[attr-defined]
-    except ImportError:
-        return {}
-    hints = {}
-    try:
-        for item in run.subjects(AwsProvider):
-            provider = getattr(item, "provider", None)
-            hint = getattr(item, "dns_hints", None)
-            if provider is not None and isinstance(hint, DnsHints):
-                hints[(provider.file, provider.key)] = hint
-    except Exception:  # the aws stage reports its own faults (SES740); DNS falls back
-        return {}
-    return hints
-
+    """The SES identity facts per provider (file, key), when the aws stage runs (the collector's optional
+    `DnsHints`; [] otherwise). A failed AWS read is a fact of the aws stage (SES740): the DNS checks then
+    fall back to what DNS alone shows."""
+    return {(hint.file, hint.key): hint for hint in run.subjects(DnsHints)}

@@ -22,65 +22,24 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Iterable, Optional, TypeVar
 
+from ses_lint.facts.answer import (  # noqa: F401 - the outcome of a lookup is a fact; named here too
+    ERROR,
+    FAULTS,
+    NODATA,
+    NXDOMAIN,
+    OK,
+    REFERRAL,
+    REFUSED,
+    SERVFAIL,
+    TIMEOUT,
+    Answer,
+)
 from ses_lint.knowledge.names import normalize
 
 T = TypeVar("T")
 
-OK, NXDOMAIN, NODATA = "ok", "nxdomain", "nodata"
-SERVFAIL, REFUSED, TIMEOUT, ERROR = "servfail", "refused", "timeout", "error"
-REFERRAL = "referral"  # a non-authoritative reply pointing elsewhere: a lame delegation
-FAULTS = frozenset({SERVFAIL, REFUSED, TIMEOUT, ERROR, REFERRAL})
-
 DEFAULT_CONCURRENCY = 1024  # chosen by benchmarks/bench_dns.py (README: DNS stage speed)
 STAGE_TIMEOUT_FACTOR = 6  # the whole stage is bounded by this many per-lookup timeouts
-
-_FAULT_WORDS = {
-    SERVFAIL: "the server failed (SERVFAIL)",
-    REFUSED: "the server refused the query (REFUSED)",
-    TIMEOUT: "the lookup timed out",
-    ERROR: "the lookup failed",
-    REFERRAL: "the server answered with a referral, not an answer (a lame delegation)",
-}
-
-
-@dataclass(frozen=True)
-class Answer:
-    """The outcome of one lookup: records (`ok`), a definite absence (`nxdomain`, `nodata`) or a fault.
-
-    `records` hold text: a TXT record's strings joined with no separator (RFC 7208 §3.3, RFC 7489
-    §6.4, RFC 6376 §3.6.2.2); an MX as `(preference, host)` in `mx`; a CNAME's target; an address.
-    """
-
-    name: str
-    rtype: str
-    status: str
-    records: tuple[str, ...] = ()
-    mx: tuple[tuple[int, str], ...] = ()
-    detail: str = ""
-    size: int = 0  # TXT: bytes of the smallest reply that carries the answer (what a plain UDP client needs)
-    canonical: str = ""  # the owner of the records when a CNAME in the reply led elsewhere
-
-    @property
-    def ok(self) -> bool:
-        return self.status == OK
-
-    @property
-    def fault(self) -> bool:
-        return self.status in FAULTS
-
-    @property
-    def empty(self) -> bool:
-        """A definite "nothing here": NXDOMAIN or no data (a void lookup in RFC 7208 §4.6.4 terms)."""
-        return self.status in (NXDOMAIN, NODATA) or (self.status == OK and not self.records)
-
-    @property
-    def label(self) -> str:
-        """The record as findings name it: `_dmarc.example.org TXT`."""
-        return f"{self.name} {self.rtype}"
-
-    def describe_fault(self) -> str:
-        words = _FAULT_WORDS.get(self.status, self.status)
-        return f"{words}{': ' + self.detail if self.detail else ''}"
 
 
 @contextlib.contextmanager
@@ -234,11 +193,6 @@ class DnsCollector:
         if probe.status == NXDOMAIN:
             return False
         return probe.status == answer.status and probe.records == answer.records
-
-
-def short(error: BaseException) -> str:
-    text = str(error) or type(error).__name__
-    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def progress_printer(enabled: bool) -> Optional[Callable[[int, int], None]]:

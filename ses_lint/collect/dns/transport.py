@@ -21,7 +21,7 @@ from collections import deque
 from typing import Any, Optional
 
 from ses_lint.collect.dns import wire
-from ses_lint.collect.dns.resolver import (
+from ses_lint.facts.answer import (
     ERROR,
     NODATA,
     NXDOMAIN,
@@ -31,7 +31,6 @@ from ses_lint.collect.dns.resolver import (
     SERVFAIL,
     TIMEOUT,
     Answer,
-    short,
 )
 
 EDNS_PAYLOAD = 1232
@@ -325,3 +324,7 @@ def answer(name: str, rtype: str, code: int, reply: "wire.Reply") -> Answer:
         return Answer(name, rtype, OK, tuple(host for _, host in mx), mx, canonical=canonical)
     return Answer(name, rtype, OK, tuple(str(record.value) for record in records), canonical=canonical)
 
+
+def short(error: BaseException) -> str:
+    text = str(error) or type(error).__name__
+    return text if len(text) <= 120 else text[:117] + "..."

@@ -3,11 +3,13 @@ from SES (moto on loopback) into the DNS checks (NSD on loopback). SES611, SES61
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 import ses_lint
+from ses_lint.facts import aws as aws_facts
 
 from .conftest import config, line_of, provider
 
@@ -28,7 +30,7 @@ def dkim_tokens(moto) -> list[str]:
     return tokens
 
 
-def lint_online(moto, tmp_path, records: str):
+def lint_online(moto, tmp_path, records: str, select=("SES611", "SES612", "SES631", "SES632")):
     if not Path(NSD).exists():
         pytest.fail("nsd is not installed (Debian package `nsd`; .ci/run installs it)")
     zones = tmp_path / "zones"
@@ -37,7 +39,7 @@ def lint_online(moto, tmp_path, records: str):
     try:
         path = moto.write(config(provider(sender=f"noreply@{DOMAIN}", endpoint=moto.url, keys=moto.user())))
         report = ses_lint.lint([str(path)], online=True, nameservers=[server.nameserver], environ=moto.environ(),
-                               timeout=3, select=["SES611", "SES612", "SES631", "SES632"])
+                               timeout=3, select=list(select))
         return path, report
     finally:
         server.stop()
@@ -78,3 +80,34 @@ def test_byodkim_selector_from_aws_is_checked_without_dkim_selector(moto, tmp_pa
     path, report = lint_online(moto, tmp_path, f"{MAIL_FROM}. MX 10 feedback-smtp.us-east-1.amazonses.com.\n")
     messages = [finding.message for finding in report.findings if finding.code == "SES611"]
     assert any(f"corp2026._domainkey.{DOMAIN} TXT" in message and "selector `corp2026`" in message for message in messages), messages
+
+
+def _calls_of(run) -> Counter:
+    before = Counter(aws_facts.CALLS)
+    result = run()
+    calls = Counter(aws_facts.CALLS)
+    calls.subtract(before)
+    return result, +calls
+
+
+def test_dns_rules_with_aws_make_only_the_identity_reads(moto, tmp_path, dkim_tokens):
+    """Issue 10: `--aws --select SES6` asks AWS only for the identity facts the DNS checks read (no STS,
+    account, CloudWatch or IAM call), and the DKIM checks still use the identity's tokens."""
+    first, second, third = dkim_tokens
+    records = f"{first}._domainkey.{DOMAIN}. CNAME {first}.dkim.amazonses.com.\n"
+    (path, report), calls = _calls_of(lambda: lint_online(moto, tmp_path, records, select=["SES6"]))
+    assert set(calls) == {"ses:GetIdentityVerificationAttributes", "ses:GetIdentityDkimAttributes",
+                          "ses:GetIdentityMailFromDomainAttributes", "sesv2:GetEmailIdentity"}, calls
+    assert all(count == 1 for count in calls.values()), calls
+    missing = sorted(finding.message for finding in report.findings if finding.code == "SES611")
+    assert [message.split("`")[1] for message in missing] == sorted(f"{token}._domainkey.{DOMAIN} CNAME" for token in (second, third)), missing
+    assert not [finding for finding in report.findings if finding.code.startswith("SES7")]
+
+
+def test_dns_and_aws_rules_read_the_identity_once(moto, tmp_path, dkim_tokens):
+    """With the aws stage's rules selected too, the hints come from its facts: no identity read twice."""
+    records = "".join(f"{token}._domainkey.{DOMAIN}. CNAME {token}.dkim.amazonses.com.\n" for token in dkim_tokens)
+    (_, report), calls = _calls_of(lambda: lint_online(moto, tmp_path, records, select=["SES611", "SES7"]))
+    assert calls["ses:GetIdentityDkimAttributes"] == 1 and calls["sesv2:GetEmailIdentity"] == 1, calls
+    assert calls["sts:GetCallerIdentity"] == 1 and calls["iam:SimulatePrincipalPolicy"] >= 1, calls
+    assert not [finding for finding in report.findings if finding.code == "SES611"], report.findings

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ses_lint.knowledge.names import normalize  # noqa: F401 - a name as the answers compare it
-
 OK, NXDOMAIN, NODATA = "ok", "nxdomain", "nodata"
 SERVFAIL, REFUSED, TIMEOUT, ERROR = "servfail", "refused", "timeout", "error"
 REFERRAL = "referral"  # a non-authoritative reply pointing elsewhere: a lame delegation

@@ -5,24 +5,24 @@ Providers that share a domain share its facts (one collector, one cache, one wal
 provider still gets its own findings, at its own `config.from`. All lookups of the run happen in one
 event loop, concurrently, bounded by `--timeout` per lookup and by a deadline for the stage.
 
-Imported on the static path: no dnspython, no publicsuffixlist at import time.
+Plain data, imported on the static path (the rules import it): the collector that fills it in is
+ses_lint/collect/dns/gather.py.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 from ses_lint.core.findings import Finding, Severity
+from ses_lint.facts.answer import Answer
+from ses_lint.facts.dkim import DkimKey
+from ses_lint.facts.dmarc import DmarcFacts
 from ses_lint.facts.hints import DnsHints
+from ses_lint.facts.spf import SpfTree
 from ses_lint.knowledge.aws import AMAZONSES, feedback_host
 from ses_lint.knowledge.names import normalize, within
 from ses_lint.source.config import SesProvider
 
-if TYPE_CHECKING:  # the collectors are imported only when the dns stage runs
-    from ses_lint.collect.dns.resolver import Answer
-    from ses_lint.facts.dkim import DkimKey
-    from ses_lint.facts.dmarc import DmarcFacts
-    from ses_lint.facts.spf import SpfTree
 
 def domain_of(address: Optional[str]) -> Optional[str]:
     """The A-label domain of a `from` value (`Name <a@b>` or `a@b`), or None if there is none."""
@@ -57,7 +57,7 @@ def a_label(domain: str) -> Optional[str]:
     return domain
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class DomainFacts:
     """DNS facts of one `from` domain, shared by every provider sending from it."""
 
@@ -66,7 +66,7 @@ class DomainFacts:
     spf: SpfTree
     spf99: Answer  # an RR of type SPF (99), obsolete
     dmarc: DmarcFacts
-    conflicts: list[tuple[Answer, Answer]] = field(default_factory=list)  # (TXT, CNAME asked at the same name)
+    conflicts: tuple[tuple[Answer, Answer], ...] = ()  # (TXT, CNAME asked at the same name)
 
     @property
     def exists(self) -> Optional[bool]:
@@ -75,7 +75,7 @@ class DomainFacts:
         return self.apex.status != "nxdomain"
 
 
-@dataclass
+@dataclass(frozen=True)
 class DkimCheck:
     """One DKIM name: an Easy DKIM token's CNAME, or a `--dkim-selector` key."""
 
@@ -96,15 +96,15 @@ class DkimCheck:
         return self.target is not None and within(self.target, AMAZONSES)
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class DkimFacts:
     """What DNS says about DKIM for one signing domain."""
 
     domain: str  # the DKIM (d=) domain: the SES identity's domain when known, else the `from` domain
     source: str  # "aws" (tokens from the aws stage) | "dns" (RFC 8020 fallback)
     zone: str  # the SES DKIM hosted zone CNAMEs must point into
-    nodes: list[Answer] = field(default_factory=list)  # `_domainkey.<d>` for the from domain and its parents
-    checks: list[DkimCheck] = field(default_factory=list)
+    nodes: tuple[Answer, ...] = ()  # `_domainkey.<d>` for the from domain and its parents
+    checks: tuple[DkimCheck, ...] = ()
     node_domain: Optional[str] = None  # the deepest domain whose `_domainkey` exists (fallback)
     wildcard: dict[str, Optional[bool]] = field(default_factory=dict)  # node name -> synthesized? (None: cannot tell)
 
@@ -132,14 +132,14 @@ class DkimFacts:
         return [answer for answer in answers if answer.fault]
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class MailFromFacts:
     domain: str
     region: str
     source: str  # "aws" | "option"
     mx: Answer
     spf: SpfTree
-    conflicts: list[tuple[Answer, Answer]] = field(default_factory=list)
+    conflicts: tuple[tuple[Answer, Answer], ...] = ()
 
     @property
     def expected_mx(self) -> str:
@@ -158,7 +158,7 @@ class MailFromFacts:
         return self.spf.status == "ok" and self.spf.includes_domain(AMAZONSES)
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class SenderDomain:
     """One enabled SES provider and the DNS facts of the domains it sends from."""
 
@@ -167,7 +167,7 @@ class SenderDomain:
     region: str
     facts: DomainFacts
     dkim: DkimFacts
-    mail_from: list[MailFromFacts]
+    mail_from: tuple[MailFromFacts, ...]
     hints: Optional[DnsHints] = None
     default_mail_from: bool = False  # the aws stage says: no custom MAIL FROM (SES's own domain is used)
 
@@ -234,7 +234,7 @@ class SenderDomain:
         for mail_from in self.mail_from:
             if mail_from.mx.fault:
                 found.append((mail_from.mx, f"MAIL FROM MX of `{mail_from.domain}`"))
-            found += [(answer, f"MAIL FROM SPF of `{mail_from.domain}`") for answer in [mail_from.spf.answer] + mail_from.spf.faults if answer is not None and answer.fault]
+            found += [(answer, f"MAIL FROM SPF of `{mail_from.domain}`") for answer in [mail_from.spf.answer, *mail_from.spf.faults] if answer is not None and answer.fault]
         unique: dict[str, tuple[Answer, str]] = {}
         for answer, purpose in found:
             unique.setdefault(answer.label, (answer, purpose))

@@ -3,6 +3,7 @@ event loop, sharing facts between providers of the same domain. Imported only wh
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sys
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -15,8 +16,8 @@ from ses_lint.collect.dns.resolver import (
 )
 from ses_lint.core.collectors import Inputs
 from ses_lint.core.run import Run
-from ses_lint.facts.dkim import is_dkim_key, parse_key
-from ses_lint.facts.dmarc import discover, registrable, warm_public_suffix_list
+from ses_lint.collect.dns.dkim import is_dkim_key, parse_key
+from ses_lint.collect.dns.dmarc import discover, registrable, warm_public_suffix_list
 from ses_lint.facts.hints import DnsHints
 from ses_lint.facts.sender import (
     DkimCheck,
@@ -27,7 +28,7 @@ from ses_lint.facts.sender import (
     a_label,
     domain_of,
 )
-from ses_lint.facts.spf import evaluate
+from ses_lint.collect.dns.spf import evaluate
 from ses_lint.knowledge.aws import DEFAULT_REGION, dkim_zone
 from ses_lint.knowledge.names import normalize, within
 from ses_lint.source.config import SesProvider
@@ -120,7 +121,7 @@ class _Gatherer:
         ]
         facts = await facts_task
         dkim = await dkim_task
-        mail_from = [await task for task in mail_tasks]
+        mail_from = tuple([await task for task in mail_tasks])
         default_mail_from = plan.hints is not None and not plan.hints.mail_from_domain
         return SenderDomain(plan.provider, plan.domain, plan.region, facts, dkim, mail_from, plan.hints, default_mail_from)
 
@@ -139,7 +140,7 @@ class _Gatherer:
         apex_conflict = asyncio.ensure_future(self._conflict(apex))
         spf = await evaluate(collector, domain, apex)
         dmarc, dmarc_conflict = await dmarc_task
-        conflicts = [pair for pair in (await apex_conflict, dmarc_conflict) if pair]
+        conflicts = tuple(pair for pair in (await apex_conflict, dmarc_conflict) if pair)
         return DomainFacts(domain, apex, spf, await spf99_future, dmarc, conflicts)
 
     async def _dmarc(self, domain: str):
@@ -172,43 +173,39 @@ class _Gatherer:
         return key, lambda: self._dkim(domain, "dns", zone, (), selectors, plan.domain)
 
     async def _dkim(self, domain: str, source: str, zone: str, tokens: tuple, selectors: tuple, from_domain: str) -> DkimFacts:
-        facts = DkimFacts(domain, source, zone)
         collector = self.collector
-        jobs = []
+        nodes: tuple[Answer, ...] = ()
+        wildcard: dict[str, Optional[bool]] = {}
+        node_domain = None
         if source == "dns":
             candidates = _dkim_candidates(from_domain, domain)
-            facts.nodes = await collector.gather((f"_domainkey.{name}", "TXT") for name in candidates)
-            for name, answer in zip(candidates, facts.nodes):
+            nodes = tuple(await collector.gather((f"_domainkey.{name}", "TXT") for name in candidates))
+            for name, answer in zip(candidates, nodes):
                 if answer.status != "nxdomain" and not answer.fault:
-                    facts.wildcard[answer.name] = await collector.synthesized(answer)
-                    if facts.wildcard[answer.name] is not False:
+                    wildcard[answer.name] = await collector.synthesized(answer)
+                    if wildcard[answer.name] is not False:
                         continue  # a wildcard's answer is no `_domainkey` name (RFC 4592 §2.2)
-                    facts.node_domain = name
+                    node_domain = name
                     break
-            if facts.node_domain and domain == from_domain:
-                facts.domain = facts.node_domain
-        for token in tokens:
-            check = DkimCheck("token", token, f"{token}._domainkey.{facts.domain}", f"{token}.{zone}")
-            facts.checks.append(check)
-            jobs.append(self._dkim_check(check))
-        for selector in selectors:
-            check = DkimCheck("selector", selector, f"{selector}._domainkey.{facts.domain}", f"{selector}.{zone}")
-            facts.checks.append(check)
-            jobs.append(self._dkim_check(check))
-        await asyncio.gather(*jobs)
-        return facts
+            if node_domain and domain == from_domain:
+                domain = node_domain
+        checks = [DkimCheck("token", token, f"{token}._domainkey.{domain}", f"{token}.{zone}") for token in tokens]
+        checks += [DkimCheck("selector", selector, f"{selector}._domainkey.{domain}", f"{selector}.{zone}") for selector in selectors]
+        checked = await asyncio.gather(*(self._dkim_check(check) for check in checks))
+        return DkimFacts(domain, source, zone, nodes, tuple(checked), node_domain, wildcard)
 
-    async def _dkim_check(self, check: DkimCheck) -> None:
-        check.cname = await self.collector.lookup(check.name, "CNAME")
+    async def _dkim_check(self, check: DkimCheck) -> DkimCheck:
+        check = dataclasses.replace(check, cname=await self.collector.lookup(check.name, "CNAME"))
         if check.kind == "token" or check.cname.fault:
-            return
+            return check
         if check.points_at_ses:
-            return  # an Easy DKIM token used as selector: the key lives at SES
-        check.txt = await self.collector.lookup(check.name, "TXT")
+            return check  # an Easy DKIM token used as selector: the key lives at SES
+        check = dataclasses.replace(check, txt=await self.collector.lookup(check.name, "TXT"))
         if check.txt.ok:
             keys = [text for text in check.txt.records if is_dkim_key(text)]
             if keys:
-                check.key = parse_key(check.name, keys[0])
+                check = dataclasses.replace(check, key=parse_key(check.name, keys[0]))
+        return check
 
     async def _mail_from(self, domain: str, region: str, source: str) -> MailFromFacts:
         mx_future = self.collector.lookup(domain, "MX")
@@ -216,7 +213,7 @@ class _Gatherer:
         conflict = asyncio.ensure_future(self._conflict(txt))
         spf = await evaluate(self.collector, domain, txt)
         found = await conflict
-        return MailFromFacts(domain, region, source, await mx_future, spf, [found] if found else [])
+        return MailFromFacts(domain, region, source, await mx_future, spf, (found,) if found else ())
 
 
 def _related(mail_from: str, plan: _Plan) -> bool:

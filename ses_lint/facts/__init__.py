@@ -1,5 +1,6 @@
-"""Collectors: all I/O of the network stages. Each turns faults into facts, never into exceptions.
+"""Facts: the network stages' data, frozen dataclasses with no I/O (collected by ses_lint/collect/).
 
-These modules are imported on the static path (the rules import their subject types), so they must
-import dnspython, boto3 and botocore only inside functions.
+The rules import these types, so these modules are imported on the static path: they import the
+standard library, the finding and config types, and one another; never a collector, dnspython, boto3
+or botocore.
 """

@@ -8,16 +8,16 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from ses_lint.collect.dns.dkim import is_dkim_key, parse_key
+from ses_lint.collect.dns.dmarc import discover, registrable, warm_public_suffix_list
 from ses_lint.collect.dns.resolver import (
     STAGE_TIMEOUT_FACTOR,
     Answer,
     DnsCollector,
     progress_printer,
 )
+from ses_lint.collect.dns.spf import evaluate
 from ses_lint.core.collectors import Inputs
-from ses_lint.core.run import Run
-from ses_lint.collect.dns.dkim import is_dkim_key, parse_key
-from ses_lint.collect.dns.dmarc import discover, registrable, warm_public_suffix_list
 from ses_lint.facts.hints import DnsHints
 from ses_lint.facts.sender import (
     DkimCheck,
@@ -28,7 +28,6 @@ from ses_lint.facts.sender import (
     a_label,
     domain_of,
 )
-from ses_lint.collect.dns.spf import evaluate
 from ses_lint.knowledge.aws import DEFAULT_REGION, dkim_zone
 from ses_lint.knowledge.names import normalize, within
 from ses_lint.source.config import SesProvider
@@ -39,7 +38,7 @@ FLEET_STEP = 1000  # sender domains per stage bound (see _Gatherer.gather)
 def collect(inputs: Inputs) -> list[SenderDomain]:
     """The dns stage's facts (registered in ses_lint.collect): one `SenderDomain` per enabled SES provider
     with a `from` domain. Reads `SesProvider` and, when the aws stage runs, `DnsHints`."""
-    return _Gatherer(inputs).gather()  # type: ignore[arg-type]
+    return _Gatherer(inputs).gather()
 
 
 @dataclass
@@ -52,9 +51,9 @@ class _Plan:
 
 
 class _Gatherer:
-    def __init__(self, run: Run):
-        self.run = run
-        options = run.options
+    def __init__(self, inputs: Inputs):
+        self.inputs = inputs
+        options = inputs.options
         self.collector = DnsCollector(
             nameservers=list(options.nameservers),
             timeout=float(options.timeout),
@@ -80,9 +79,9 @@ class _Gatherer:
                 sys.stderr.write("\n")
 
     def _plans(self) -> list[_Plan]:
-        hints = _aws_hints(self.run)
+        hints = _aws_hints(self.inputs)
         plans = []
-        for provider in self.run.subjects(SesProvider):
+        for provider in self.inputs.get(SesProvider):
             if not provider.enabled:
                 continue
             domain = domain_of(provider.resolved("from_"))
@@ -101,7 +100,7 @@ class _Gatherer:
                 domain = a_label(normalize(plan.hints.mail_from_domain))
                 if domain:
                     plan.mail_from.append((domain, "aws"))
-        options = [domain for domain in (a_label(normalize(text)) for text in self.run.options.mail_from) if domain]
+        options = [domain for domain in (a_label(normalize(text)) for text in self.inputs.options.mail_from) if domain]
         for domain in options:
             owners = [plan for plan in plans if _related(domain, plan)]
             for plan in owners or plans:  # a MAIL FROM matching no provider's domain is checked for all
@@ -160,7 +159,7 @@ class _Gatherer:
 
     def _dkim_plan(self, plan: _Plan):
         hints = plan.hints
-        selectors = tuple(sorted({normalize(s) for s in [*self.run.options.dkim_selectors, *(hints.dkim_selectors if hints else ())] if s.strip()}))
+        selectors = tuple(sorted({normalize(s) for s in [*self.inputs.options.dkim_selectors, *(hints.dkim_selectors if hints else ())] if s.strip()}))
         if hints is not None and hints.dkim_tokens:
             domain = normalize(hints.identity_domain or plan.domain)
             zone = normalize(hints.signing_hosted_zone or dkim_zone(hints.region or plan.region))
@@ -239,8 +238,8 @@ def _dkim_candidates(from_domain: str, identity: str) -> list[str]:
     return names
 
 
-def _aws_hints(run: Run) -> dict[tuple[str, str], DnsHints]:
+def _aws_hints(inputs: Inputs) -> dict[tuple[str, str], DnsHints]:
     """The SES identity facts per provider (file, key), when the aws stage runs (the collector's optional
     `DnsHints`; [] otherwise). A failed AWS read is a fact of the aws stage (SES740): the DNS checks then
     fall back to what DNS alone shows."""
-    return {(hint.file, hint.key): hint for hint in run.subjects(DnsHints)}
+    return {(hint.file, hint.key): hint for hint in inputs.get(DnsHints)}

@@ -106,9 +106,8 @@ class Table:
     def inputs_of(self, collector: Collector, stages: Iterable[Stage]) -> tuple[str, ...]:
         """What the collector reads in a run of these stages: its needs, and each optional type whose
         collector's stage runs."""
-        running = set(stages)
-        return collector.needs + tuple(name for name in collector.optional
-                                       if self._alternatives(name)[-1].stage in running or self._alternatives(name)[-1].stage == Stage.STATIC)
+        running = {Stage.STATIC, *stages}
+        return collector.needs + tuple(name for name in collector.optional if self._alternatives(name)[-1].stage in running)
 
     def wanted(self, fact_types: Iterable[type | str], stages: Iterable[Stage]) -> frozenset[str]:
         """Every fact type gathering `fact_types` reads, directly or not (with each type's last collector)."""

@@ -189,32 +189,31 @@ class _Node:
     children: list["_Node"] = field(default_factory=list)
 
 
-@dataclass(eq=False)
 class _Draft:
     """An `SpfTree` while the walk fills it in (`freeze` makes the fact)."""
 
-    domain: str
-    answer: Optional[Answer] = None
-    status: str = "unknown"
-    record: Optional[SpfRecord] = None
-    records: tuple[str, ...] = ()
-    syntax_error: str = ""
-    root: Optional[_Node] = None
-    loops: list[list[str]] = field(default_factory=list)
-    loop_terms: list[_Node] = field(default_factory=list)
-    dynamic: list[str] = field(default_factory=list)
-    mx_over: list[tuple[str, int]] = field(default_factory=list)
-    errors: list[SpfProblem] = field(default_factory=list)
-    ptr: list[str] = field(default_factory=list)
-    includes: set[str] = field(default_factory=set)
-    faults: list[Answer] = field(default_factory=list)
-    final_all: Optional[str] = None
-    final_all_domain: Optional[str] = None
-    redirect_chain: list[str] = field(default_factory=list)
-    pass_all: list[list[str]] = field(default_factory=list)
-    ignored: list[tuple[str, str, list[str]]] = field(default_factory=list)
-    large: list[tuple[Answer, int]] = field(default_factory=list)
-    truncated: bool = False
+    def __init__(self, domain: str) -> None:
+        self.domain = domain
+        self.answer: Optional[Answer] = None
+        self.status, self.syntax_error = "unknown", ""
+        self.record: Optional[SpfRecord] = None
+        self.records: tuple[str, ...] = ()
+        self.root: Optional[_Node] = None
+        self.loops: list[list[str]] = []
+        self.loop_terms: list[_Node] = []
+        self.dynamic: list[str] = []
+        self.mx_over: list[tuple[str, int]] = []
+        self.errors: list[SpfProblem] = []
+        self.ptr: list[str] = []
+        self.includes: set[str] = set()
+        self.faults: list[Answer] = []
+        self.final_all: Optional[str] = None
+        self.final_all_domain: Optional[str] = None
+        self.redirect_chain: list[str] = []
+        self.pass_all: list[list[str]] = []
+        self.ignored: list[tuple[str, str, list[str]]] = []
+        self.large: list[tuple[Answer, int]] = []
+        self.truncated = False
 
     def freeze(self) -> SpfTree:
         frozen: dict[int, SpfNode] = {}

@@ -59,6 +59,10 @@ class Run:
         """Every fact type gathered so far, with its facts."""
         return [(collectors.fact_type(name), facts) for name, facts in self._subjects.items()]
 
+    def supply(self, subject_type: type | str, facts: list[Any]) -> None:
+        """Give the run the facts of one type instead of gathering them (tests judge rules on facts built by hand)."""
+        self._subjects[collectors.type_name(subject_type)] = list(facts)
+
     def already(self, subject_type: type | str) -> list[Any]:
         """The facts of one type if the run gathered them, else [] (never gathers)."""
         return list(self._subjects.get(collectors.type_name(subject_type), []))

@@ -12,7 +12,7 @@ Stand-ins the facts still need today (issue 10 removes the need):
   place. No rule calls it; nothing here can.
 - `SesProvider` and `NotifyStep` come from a static `Run` of the written config (they carry it).
 - `not_attempted()` runs `ProbeResult.prepare()`, which writes its answer into the result.
-- `judge()` hands the subjects to a `Run` (`_subjects`) and uses the engine's `_place` and `_finish`, so
+- `judge()` hands the subjects to a `Run` (`Run.supply`) and uses the engine's `_place` and `_finish`, so
   findings are placed, grouped and sorted exactly as in a run.
 """
 from __future__ import annotations
@@ -267,8 +267,8 @@ def judge(config: Config, subjects: Iterable[Any], select: Iterable[str] = ("SES
     placed at its line, a fact shared by several providers reported once, sorted."""
     subjects = list(subjects)
     run = Run(Options(stages=frozenset({Stage.STATIC, Stage.AWS, Stage.PROBE})), config.run.documents, environ={})
-    run._subjects[AwsProvider] = [subject for subject in subjects if isinstance(subject, AwsProvider)]
-    run._subjects[ProbeResult] = [subject for subject in subjects if isinstance(subject, ProbeResult)]
+    run.supply(AwsProvider, [subject for subject in subjects if isinstance(subject, AwsProvider)])
+    run.supply(ProbeResult, [subject for subject in subjects if isinstance(subject, ProbeResult)])
     rules = load_rules({Stage.AWS, Stage.PROBE})
     chosen = select_rules(rules, {"aws", "probe"}, list(select), [], [])
     found = [finding for rule in chosen for finding in judge_rule(rule, run, lambda finding: engine._place(finding, run))]

@@ -13,16 +13,19 @@ the fact types they name (`DnsHints`, `SenderDomain`) from here too.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import weakref
 from typing import Callable, Iterable, Mapping, Optional, Union
 
-from ses_lint.collect.dns.resolver import Answer
+from ses_lint.collect.dns.dkim import is_dkim_key, parse_key
+from ses_lint.collect.dns.dmarc import discover
+from ses_lint.collect.dns.spf import evaluate
 from ses_lint.core.findings import Finding
-from ses_lint.facts.dkim import is_dkim_key, parse_key
-from ses_lint.facts.dmarc import DmarcFacts, discover
+from ses_lint.facts.answer import Answer
+from ses_lint.facts.dmarc import DmarcFacts
 from ses_lint.facts.hints import DnsHints
 from ses_lint.facts.sender import DkimCheck, DkimFacts, DomainFacts, MailFromFacts, SenderDomain
-from ses_lint.facts.spf import SpfTree, evaluate
+from ses_lint.facts.spf import SpfTree
 from ses_lint.knowledge.aws import dkim_zone, feedback_host
 from ses_lint.rules import load_rules
 from ses_lint.source.config import ProviderEntry, SesProvider
@@ -174,34 +177,28 @@ def selector_check(domain: str, selector: str, *, cname: Optional[Answer] = None
     """A `--dkim-selector` name: its CNAME (default: no CNAME there) and TXT (a key's text, or an Answer);
     the key is parsed as the gatherer parses it (the first TXT that is a DKIM key)."""
     name = f"{selector}._domainkey.{domain}"
-    check = DkimCheck("selector", selector, name, f"{selector}.{zone or 'dkim.amazonses.com'}")
-    check.cname = cname if cname is not None else nodata(name, "CNAME")
+    check = DkimCheck("selector", selector, name, f"{selector}.{zone or 'dkim.amazonses.com'}",
+                      cname=cname if cname is not None else nodata(name, "CNAME"))
     if check.cname.fault or check.points_at_ses:
         return check
-    if isinstance(txt, Answer):
-        check.txt = txt
-    else:
+    if not isinstance(txt, Answer):
         texts = (txt,) if isinstance(txt, str) else tuple(txt or ())
-        check.txt = answer(name, "TXT", texts) if texts else nx(name)
-    if check.txt.ok:
-        keys = [text for text in check.txt.records if is_dkim_key(text)]
-        if keys:
-            check.key = parse_key(name, keys[0])
-    return check
+        txt = answer(name, "TXT", texts) if texts else nx(name)
+    keys = [text for text in txt.records if is_dkim_key(text)] if txt.ok else []
+    return dataclasses.replace(check, txt=txt, key=parse_key(name, keys[0]) if keys else None)
 
 
 def dkim_aws(domain: str, tokens: Mapping[str, Union[str, Answer, None]], *, zone: str = "dkim.amazonses.com",
              checks: Iterable[DkimCheck] = ()) -> DkimFacts:
     """Easy DKIM as the aws stage knows it: `tokens` maps each token to its CNAME: a target, an Answer,
     or None (the target SES expects)."""
-    facts = DkimFacts(domain, "aws", zone)
+    made = []
     for selector, target in tokens.items():
         name = f"{selector}._domainkey.{domain}"
         expected = f"{selector}.{zone}"
         cname = target if isinstance(target, Answer) else answer(name, "CNAME", [target or expected])
-        facts.checks.append(token(name, selector, expected, cname))
-    facts.checks += list(checks)
-    return facts
+        made.append(token(name, selector, expected, cname))
+    return DkimFacts(domain, "aws", zone, checks=(*made, *checks))
 
 
 def easy_dkim(domain: str, tokens: Mapping[str, Union[str, Answer, None]], *, signing_zone: Optional[str] = "dkim.amazonses.com",
@@ -223,21 +220,21 @@ def dkim_dns(domain: str, nodes: Optional[Mapping[str, Union[str, Answer]]] = No
     `wildcard` maps node names to "synthesized?" as the gatherer's probe found; unset: False for every
     node that exists. `node_domain` is the deepest domain whose node exists (derived unless given)."""
     nodes = {domain: "nodata"} if nodes is None else nodes
-    facts = DkimFacts(domain, "dns", dkim_zone(region))
+    asked: list[Answer] = []
+    seen: dict[str, Optional[bool]] = {}
+    deepest = None
     for name, value in nodes.items():
         node = f"_domainkey.{name}"
         found = value if isinstance(value, Answer) else (fault(node, "TXT", value) if value in FAULTS else answer(node, "TXT", status=value))
-        facts.nodes.append(found)
+        asked.append(found)
         if found.status != "nxdomain" and not found.fault:
             synthesized = (wildcard or {}).get(node, False)
-            facts.wildcard[node] = synthesized
+            seen[node] = synthesized
             if synthesized is False:
-                facts.node_domain = facts.node_domain or name
+                deepest = deepest or name
                 break
-    if node_domain is not None:
-        facts.node_domain = node_domain
-    facts.checks += list(checks)
-    return facts
+    return DkimFacts(domain, "dns", dkim_zone(region), tuple(asked), tuple(checks),
+                     node_domain if node_domain is not None else deepest, seen)
 
 
 # -- MAIL FROM --------------------------------------------------------------------------------------
@@ -260,7 +257,7 @@ def mail_from(domain: str, region: str = "eu-west-1", source: str = "option", *,
     else:
         zone = Zone({f"{domain} TXT": spf} if isinstance(spf, str) else (spf or {}))
         tree = spf_tree(domain, zone)
-    facts = MailFromFacts(domain, region, source, mx_found, tree, list(conflicts))
+    facts = MailFromFacts(domain, region, source, mx_found, tree, tuple(conflicts))
     if zone is not None:
         ZONES[facts] = zone
     return facts
@@ -280,7 +277,7 @@ def domain_facts(domain: str, zone: Union[Zone, Mapping[str, object], None] = No
     apex = zone.get(domain, "TXT")
     tree = asyncio.run(evaluate(zone, domain, apex))  # type: ignore[arg-type]
     dmarc = dmarc_facts(domain, zone)
-    return DomainFacts(domain, apex, tree, spf99 if spf99 is not None else zone.get(domain, "SPF"), dmarc, list(conflicts))
+    return DomainFacts(domain, apex, tree, spf99 if spf99 is not None else zone.get(domain, "SPF"), dmarc, tuple(conflicts))
 
 
 def clean_zone(domain: str, *, spf: Optional[str] = f"v=spf1 {SES} -all", dmarc: Optional[str] = "v=DMARC1; p=reject",
@@ -312,7 +309,7 @@ def sender(domain: str = "acme.test", zone: Union[Zone, Mapping[str, object], No
     facts = facts or domain_facts(domain, zone, spf99=spf99, conflicts=conflicts)
     dkim = dkim if dkim is not None else dkim_dns(domain, region=region)
     default_mail_from = hints is not None and not hints.mail_from_domain
-    subject = SenderDomain(provider(key), domain, region, facts, dkim, list(mail_froms), hints, default_mail_from)
+    subject = SenderDomain(provider(key), domain, region, facts, dkim, tuple(mail_froms), hints, default_mail_from)
     if built:
         ZONES[subject] = zone
     return subject

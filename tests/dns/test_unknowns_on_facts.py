@@ -289,7 +289,7 @@ def test_a_failed_wildcard_probe_is_reported_as_not_checked():
 
 
 @pytest.mark.xfail(strict=True, reason="a fault in a report destination's own tree walk (RFC 9989 §4.10.2) makes its Organizational "
-                                      "Domain unknown, and facts.dmarc._authorizations then takes the destination as external: SES625 "
+                                      "Domain unknown, and collect.dns.dmarc._authorizations then takes the destination as external: SES625 "
                                       "fires for an internal destination, and no fact names the failed lookup, so SES640 is silent")
 def test_a_fault_in_the_destinations_walk_is_not_checked():
     records = {"_dmarc.acme.test TXT": "v=DMARC1; p=reject; rua=mailto:d@reports.acme.test"}

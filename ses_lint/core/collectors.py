@@ -125,7 +125,7 @@ class Table:
     def plan(self, fact_types: Iterable[type | str], stages: Iterable[Stage]) -> list[Collector]:
         """The collectors that gather `fact_types` in a run of `stages`, each after what it reads.
         Raises `NoCollector` for a type nobody produces and `ValueError` for a cycle of needs."""
-        stages = frozenset(stages)
+        stages, fact_types = frozenset(stages), list(fact_types)
         wanted = self.wanted(fact_types, stages)
         order: list[Collector] = []
         state: dict[str, str] = {}

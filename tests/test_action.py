@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from cli_support import CLEAN, DATA, HARDCODED, ROOT, SECRET
+from support import CLEAN, DATA, HARDCODED, ROOT, SECRET
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 # SchemaStore's github-action.json (https://json.schemastore.org/github-action.json), kept with its source

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 from pathlib import Path
-from cli_support import (
+from support import (
     BROKEN_YAML,
     CLEAN,
     HARDCODED,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from cli_support import NOTIFY_STEP, REFERENCED, ran, run_cli
+from support import NOTIFY_STEP, REFERENCED, ran, run_cli
 
 DEPLOYMENT = """\
 apiVersion: apps/v1

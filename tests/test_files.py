@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_support import CLEAN, HARDCODED, RESERVED, SES_LINT, base_env, ran, run_cli
+from support import CLEAN, HARDCODED, RESERVED, SES_LINT, base_env, ran, run_cli
 from test_cli import codes, parse_text, summary_line
 
 BIG = 50 * 1024 * 1024

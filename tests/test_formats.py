@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import jsonschema
 import pytest
-from cli_support import (
+from support import (
     ACCESS_KEY,
     BROKEN_YAML,
     CLEAN,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from cli_support import CLEAN, DATA, HARDCODED, NOT_A_CONFIG, SECRET, ran, run_cli
+from support import CLEAN, DATA, HARDCODED, NOT_A_CONFIG, SECRET, ran, run_cli
 from ses_lint.rules import load_rules
 
 # --- selections whose stage does not run ----------------------------------------------------------

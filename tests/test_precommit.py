@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from cli_support import BIN, CLEAN, HARDCODED, ROOT, SECRET, base_env
+from support import BIN, CLEAN, HARDCODED, ROOT, SECRET, base_env
 
 pytest.importorskip("pre_commit")
 if shutil.which("git") is None:  # pragma: no cover

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_support import BROKEN_YAML, CLEAN, EXAMPLES, RESERVED, run_cli
+from support import BROKEN_YAML, CLEAN, EXAMPLES, RESERVED, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -7,7 +7,7 @@ import re
 
 import jsonschema
 import pytest
-from cli_support import ROOT, run_cli
+from support import ROOT, run_cli
 
 from ses_lint import lint
 from ses_lint.schema_export import SES_OPTIONS

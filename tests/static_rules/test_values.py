@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_support import NOTIFY_STEP, REFERENCED
+from support import NOTIFY_STEP, REFERENCED
 
 from ses_lint.source import references
 

@@ -221,6 +221,11 @@ def write(path: str | os.PathLike, text: str | bytes) -> Path:
     return path
 
 
+def config_file(folder: str | os.PathLike, text: str, name: str = "p.yaml") -> str:
+    """`text` written to `folder/name`; its path as a string (what `ses_lint.lint` takes)."""
+    return str(write(Path(folder) / name, text))
+
+
 # --- reading results ------------------------------------------------------------------------------
 
 TEXT_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>SES\d{3}) \[(?P<level>error|warning|info)\] (?P<message>.+)$")

@@ -8,6 +8,14 @@ import support
 from support import run_cli
 
 
+def pytest_collection_finish(session):
+    """Start the slow set-ups of the tests that will run now, so that they overlap the tests before them."""
+    for item in session.items:
+        if "runner" in getattr(item, "fixturenames", ()) and hasattr(getattr(item, "module", None), "start_install"):
+            item.module.start_install()  # test_action.py: the action's install step (a real pip install)
+            break
+
+
 @pytest.fixture
 def cli():
     return run_cli

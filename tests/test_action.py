@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
+import tempfile
+import threading
 from pathlib import Path
 
 import jsonschema
@@ -47,24 +50,56 @@ def _substitute(text: str, inputs: dict[str, str]) -> str:
     return re.sub(r"\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}", lambda match: inputs[match.group(1)], text)
 
 
-def run_step(step: dict, workspace: Path, runner: dict[str, str], inputs: dict[str, str]) -> subprocess.CompletedProcess:
+def step_env(step: dict, runner: dict[str, str], inputs: dict[str, str]) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "SES_LINT_"))}
     env.update(runner)
     env.update({key: _substitute(str(value), inputs) for key, value in (step.get("env") or {}).items()})
+    return env
+
+
+def run_step(step: dict, workspace: Path, runner: dict[str, str], inputs: dict[str, str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     assert step["shell"] == "bash"
+    env = env if env is not None else step_env(step, runner, inputs)
     return subprocess.run(["bash", "-e", "-c", step["run"]], cwd=workspace, env=env, capture_output=True, text=True, timeout=600)
 
 
-@pytest.fixture(scope="module")
-def runner(tmp_path_factory) -> dict[str, str]:
-    """RUNNER_TEMP with ses-lint installed by the action's own install step (once for the module)."""
-    temp = tmp_path_factory.mktemp("runner")
+# The install step is a real `pip install` of this checkout (10-30 s, mostly waiting on the build and the
+# index): conftest.py starts it when the session's tests will need it, so it runs while earlier tests do.
+_INSTALL: dict = {}
+
+
+def start_install() -> None:
+    """Run the action's own install step into a fresh RUNNER_TEMP, in a background thread (once)."""
+    if "thread" in _INSTALL:
+        return
+    temp = Path(tempfile.mkdtemp(prefix="ses-lint-runner-"))
     variables = {"GITHUB_ACTIONS": "true", "RUNNER_TEMP": str(temp), "GITHUB_ACTION_PATH": str(ROOT)}
     install = ACTION["runs"]["steps"][1]
-    result = run_step(install, temp, variables, _inputs({}))
+    env = step_env(install, variables, _inputs({}))  # read here: a test may be changing os.environ meanwhile
+
+    def work() -> None:
+        try:
+            _INSTALL["result"] = run_step(install, temp, variables, _inputs({}), env)
+        except BaseException as error:  # re-raised by the fixture, in the test's thread
+            _INSTALL["error"] = error
+
+    thread = threading.Thread(target=work, daemon=True, name="action-install")
+    _INSTALL.update(thread=thread, temp=temp, variables=variables)
+    thread.start()
+
+
+@pytest.fixture(scope="module")
+def runner():
+    """RUNNER_TEMP with ses-lint installed by the action's own install step (once for the module)."""
+    start_install()
+    _INSTALL["thread"].join(timeout=600)
+    if "error" in _INSTALL:
+        raise _INSTALL["error"]
+    result, temp = _INSTALL["result"], _INSTALL["temp"]
     assert result.returncode == 0, result.stderr[-2000:]
     assert (temp / "ses-lint-venv" / "bin" / "ses-lint").is_file()
-    return variables
+    yield _INSTALL["variables"]
+    shutil.rmtree(temp, ignore_errors=True)
 
 
 def run_action(runner: dict[str, str], workspace: Path, **overrides: str):

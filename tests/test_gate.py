@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from support import CLEAN, DATA, HARDCODED, NOT_A_CONFIG, SECRET, codes, ran, run_cli
+from support import CLEAN, DATA, HARDCODED, NOT_A_CONFIG, SECRET, codes, ran, run_cli, run_installed
 from ses_lint.rules import load_rules
 
 # --- selections whose stage does not run ----------------------------------------------------------
@@ -218,7 +218,7 @@ def test_fix_splices_edits_keeps_comments_and_is_idempotent(write, workdir):
     before = run_cli("--format", "json", "ses.yaml", cwd=workdir)
     fixable = [f for f in json.loads(before.out)["findings"] if f["fix"]]
     assert sorted({f["code"] for f in fixable}) == sorted(FIXABLE)
-    code, out, err = run_cli("--fix", "ses.yaml", cwd=workdir)
+    code, out, err = run_installed("--fix", "ses.yaml", cwd=workdir)  # the installed script, once for --fix
     assert err == f"ses-lint: fixed {len(fixable)} problems in 1 file\n"
     assert path.read_text() == FIXED
     assert not FIXABLE & set(codes(out))  # the fixed file lints clean of every fixed code

@@ -20,6 +20,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
@@ -146,7 +147,8 @@ def run_installed(*args: str, cwd: str | os.PathLike | None = None, input: str |
 def run_cli(*args: str, cwd: str | os.PathLike | None = None, input: str | bytes | None = None, env: dict[str, str | None] | None = None, timeout: float = 30) -> Result:
     """The command line's (exit code, stdout, stderr), run in this process: `ses_lint.cli.main` with the
     environment `run_installed` would give the script (`base_env(env)`), `cwd` as the current folder and
-    UTF-8 byte streams that are not terminals, as a subprocess's pipes are. A run whose `env` sets what
+    UTF-8 byte streams that are not terminals, as a subprocess's pipes are; `timeout` bounds it (a hang
+    raises subprocess.TimeoutExpired, as from `run_installed`). A run whose `env` sets what
     the interpreter reads at start-up (PYTHON*, LC_*, LANG) or asks for tracebacks (SES_LINT_DEBUG) runs
     the installed script instead: only a process shows those."""
     if any(key.startswith(_INTERPRETER) or key == "SES_LINT_DEBUG" for key in (env or {})):
@@ -160,11 +162,27 @@ def run_cli(*args: str, cwd: str | os.PathLike | None = None, input: str | bytes
     sys.stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
     sys.stdout = io.TextIOWrapper(stdout, encoding="utf-8", write_through=True)
     sys.stderr = io.TextIOWrapper(stderr, encoding="utf-8", write_through=True)
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["code"] = main([str(arg) for arg in args])
+        except BaseException as error:  # re-raised below, in the test's thread: a traceback is a failure
+            outcome["error"] = error
+
     try:
         os.environ.clear()
         os.environ.update(base_env(env))
         os.chdir(str(cwd or ROOT))
-        code = main([str(arg) for arg in args])
+        # In a thread, so that `timeout` bounds a hang as it bounds the subprocess's (the test fails).
+        worker = threading.Thread(target=work, daemon=True, name="ses-lint-main")
+        worker.start()
+        worker.join(timeout)
+        if worker.is_alive():
+            raise subprocess.TimeoutExpired(["ses-lint", *map(str, args)], timeout)
+        if "error" in outcome:
+            raise outcome["error"]
+        code = outcome["code"]
         sys.stdout.flush()
         sys.stderr.flush()
     finally:

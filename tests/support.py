@@ -170,9 +170,10 @@ def run_cli(*args: str, cwd: str | os.PathLike | None = None, input: str | bytes
         except BaseException as error:  # re-raised below, in the test's thread: a traceback is a failure
             outcome["error"] = error
 
+    environment = base_env(env)
     try:
         os.environ.clear()
-        os.environ.update(base_env(env))
+        os.environ.update(environment)
         os.chdir(str(cwd or ROOT))
         # In a thread, so that `timeout` bounds a hang as it bounds the subprocess's (the test fails).
         worker = threading.Thread(target=work, daemon=True, name="ses-lint-main")

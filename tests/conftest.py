@@ -8,11 +8,30 @@ import support
 from support import run_cli
 
 
+def _slow_setup(item) -> bool:
+    return "runner" in getattr(item, "fixturenames", ()) and hasattr(getattr(item, "module", None), "start_install")
+
+
+def pytest_collection_modifyitems(items):
+    """The tests whose set-up starts in the background run last, so it has the whole run to finish in."""
+    items.sort(key=_slow_setup)  # stable: every other test keeps its place
+
+
 def pytest_collection_finish(session):
     """Start the slow set-ups of the tests that will run now, so that they overlap the tests before them."""
+    if session.config.option.collectonly:
+        return
     for item in session.items:
-        if "runner" in getattr(item, "fixturenames", ()) and hasattr(getattr(item, "module", None), "start_install"):
-            item.module.start_install()  # test_action.py: the action's install step (a real pip install)
+        if _slow_setup(item):
+            # test_action.py: the action's install step (a real pip install), in the session's temporary folder
+            item.module.start_install(getattr(session.config, "_tmp_path_factory", None))
+            break
+
+
+def pytest_sessionfinish(session):
+    for item in session.items:
+        if _slow_setup(item):
+            item.module.stop_install()
             break
 
 

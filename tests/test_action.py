@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -68,18 +69,26 @@ def run_step(step: dict, workspace: Path, runner: dict[str, str], inputs: dict[s
 _INSTALL: dict = {}
 
 
-def start_install() -> None:
-    """Run the action's own install step into a fresh RUNNER_TEMP, in a background thread (once)."""
+def start_install(tmp_path_factory: pytest.TempPathFactory | None = None) -> None:
+    """Run the action's own install step into a fresh RUNNER_TEMP, in a background thread (once). In
+    the session's temporary folder when given: pytest removes it with old sessions' (a venv with
+    botocore's data is thousands of files: removing it takes seconds)."""
     if "thread" in _INSTALL:
         return
-    temp = Path(tempfile.mkdtemp(prefix="ses-lint-runner-"))
+    temp = tmp_path_factory.mktemp("runner") if tmp_path_factory is not None else Path(tempfile.mkdtemp(prefix="ses-lint-runner-"))
+    _INSTALL["remove"] = tmp_path_factory is None
     variables = {"GITHUB_ACTIONS": "true", "RUNNER_TEMP": str(temp), "GITHUB_ACTION_PATH": str(ROOT)}
     install = ACTION["runs"]["steps"][1]
+    assert install["shell"] == "bash"
     env = step_env(install, variables, _inputs({}))  # read here: a test may be changing os.environ meanwhile
 
     def work() -> None:
-        try:
-            _INSTALL["result"] = run_step(install, temp, variables, _inputs({}), env)
+        try:  # run_step's command, in its own process group so that stop_install can end pip with it
+            with subprocess.Popen(["bash", "-e", "-c", install["run"]], cwd=temp, env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True, start_new_session=True) as process:
+                _INSTALL["process"] = process
+                out, err = process.communicate(timeout=600)
+            _INSTALL["result"] = subprocess.CompletedProcess(process.args, process.returncode, out, err)
         except BaseException as error:  # re-raised by the fixture, in the test's thread
             _INSTALL["error"] = error
 
@@ -88,10 +97,17 @@ def start_install() -> None:
     thread.start()
 
 
+def stop_install() -> None:
+    """End an install the session no longer waits for (it stopped early: -x, an interrupt)."""
+    process = _INSTALL.get("process")
+    if process is not None and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+
+
 @pytest.fixture(scope="module")
-def runner():
+def runner(tmp_path_factory):
     """RUNNER_TEMP with ses-lint installed by the action's own install step (once for the module)."""
-    start_install()
+    start_install(tmp_path_factory)
     _INSTALL["thread"].join(timeout=600)
     if "error" in _INSTALL:
         raise _INSTALL["error"]
@@ -99,7 +115,8 @@ def runner():
     assert result.returncode == 0, result.stderr[-2000:]
     assert (temp / "ses-lint-venv" / "bin" / "ses-lint").is_file()
     yield _INSTALL["variables"]
-    shutil.rmtree(temp, ignore_errors=True)
+    if _INSTALL["remove"]:
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 def run_action(runner: dict[str, str], workspace: Path, **overrides: str):

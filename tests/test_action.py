@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import signal
 import subprocess
+import tempfile
+import threading
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
-from cli_support import CLEAN, DATA, HARDCODED, ROOT, SECRET
+from support import CLEAN, DATA, HARDCODED, ROOT, SECRET
 
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 # SchemaStore's github-action.json (https://json.schemastore.org/github-action.json), kept with its source
@@ -47,24 +51,72 @@ def _substitute(text: str, inputs: dict[str, str]) -> str:
     return re.sub(r"\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}", lambda match: inputs[match.group(1)], text)
 
 
-def run_step(step: dict, workspace: Path, runner: dict[str, str], inputs: dict[str, str]) -> subprocess.CompletedProcess:
+def step_env(step: dict, runner: dict[str, str], inputs: dict[str, str]) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("GITHUB_", "SES_LINT_"))}
     env.update(runner)
     env.update({key: _substitute(str(value), inputs) for key, value in (step.get("env") or {}).items()})
+    return env
+
+
+def run_step(step: dict, workspace: Path, runner: dict[str, str], inputs: dict[str, str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     assert step["shell"] == "bash"
+    env = env if env is not None else step_env(step, runner, inputs)
     return subprocess.run(["bash", "-e", "-c", step["run"]], cwd=workspace, env=env, capture_output=True, text=True, timeout=600)
 
 
-@pytest.fixture(scope="module")
-def runner(tmp_path_factory) -> dict[str, str]:
-    """RUNNER_TEMP with ses-lint installed by the action's own install step (once for the module)."""
-    temp = tmp_path_factory.mktemp("runner")
+# The install step is a real `pip install` of this checkout (10-30 s, mostly waiting on the build and the
+# index): conftest.py starts it when the session's tests will need it, so it runs while earlier tests do.
+_INSTALL: dict = {}
+
+
+def start_install(tmp_path_factory: pytest.TempPathFactory | None = None) -> None:
+    """Run the action's own install step into a fresh RUNNER_TEMP, in a background thread (once). In
+    the session's temporary folder when given: pytest removes it with old sessions' (a venv with
+    botocore's data is thousands of files: removing it takes seconds)."""
+    if "thread" in _INSTALL:
+        return
+    temp = tmp_path_factory.mktemp("runner") if tmp_path_factory is not None else Path(tempfile.mkdtemp(prefix="ses-lint-runner-"))
+    _INSTALL["remove"] = tmp_path_factory is None
     variables = {"GITHUB_ACTIONS": "true", "RUNNER_TEMP": str(temp), "GITHUB_ACTION_PATH": str(ROOT)}
     install = ACTION["runs"]["steps"][1]
-    result = run_step(install, temp, variables, _inputs({}))
+    assert install["shell"] == "bash"
+    env = step_env(install, variables, _inputs({}))  # read here: a test may be changing os.environ meanwhile
+
+    def work() -> None:
+        try:  # run_step's command, in its own process group so that stop_install can end pip with it
+            with subprocess.Popen(["bash", "-e", "-c", install["run"]], cwd=temp, env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True, start_new_session=True) as process:
+                _INSTALL["process"] = process
+                out, err = process.communicate(timeout=600)
+            _INSTALL["result"] = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+        except BaseException as error:  # re-raised by the fixture, in the test's thread
+            _INSTALL["error"] = error
+
+    thread = threading.Thread(target=work, daemon=True, name="action-install")
+    _INSTALL.update(thread=thread, temp=temp, variables=variables)
+    thread.start()
+
+
+def stop_install() -> None:
+    """End an install the session no longer waits for (it stopped early: -x, an interrupt)."""
+    process = _INSTALL.get("process")
+    if process is not None and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+
+
+@pytest.fixture(scope="module")
+def runner(tmp_path_factory):
+    """RUNNER_TEMP with ses-lint installed by the action's own install step (once for the module)."""
+    start_install(tmp_path_factory)
+    _INSTALL["thread"].join(timeout=600)
+    if "error" in _INSTALL:
+        raise _INSTALL["error"]
+    result, temp = _INSTALL["result"], _INSTALL["temp"]
     assert result.returncode == 0, result.stderr[-2000:]
     assert (temp / "ses-lint-venv" / "bin" / "ses-lint").is_file()
-    return variables
+    yield _INSTALL["variables"]
+    if _INSTALL["remove"]:
+        shutil.rmtree(temp, ignore_errors=True)
 
 
 def run_action(runner: dict[str, str], workspace: Path, **overrides: str):

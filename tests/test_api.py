@@ -1,5 +1,6 @@
 """The Python API: `ses_lint.lint(paths, **options) -> Report`."""
 import pytest
+from support import positions
 
 import ses_lint
 from ses_lint.core.engine import UsageError
@@ -15,13 +16,9 @@ providers:
 """
 
 
-def codes(report):
-    return [(finding.code, finding.line, finding.column) for finding in report.findings]
-
-
 def test_stdin_is_shown_as_dash():
     report = ses_lint.lint(["-"], stdin=CONFIG)
-    assert codes(report) == [("SES401", 7, 15)]
+    assert positions(report) == [("SES401", 7, 15)]
     assert report.findings[0].file == "-"
     assert report.findings[0].key == "providers.email-ses.config.region"
     assert report.findings[0].provider == "email-ses"
@@ -29,9 +26,9 @@ def test_stdin_is_shown_as_dash():
 
 
 def test_select_by_name_and_prefix_and_ignore():
-    assert codes(ses_lint.lint(["-"], stdin=CONFIG, select=["invalid-region"])) == [("SES401", 7, 15)]
-    assert codes(ses_lint.lint(["-"], stdin=CONFIG, select=["SES5"])) == []
-    assert codes(ses_lint.lint(["-"], stdin=CONFIG, ignore=["SES40"])) == []
+    assert positions(ses_lint.lint(["-"], stdin=CONFIG, select=["invalid-region"])) == [("SES401", 7, 15)]
+    assert positions(ses_lint.lint(["-"], stdin=CONFIG, select=["SES5"])) == []
+    assert positions(ses_lint.lint(["-"], stdin=CONFIG, ignore=["SES40"])) == []
 
 
 def test_severity_override_and_exit_code():
@@ -63,12 +60,12 @@ def test_non_config_yaml_in_a_folder_is_skipped(tmp_path):
     report = ses_lint.lint([str(tmp_path)])
     assert report.files == 1
     assert sorted(path.rsplit("/", 1)[-1] for path in report.skipped) == ["template.yaml", "values.yaml"]
-    assert codes(report) == [("SES401", 7, 15)]
+    assert positions(report) == [("SES401", 7, 15)]
 
 
 def test_env_expands_references_before_checking_addresses():
     config = CONFIG.replace(b"noreply@mycompany.io", b"${SENDER}").replace(b"us-east1", b"us-east-1")
-    assert codes(ses_lint.lint(["-"], stdin=config)) == []
+    assert positions(ses_lint.lint(["-"], stdin=config)) == []
     report = ses_lint.lint(["-"], stdin=config, env=True, environ={"SENDER": "broken@"})
     assert [finding.code for finding in report.findings] == ["SES501"]
     report = ses_lint.lint(["-"], stdin=config, env=True, environ={})
@@ -89,7 +86,7 @@ def test_a_directive_inside_a_block_scalar_is_text_not_a_suppression():
               # ses-lint: disable=SES999
               # ses-lint: disable=SES401
 """
-    assert codes(ses_lint.lint(["-"], stdin=config)) == [("SES401", 7, 15)]
+    assert positions(ses_lint.lint(["-"], stdin=config)) == [("SES401", 7, 15)]
 
 
 def test_references_are_judged_in_every_provider_not_only_ses():
@@ -103,8 +100,8 @@ providers:
       password: ${SMTP_PASSWORD
       username: ${SMTP_USER}
 """
-    assert codes(ses_lint.lint(["-"], stdin=config, select=["SES311"])) == [("SES311", 8, 17)]
+    assert positions(ses_lint.lint(["-"], stdin=config, select=["SES311"])) == [("SES311", 8, 17)]
     report = ses_lint.lint(["-"], stdin=config, select=["SES312"], env=True, environ={})
-    assert codes(report) == [("SES312", 9, 17)]
+    assert positions(report) == [("SES312", 9, 17)]
     assert "SMTP_USER" in report.findings[0].message
-    assert codes(ses_lint.lint(["-"], stdin=config, select=["SES312"], env=True, environ={"SMTP_USER": "mailer"})) == []
+    assert positions(ses_lint.lint(["-"], stdin=config, select=["SES312"], env=True, environ={"SMTP_USER": "mailer"})) == []

@@ -10,6 +10,7 @@ import string
 import time
 
 import pytest
+from support import code_counts
 
 import ses_lint
 from ses_lint.core.engine import Source, run_lint
@@ -38,18 +39,11 @@ def judge(text: str, formats=("json",)) -> tuple[list, float]:
     return report.findings, time.process_time() - started
 
 
-def codes(findings) -> dict[str, int]:
-    counted: dict[str, int] = {}
-    for finding in findings:
-        counted[finding.code] = counted.get(finding.code, 0) + 1
-    return counted
-
-
 def test_thousands_of_suppressions():
     text = HEAD + "".join(provider(i, "      from: a@mycompany.com\n      region: us-east1  # ses-lint: disable=SES401\n") for i in range(3000))
     text += "# ses-lint: disable-file=SES104\n" * 3000
     findings, spent = judge(text)
-    assert "SES401" not in codes(findings) and "SES008" in codes(findings)  # the file-wide ones suppress nothing
+    assert "SES401" not in code_counts(findings) and "SES008" in code_counts(findings)  # the file-wide ones suppress nothing
     assert spent < BOUND, spent
 
 
@@ -61,7 +55,7 @@ def test_thousands_of_literal_secrets():
         for i, key in enumerate(keys)
     )
     findings, spent = judge(text, FORMATS)
-    assert codes(findings)["SES301"] == 3000 and codes(findings)["SES103"] == 3000
+    assert code_counts(findings)["SES301"] == 3000 and code_counts(findings)["SES103"] == 3000
     assert not any(key[:12] in finding.key for finding in findings for key in keys[:50])
     assert spent < BOUND * 2, spent  # five formats of 12,000 findings
 
@@ -69,7 +63,7 @@ def test_thousands_of_literal_secrets():
 def test_thousands_of_unknown_keys():
     text = HEAD + provider(0, "      from: a@mycompany.com\n      region: us-east-1\n" + "".join(f"      k{i}: v\n" for i in range(9000)))
     findings, spent = judge(text)
-    assert codes(findings)["SES103"] == 9000
+    assert code_counts(findings)["SES103"] == 9000
     assert spent < BOUND, spent
 
 
@@ -84,7 +78,7 @@ def test_a_fifteen_thousand_key_flow_mapping_on_one_line():
 def test_thousands_of_providers_with_findings():
     text = HEAD + "".join(provider(i, f"      from: a{i}@example.com\n      region: us-east{i % 7}\n      endpoint: http://x{i}.io\n") for i in range(3000))
     findings, spent = judge(text)
-    assert codes(findings)["SES401"] == 3000 and codes(findings)["SES405"] == 3000 and codes(findings)["SES502"] == 3000
+    assert code_counts(findings)["SES401"] == 3000 and code_counts(findings)["SES405"] == 3000 and code_counts(findings)["SES502"] == 3000
     assert spent < BOUND, spent
 
 
@@ -108,7 +102,7 @@ def test_an_unhashable_key_is_not_turned_into_text():
 def test_a_tag_its_text_cannot_satisfy_is_a_string(value):
     text = HEAD + f"  p0:\n    provider: email.ses\n    enabled: {value}\n    config: {{from: a@mycompany.com, region: us-east-1}}\n"
     findings, _ = judge(text)
-    assert "SES013" not in codes(findings)
+    assert "SES013" not in code_counts(findings)
     if value.startswith("!!bool"):
         assert [(f.code, f.line) for f in findings if f.code == "SES102"] == [("SES102", 5)]
 
@@ -118,8 +112,8 @@ def test_many_providers_sharing_a_merge_key_are_checked():
     text = HEAD + "  base: &defaults\n    provider: email.ses\n    config: {from: a@example.com, region: us-east-1}\n"
     text += "".join(f"  p{i}:\n    <<: *defaults\n    name: p{i}\n" for i in range(150))
     findings, _ = judge(text)
-    assert "SES005" not in codes(findings)
-    assert codes(findings)["SES502"] == 1  # the shared `from` node is one place in the file
+    assert "SES005" not in code_counts(findings)
+    assert code_counts(findings)["SES502"] == 1  # the shared `from` node is one place in the file
 
 
 def test_what_aliases_expand_to_is_still_bounded():
@@ -134,5 +128,5 @@ def test_what_aliases_expand_to_is_still_bounded():
 def test_a_large_file_without_aliases_is_not_an_alias_bomb():
     text = HEAD + "".join(provider(i, "      from: a@mycompany.com\n      region: us-east-1\n") for i in range(15000))
     findings, spent = judge(text)
-    assert "SES005" not in codes(findings)
+    assert "SES005" not in code_counts(findings)
     assert spent < BOUND * 2, spent

@@ -1,26 +1,31 @@
-"""The command line end to end, through the installed console script."""
+"""The command line end to end: in-process through `ses_lint.cli.main` (support.run_cli), and through the
+installed console script (support.run_installed) once for each path a user takes: a folder in text and
+JSON, standard input, a usage error, --output, not a terminal, rules, explain, --version, --help."""
 from __future__ import annotations
 
 import json
-import re
 import sys
 
 import pytest
 from pathlib import Path
-from cli_support import (
+from support import (
     BROKEN_YAML,
     CLEAN,
     HARDCODED,
     NOT_A_CONFIG,
     RESERVED,
+    TEXT_LINE,
+    codes,
+    parse_text,
     ran,
     run_cli,
+    run_installed,
     run_on_tty,
+    summary_line,
 )
 
 STAGES = {"static": int(ran().split()[2])}  # the static stage ran, with every static rule
 
-TEXT_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>SES\d{3}) \[(?P<level>error|warning|info)\] (?P<message>.+)$")
 ESCAPE = "\x1b["
 
 # What the seed examples yield (file, line, column, code, severity), in output order.
@@ -42,28 +47,11 @@ SEED_FINDINGS = [
 ]
 
 
-def parse_text(out: str) -> list[tuple]:
-    rows = []
-    for line in out.splitlines():
-        match = TEXT_LINE.match(line)
-        if match:
-            rows.append((match["file"], int(match["line"]), int(match["col"]), match["code"], match["level"]))
-    return rows
-
-
-def codes(out: str) -> list[str]:
-    return [row[3] for row in parse_text(out)]
-
-
-def summary_line(out: str) -> str:
-    return out.rstrip("\n").splitlines()[-1]
-
-
 # --- the examples ---------------------------------------------------------------------------------
 
 
 def test_seed_examples_text():
-    code, out, err = run_cli("examples/seed")
+    code, out, err = run_installed("examples/seed")
     assert code == 1, err
     assert parse_text(out) == SEED_FINDINGS
     assert summary_line(out) == f"Found 2 errors, 10 warnings, 2 infos (6 files checked; {ran()})."
@@ -71,12 +59,12 @@ def test_seed_examples_text():
 
 
 def test_whole_examples_folder_text_agrees_with_json():
-    code, out, err = run_cli("examples/")
+    code, out, err = run_installed("examples/")
     assert code == 1, err
     assert "Traceback" not in out + err
     rows = parse_text(out)
     assert set(SEED_FINDINGS) <= set(rows)
-    code_json, out_json, _ = run_cli("--format", "json", "examples/")
+    code_json, out_json, _ = run_installed("--format", "json", "examples/")
     assert code_json == 1
     document = json.loads(out_json)
     as_json = [(f["file"], f["line"], f["column"], f["code"], f["severity"]) for f in document["findings"]]
@@ -148,7 +136,7 @@ def test_bad_fail_on_exit_2(write, workdir):
 
 
 def test_unknown_option_exit_2(workdir):
-    code, _, err = run_cli("--no-such-flag", cwd=workdir)
+    code, _, err = run_installed("--no-such-flag", cwd=workdir)
     assert code == 2
     assert "no-such-flag" in err
 
@@ -190,11 +178,11 @@ def test_hostile_files_never_crash(content, write, workdir):
 
 
 def test_stdin_is_shown_as_dash(workdir):
-    code, out, _ = run_cli("-", input=HARDCODED, cwd=workdir)
+    code, out, _ = run_installed("-", input=HARDCODED, cwd=workdir)
     assert code == 1
     assert [row[0] for row in parse_text(out)] == ["-", "-", "-"]
     assert codes(out) == ["SES309", "SES302", "SES301"]
-    code, out, _ = run_cli("--format", "json", "-", input=HARDCODED, cwd=workdir)
+    code, out, _ = run_installed("--format", "json", "-", input=HARDCODED, cwd=workdir)
     document = json.loads(out)
     assert {finding["file"] for finding in document["findings"]} == {"-"}
     assert document["summary"]["files"] == 1
@@ -352,11 +340,11 @@ def test_quiet_clean_prints_nothing_in_line_formats(format_name, write, workdir)
 
 def test_output_file(write, workdir):
     write("keys.yaml", HARDCODED)
-    code, out, err = run_cli("--format", "json", "--output", "report.json", "keys.yaml", cwd=workdir)
+    code, out, err = run_installed("--format", "json", "--output", "report.json", "keys.yaml", cwd=workdir)
     assert (code, out, err) == (1, "", "")
     document = json.loads((workdir / "report.json").read_text(encoding="utf-8"))
     assert [f["code"] for f in document["findings"]] == ["SES309", "SES302", "SES301"]
-    code, out, _ = run_cli("-o", "report.txt", "keys.yaml", cwd=workdir)
+    code, out, _ = run_installed("-o", "report.txt", "keys.yaml", cwd=workdir)
     assert out == ""
     assert ESCAPE not in (workdir / "report.txt").read_text(encoding="utf-8")
 
@@ -383,7 +371,7 @@ def test_github_actions_makes_github_the_default(write, workdir):
 def test_no_escape_codes_when_not_a_terminal(write, workdir):
     write("keys.yaml", HARDCODED)
     for env in ({}, {"NO_COLOR": "1"}, {"FORCE_COLOR": None}):
-        _, out, err = run_cli("keys.yaml", cwd=workdir, env=env)
+        _, out, err = run_installed("keys.yaml", cwd=workdir, env=env)
         assert ESCAPE not in out + err
 
 
@@ -568,7 +556,7 @@ def test_rules_lists_every_code():
     from ses_lint.rules import load_rules
 
     registry = load_rules()
-    code, out, err = run_cli("rules")
+    code, out, err = run_installed("rules")
     assert (code, err) == (0, "")
     listed = [line.split()[0] for line in out.splitlines() if line.strip()]
     assert listed == list(registry)
@@ -577,7 +565,7 @@ def test_rules_lists_every_code():
 
 
 def test_explain_prints_docs():
-    code, out, err = run_cli("explain", "SES301")
+    code, out, err = run_installed("explain", "SES301")
     assert (code, err) == (0, "")
     assert out.startswith("SES301 hardcoded-secret")
     assert "source rules/ses3_credentials.py" in out.splitlines()[0]
@@ -619,16 +607,16 @@ def test_explain_unknown_code_exit_2():
 def test_version():
     from ses_lint import __version__
 
-    code, out, _ = run_cli("--version")
+    code, out, _ = run_installed("--version")
     assert code == 0
     assert out.strip() == f"ses-lint {__version__}"
 
 
 def test_help():
-    code, out, _ = run_cli("--help")
+    code, out, _ = run_installed("--help")
     assert code == 0
     assert "check" in out and "explain" in out
-    code, out, _ = run_cli("check", "--help")
+    code, out, _ = run_installed("check", "--help")
     assert code == 0
     for flag in ("--select", "--ignore", "--extend-select", "--severity", "--fail-on", "--format", "--output", "--quiet"):
         assert flag in out

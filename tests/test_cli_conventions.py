@@ -5,7 +5,7 @@ import json
 import sys
 
 import pytest
-from cli_support import (
+from support import (
     ACCESS_KEY,
     CLEAN,
     HARDCODED,

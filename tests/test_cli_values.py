@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from cli_support import NOTIFY_STEP, REFERENCED, ran, run_cli
+from support import NOTIFY_STEP, REFERENCED, parse_text, ran, run_cli
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -50,20 +50,11 @@ providers:
 """ + NOTIFY_STEP.format(to='"{{ user.email }}"', body='"{% if ok %}done{% endif %}"')
 
 
-def _rows(out: str) -> list[tuple[str, int, int, str]]:
-    rows = []
-    for line in out.splitlines():
-        parts = line.split(":", 3)
-        if len(parts) == 4 and parts[1].isdigit():
-            rows.append((parts[0], int(parts[1]), int(parts[2]), parts[3].split()[0]))
-    return rows
-
-
 def test_a_helm_deployment_template_named_on_the_command_line_is_one_info(write, workdir):
     write("chart/templates/deployment.yaml", DEPLOYMENT)
     code, out, err = run_cli("chart/templates/deployment.yaml", cwd=workdir)
     assert code == 0, err
-    assert _rows(out) == [("chart/templates/deployment.yaml", 4, 9, "SES012")]
+    assert [row[:4] for row in parse_text(out)] == [("chart/templates/deployment.yaml", 4, 9, "SES012")]
     assert "render it and check the output (`helm template chart --show-only templates/deployment.yaml | ses-lint check -`)" in out
     assert "SES001" not in out
 
@@ -75,7 +66,7 @@ def test_a_chart_folder_reports_its_provider_template_once_and_skips_other_templ
     write("chart/templates/providers.yaml", PROVIDERS_TEMPLATE)
     code, out, err = run_cli("chart", cwd=workdir)
     assert code == 0, err
-    assert _rows(out) == [("chart/templates/providers.yaml", 6, 13, "SES012")]
+    assert [row[:4] for row in parse_text(out)] == [("chart/templates/providers.yaml", 6, 13, "SES012")]
     assert out.strip().endswith(f"Found 1 info (1 file checked, 3 skipped (not provider configs); {ran()}).")
 
 
@@ -91,14 +82,14 @@ def test_the_rendered_output_on_standard_input_is_checked(workdir):
     rendered = PROVIDERS_TEMPLATE.replace('{{ .Values.ses.from | quote }}', '"noreply@mycompany"').replace("{{- with .Values.ses.region }}\n", "").replace("{{ . }}\n{{- end }}\n", "us-east1\n")
     code, out, _ = run_cli("check", "-", input=rendered, cwd=workdir)
     assert code == 1
-    assert [row[3] for row in _rows(out)] == ["SES501", "SES401"]
+    assert [row[3] for row in parse_text(out)] == ["SES501", "SES401"]
 
 
 def test_template_values_in_a_values_file_are_not_judged(write, workdir):
     write("deploy/ses.yaml", VALUES)
     code, out, err = run_cli("deploy", cwd=workdir)
     assert code == 0, err
-    assert _rows(out) == [("deploy/ses.yaml", 8, 7, "SES309")]  # keys are configured; their values are not known
+    assert [row[:4] for row in parse_text(out)] == [("deploy/ses.yaml", 8, 7, "SES309")]  # keys are configured; their values are not known
 
 
 ENV_CONFIG = REFERENCED
@@ -109,11 +100,11 @@ def test_env_expansion_of_every_field_type_through_the_cli(write, workdir):
     write("ses.yaml", ENV_CONFIG)
     unset = {name: None for name in ENV_VARIABLES}
     code, out, err = run_cli("ses.yaml", cwd=workdir, env=unset)
-    assert (code, _rows(out)) == (0, []), out + err  # references in any field, without --env: not judged
+    assert (code, [row[:4] for row in parse_text(out)]) == (0, []), out + err  # references in any field, without --env: not judged
 
     code, out, _ = run_cli("--env", "ses.yaml", cwd=workdir, env=unset)
     assert code == 1
-    assert [(row[1], row[3]) for row in _rows(out)] == [(5, "SES312"), (7, "SES312"), (8, "SES312"), (9, "SES312"), (10, "SES312"), (11, "SES312"), (19, "SES312")]
+    assert [(row[1], row[3]) for row in parse_text(out)] == [(5, "SES312"), (7, "SES312"), (8, "SES312"), (9, "SES312"), (10, "SES312"), (11, "SES312"), (19, "SES312")]
 
     bad = {"SES_ENABLED": "maybe", "SES_FROM": "notanaddress", "SES_REGION": "us-east1", "SES_ENDPOINT": "localhost:4566",
            "SES_IMDS": "1", "SES_PROFILE": "CHANGEME", "ONCALL": "notanaddress"}
@@ -135,7 +126,7 @@ def test_env_expansion_of_every_field_type_through_the_cli(write, workdir):
             "ONCALL": "oncall@mycompany.com"}
     code, out, _ = run_cli("--env", "ses.yaml", cwd=workdir, env=good)
     assert code == 0
-    assert [(row[1], row[3]) for row in _rows(out)] == [(5, "SES205"), (17, "SES505")]  # `false` after expansion: disabled
+    assert [(row[1], row[3]) for row in parse_text(out)] == [(5, "SES205"), (17, "SES505")]  # `false` after expansion: disabled
 
 
 def test_a_provider_defined_in_two_files_through_the_cli(write, workdir):

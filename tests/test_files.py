@@ -12,18 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_support import CLEAN, HARDCODED, RESERVED, SES_LINT, base_env, ran, run_cli
-from test_cli import codes, parse_text, summary_line
+from support import CLEAN, HARDCODED, RESERVED, SES_LINT, base_env, closed_port, codes, notes, parse_text, ran, run_cli, summary_line
 
 BIG = 50 * 1024 * 1024
 
 
 def files_of(out: str) -> set[str]:
     return {row[0] for row in parse_text(out)}
-
-
-def notes(err: str) -> list[str]:
-    return [line for line in err.splitlines() if line.startswith("ses-lint: note: ")]
 
 
 # --- odd files below a folder -----------------------------------------------------------------------
@@ -308,14 +303,8 @@ def test_per_file_ignores_are_gitignore_style(write, workdir):
 # --- the offline switch ------------------------------------------------------------------------------
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_offline_runs_the_static_stage_whatever_the_configuration_says(write, workdir):
-    write(".ses-lint.yaml", f"stages: [dns]\nnameservers: ['127.0.0.1:{_closed_port()}']\ntimeout: 0.5\n")
+    write(".ses-lint.yaml", f"stages: [dns]\nnameservers: ['127.0.0.1:{closed_port()}']\ntimeout: 0.5\n")
     write("clean.yaml", CLEAN)
     code, out, _ = run_cli("clean.yaml", cwd=workdir)
     assert "SES640" in codes(out)  # the configuration's dns stage ran (and could not reach the server)

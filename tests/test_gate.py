@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from cli_support import CLEAN, DATA, HARDCODED, NOT_A_CONFIG, SECRET, ran, run_cli
+from support import CLEAN, DATA, HARDCODED, NOT_A_CONFIG, SECRET, codes, ran, run_cli, run_installed
 from ses_lint.rules import load_rules
 
 # --- selections whose stage does not run ----------------------------------------------------------
@@ -84,10 +84,6 @@ def test_summary_names_the_stages_and_their_rule_counts(write, workdir):
 LEGACY = HARDCODED + "      endpoint: http://localhost:4566\n"  # SES302, SES301, SES407 (an emulator: no SES309)
 
 
-def _codes(out: str) -> list[str]:
-    return [line.split(": ")[1].split()[0] for line in out.splitlines() if ": SES" in line]
-
-
 def test_baseline_round_trip_survives_edits_above(write, workdir):
     path = write("deploy/ses.yaml", LEGACY)
     code, out, _ = run_cli("--write-baseline", "baseline.json", "deploy", cwd=workdir)
@@ -98,25 +94,25 @@ def test_baseline_round_trip_survives_edits_above(write, workdir):
     assert SECRET not in (workdir / "baseline.json").read_text()
 
     code, out, _ = run_cli("--baseline", "baseline.json", "deploy", cwd=workdir)
-    assert (code, _codes(out)) == (0, [])
+    assert (code, codes(out)) == (0, [])
     assert "3 in the baseline not shown" in out
 
     # Lines added above every finding: the entries still match (by key path and value, not by line).
     path.write_text("# a comment\n# another\n" + LEGACY.replace("    name: AWS SES Email\n", "    name: AWS SES Email\n    description: legacy\n"))
     code, out, _ = run_cli("--baseline", "baseline.json", "deploy", cwd=workdir)
-    assert (code, _codes(out)) == (0, [])
+    assert (code, codes(out)) == (0, [])
 
     # A new problem is reported; the baselined ones stay hidden.
     path.write_text(path.read_text().replace("region: eu-west-1", "region: us-east1"))
     code, out, _ = run_cli("--baseline", "baseline.json", "deploy", cwd=workdir)
-    assert (code, _codes(out)) == (1, ["SES401"])
+    assert (code, codes(out)) == (1, ["SES401"])
 
 
 def test_baseline_works_from_another_folder(write, workdir):
     write("deploy/ses.yaml", LEGACY)
     assert run_cli("--write-baseline", "ci/baseline.json", "deploy", cwd=workdir).code == 0 if (workdir / "ci").mkdir() is None else False
     code, out, _ = run_cli("--baseline", "../ci/baseline.json", "ses.yaml", cwd=workdir / "deploy")
-    assert (code, _codes(out)) == (0, [])
+    assert (code, codes(out)) == (0, [])
 
 
 def test_a_changed_value_is_a_new_finding_and_its_old_entry_is_stale(write, workdir):
@@ -126,7 +122,7 @@ def test_a_changed_value_is_a_new_finding_and_its_old_entry_is_stale(write, work
     path.write_text(LEGACY.replace(SECRET, other))
     code, out, _ = run_cli("--baseline", "baseline.json", "ses.yaml", cwd=workdir)
     assert code == 1
-    assert _codes(out) == ["SES014", "SES301"]
+    assert codes(out) == ["SES014", "SES301"]
     stale = next(line for line in out.splitlines() if "SES014" in line)
     assert stale.startswith("baseline.json:5:5: SES014 [info] baseline entry SES301 at `providers.email-ses.config.secret_access_key` in ses.yaml no longer occurs")
     assert other not in out and SECRET not in out
@@ -137,7 +133,7 @@ def test_a_fixed_problem_leaves_a_stale_entry(write, workdir):
     run_cli("--write-baseline", "baseline.json", "ses.yaml", cwd=workdir)
     path.write_text(LEGACY.replace("      endpoint: http://localhost:4566\n", ""))
     code, out, _ = run_cli("--baseline", "baseline.json", "ses.yaml", cwd=workdir)
-    assert (code, _codes(out)) == (0, ["SES014", "SES309"])  # SES309 is new: without the emulator, static keys are real ones
+    assert (code, codes(out)) == (0, ["SES014", "SES309"])  # SES309 is new: without the emulator, static keys are real ones
     assert "SES407" in out and "`providers.email-ses.config.endpoint`" in out
     assert run_cli("--baseline", "baseline.json", "--fail-on", "info", "ses.yaml", cwd=workdir).code == 1
 
@@ -146,7 +142,7 @@ def test_keyless_findings_match_by_their_line_text(write, workdir):
     path = write("ses.yaml", CLEAN.replace("      region: eu-west-1\n", "      region: eu-west-1\n      region: eu-west-1\n"))
     run_cli("--write-baseline", "b.json", "ses.yaml", cwd=workdir)
     path.write_text("# moved down\n" + path.read_text())
-    assert _codes(run_cli("--baseline", "b.json", "ses.yaml", cwd=workdir).out) == []
+    assert codes(run_cli("--baseline", "b.json", "ses.yaml", cwd=workdir).out) == []
 
 
 @pytest.mark.parametrize("content, words", [
@@ -222,10 +218,10 @@ def test_fix_splices_edits_keeps_comments_and_is_idempotent(write, workdir):
     before = run_cli("--format", "json", "ses.yaml", cwd=workdir)
     fixable = [f for f in json.loads(before.out)["findings"] if f["fix"]]
     assert sorted({f["code"] for f in fixable}) == sorted(FIXABLE)
-    code, out, err = run_cli("--fix", "ses.yaml", cwd=workdir)
+    code, out, err = run_installed("--fix", "ses.yaml", cwd=workdir)  # the installed script, once for --fix
     assert err == f"ses-lint: fixed {len(fixable)} problems in 1 file\n"
     assert path.read_text() == FIXED
-    assert not FIXABLE & set(_codes(out))  # the fixed file lints clean of every fixed code
+    assert not FIXABLE & set(codes(out))  # the fixed file lints clean of every fixed code
     assert run_cli("--fix", "ses.yaml", cwd=workdir) == (code, out, "")  # a second --fix changes nothing
     assert path.read_text() == FIXED
     assert run_cli("--diff", "ses.yaml", cwd=workdir) == (0, "", "")
@@ -253,17 +249,17 @@ NOT_FIXED = [
 def test_what_is_not_safe_is_not_fixed(write, workdir, config, code):
     text = 'version: "1.0"\nproviders:\n  email-ses:\n    provider: email.ses\n    config:\n' + config
     path = write("ses.yaml", text)
-    assert code in _codes(run_cli("ses.yaml", cwd=workdir).out)
+    assert code in codes(run_cli("ses.yaml", cwd=workdir).out)
     run_cli("--fix", "ses.yaml", cwd=workdir)
     assert path.read_text() == text
-    assert code in _codes(run_cli("ses.yaml", cwd=workdir).out)
+    assert code in codes(run_cli("ses.yaml", cwd=workdir).out)
 
 
 def test_a_yaml11_boolean_in_a_string_field_is_not_rewritten(write, workdir):
     text = CLEAN + "workflows:\n  - name: w\n    steps:\n      - task: notify\n        config:\n          provider: email-ses\n" \
                    "          subject: yes\n          to: [ops@mycompany.com]\n          body: {text: hi}\n"
     path = write("ses.yaml", text)
-    assert "SES006" in _codes(run_cli("ses.yaml", cwd=workdir).out)
+    assert "SES006" in codes(run_cli("ses.yaml", cwd=workdir).out)
     run_cli("--fix", "ses.yaml", cwd=workdir)
     assert path.read_text() == text
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import write
 
 SES_LINT = Path(sys.executable).parent / "ses-lint"
 FINDING = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<code>SES\d{3}) \[(?P<severity>\w+)\]", re.MULTILINE)
@@ -29,18 +30,12 @@ def ses_lint(*args: str, cwd: Path) -> tuple[int, str, list[tuple[str, int, int]
     return done.returncode, out, found
 
 
-def write(folder: Path, name: str, content: str | bytes) -> str:
-    path = folder / name
-    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    return name
-
-
 def test_billion_laughs_alias_bomb(tmp_path):
     lines = ['version: "1.0"', "providers:", '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for level, name in enumerate("bcdefghij"):
         previous = "abcdefghij"[level]
         lines.append(f"  {name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
-    name = write(tmp_path, "bomb.yaml", "\n".join(lines) + "\n")
+    name = write(tmp_path / "bomb.yaml", "\n".join(lines) + "\n").name
     code, out, found = ses_lint(name, cwd=tmp_path)
     assert code == 1
     assert [f[0] for f in found] == ["SES005"], out
@@ -49,7 +44,7 @@ def test_billion_laughs_alias_bomb(tmp_path):
 
 def test_python_object_tag_is_never_constructed(tmp_path):
     marker = tmp_path / "pwned"
-    name = write(tmp_path, "python.yaml", f'version: "1.0"\nproviders: !!python/object/apply:os.system ["touch {marker}"]\n')
+    name = write(tmp_path / "python.yaml", f'version: "1.0"\nproviders: !!python/object/apply:os.system ["touch {marker}"]\n').name
     code, out, found = ses_lint(name, cwd=tmp_path)
     assert code == 1
     assert found == [("SES005", 2, 12)], out
@@ -58,7 +53,7 @@ def test_python_object_tag_is_never_constructed(tmp_path):
 
 
 def test_twenty_thousand_deep_nesting(tmp_path):
-    name = write(tmp_path, "deep.yaml", 'version: "1.0"\nproviders: ' + "[" * 20000 + "\n")
+    name = write(tmp_path / "deep.yaml", 'version: "1.0"\nproviders: ' + "[" * 20000 + "\n").name
     code, out, found = ses_lint(name, cwd=tmp_path)
     assert code == 1
     assert [f[0] for f in found] == ["SES005"], out
@@ -66,7 +61,7 @@ def test_twenty_thousand_deep_nesting(tmp_path):
 
 
 def test_balanced_deep_nesting(tmp_path):
-    name = write(tmp_path, "deep.yaml", 'version: "1.0"\nproviders: ' + "[" * 20000 + "]" * 20000 + "\n")
+    name = write(tmp_path / "deep.yaml", 'version: "1.0"\nproviders: ' + "[" * 20000 + "]" * 20000 + "\n").name
     code, out, found = ses_lint(name, cwd=tmp_path)
     assert code == 1
     assert [f[0] for f in found] == ["SES005"], out
@@ -74,7 +69,7 @@ def test_balanced_deep_nesting(tmp_path):
 
 def test_random_binary_bytes_named_explicitly(tmp_path):
     data = random.Random(20240601).randbytes(4096)
-    name = write(tmp_path, "binary.yaml", b"\x00" + data)
+    name = write(tmp_path / "binary.yaml", b"\x00" + data).name
     code, out, found = ses_lint(name, cwd=tmp_path)
     assert code == 1
     assert [f[0] for f in found] == ["SES001"], out
@@ -82,13 +77,13 @@ def test_random_binary_bytes_named_explicitly(tmp_path):
 
 def test_random_binary_bytes_found_in_a_folder_are_skipped(tmp_path):
     (tmp_path / "repo").mkdir()
-    write(tmp_path / "repo", "binary.yaml", b"\x00" + random.Random(7).randbytes(4096))
+    write(tmp_path / "repo" / "binary.yaml", b"\x00" + random.Random(7).randbytes(4096))
     code, out, found = ses_lint("repo", cwd=tmp_path)
     assert code == 0 and found == [], out
 
 
 def test_empty_file_named_explicitly_is_skipped(tmp_path):
-    name = write(tmp_path, "empty.yaml", b"")
+    name = write(tmp_path / "empty.yaml", b"").name
     code, out, found = ses_lint(name, cwd=tmp_path)
     assert code == 0
     assert found == []
@@ -99,7 +94,7 @@ def test_five_megabyte_file(tmp_path):
     entry = "  p{0}:\n    provider: email.ses\n    config: {{from: a@mycompany.com, region: us-east-1}}\n"
     body = 'version: "1.0"\nproviders:\n' + "".join(entry.format(i) for i in range(60000))
     assert len(body) > 5 * 1024 * 1024
-    name = write(tmp_path, "big.yaml", body)
+    name = write(tmp_path / "big.yaml", body).name
     code, out, found = ses_lint(name, cwd=tmp_path)
     assert code == 1
     assert found == [("SES005", 1, 1)], out
@@ -108,7 +103,7 @@ def test_five_megabyte_file(tmp_path):
 
 def test_bom_and_crlf_keep_positions(tmp_path):
     text = PROVIDER + "      from: noreply@mycompany.com\n      region: us-east1\n"
-    name = write(tmp_path, "windows.yaml", b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    name = write(tmp_path / "windows.yaml", b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode()).name
     code, out, found = ses_lint(name, cwd=tmp_path)
     assert code == 1
     assert found == [("SES401", 7, 15)], out
@@ -116,7 +111,7 @@ def test_bom_and_crlf_keep_positions(tmp_path):
 
 def test_non_utf8_bytes_point_at_the_byte(tmp_path):
     raw = (PROVIDER + "      from: caf\xe9@mycompany.com\n").encode("latin-1")
-    name = write(tmp_path, "latin1.yaml", raw)
+    name = write(tmp_path / "latin1.yaml", raw).name
     code, out, found = ses_lint(name, cwd=tmp_path)
     assert code == 1
     assert found == [("SES001", 6, 16)], out
@@ -124,7 +119,7 @@ def test_non_utf8_bytes_point_at_the_byte(tmp_path):
 
 
 def test_custom_tag_in_a_provider_file(tmp_path):
-    name = write(tmp_path, "ref.yaml", PROVIDER + "      from: !Ref SenderAddress\n")
+    name = write(tmp_path / "ref.yaml", PROVIDER + "      from: !Ref SenderAddress\n").name
     code, out, found = ses_lint(name, cwd=tmp_path)
     assert code == 1
     assert found == [("SES005", 6, 13)], out
@@ -133,7 +128,7 @@ def test_custom_tag_in_a_provider_file(tmp_path):
 
 def test_cloudformation_template_in_a_folder_is_skipped_silently(tmp_path):
     (tmp_path / "infra").mkdir()
-    write(tmp_path / "infra", "template.yaml",
+    write(tmp_path / "infra" / "template.yaml",
           'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Bucket:\n    Type: AWS::S3::Bucket\n'
           "    Properties:\n      BucketName: !Ref BucketName\n      Tags: !GetAtt Other.Tags\n")
     code, out, found = ses_lint("infra", cwd=tmp_path)
@@ -143,8 +138,8 @@ def test_cloudformation_template_in_a_folder_is_skipped_silently(tmp_path):
 
 
 def test_hostile_files_among_good_ones_do_not_stop_the_run(tmp_path):
-    good = write(tmp_path, "good.yaml", PROVIDER + "      from: noreply@mycompany.com\n      region: us-east1\n")
-    bomb = write(tmp_path, "tag.yaml", 'version: "1.0"\nproviders: !!python/name:os.system\n')
+    good = write(tmp_path / "good.yaml", PROVIDER + "      from: noreply@mycompany.com\n      region: us-east1\n").name
+    bomb = write(tmp_path / "tag.yaml", 'version: "1.0"\nproviders: !!python/name:os.system\n').name
     code, out, found = ses_lint(good, bomb, cwd=tmp_path)
     assert code == 1
     assert ("SES401", 7, 15) in found and ("SES005", 2, 12) in found, out

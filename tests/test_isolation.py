@@ -115,7 +115,7 @@ def test_a_loader_that_raises_on_one_file(files, monkeypatch):
 
 
 def test_the_crash_that_lost_the_run_through_the_cli(tmp_path):
-    from cli_support import run_cli
+    from support import run_cli
 
     (tmp_path / "a.yaml").write_text(GOOD)
     (tmp_path / "b.yaml").write_text(GOOD.replace("    config:", '    enabled: !!bool "True "\n    config:'))

@@ -1,7 +1,7 @@
 """`--format markdown`: per provider a row per stage, then the findings; cells escaped and masked."""
 from __future__ import annotations
 
-from cli_support import CLEAN, HARDCODED, SECRET, run_cli
+from support import CLEAN, HARDCODED, SECRET, run_cli
 
 
 def test_markdown_rows_per_provider_and_stage(write, workdir):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from cli_support import BIN, CLEAN, HARDCODED, ROOT, SECRET, base_env
+from support import BIN, CLEAN, HARDCODED, ROOT, SECRET, base_env, write
 
 pytest.importorskip("pre_commit")
 if shutil.which("git") is None:  # pragma: no cover
@@ -65,9 +65,7 @@ class Repo:
         return self.run(sys.executable, "-m", "pre_commit", *args)
 
     def write(self, name: str, text: str) -> None:
-        path = self.path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write(self.path / name, text)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_support import BROKEN_YAML, CLEAN, EXAMPLES, RESERVED, run_cli
+from support import BROKEN_YAML, CLEAN, EXAMPLES, RESERVED, parse_text, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,11 +12,6 @@ from ses_lint.source.document import load
 from ses_lint.source.prefilter import may_be_config
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-def found(out: str) -> list[tuple[str, str]]:
-    """(file, code) of each text-format finding line."""
-    return [(line.split(":")[0], line.split()[1]) for line in out.splitlines() if " SES" in line and line.count(":") >= 3]
 
 
 def is_config(raw: bytes) -> bool:
@@ -110,7 +105,7 @@ def test_folder_run_skips_and_reports_as_before(write, workdir):
     write("repo/ses/broken.yaml", BROKEN_YAML)
     code, out, _ = run_cli("repo", cwd=workdir)
     assert code == 1
-    assert found(out) == [
+    assert [(row[0], row[3]) for row in parse_text(out)] == [
         ("repo/ses/broken.yaml", "SES001"),
         ("repo/ses/flow.yaml", "SES502"),
         ("repo/ses/quoted.yaml", "SES502"),
@@ -122,4 +117,4 @@ def test_broken_file_named_on_the_command_line_is_reported(write, workdir):
     write("other.yaml", "foo: [1, 2\n")
     code, out, _ = run_cli("other.yaml", cwd=workdir)
     assert code == 1
-    assert found(out) == [("other.yaml", "SES001")]
+    assert [(row[0], row[3]) for row in parse_text(out)] == [("other.yaml", "SES001")]

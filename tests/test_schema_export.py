@@ -7,7 +7,7 @@ import re
 
 import jsonschema
 import pytest
-from cli_support import ROOT, run_cli
+from support import ROOT, run_cli, run_installed
 
 from ses_lint import lint
 from ses_lint.schema_export import SES_OPTIONS
@@ -24,6 +24,12 @@ def schema(*args: str) -> dict:
     assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     jsonschema.Draft202012Validator.check_schema(document)
     return document
+
+
+def test_the_installed_script_prints_the_same_schema():
+    code, out, err = run_installed("schema")
+    assert (code, err) == (0, "")
+    assert json.loads(out) == schema()
 
 
 @pytest.fixture(scope="module")

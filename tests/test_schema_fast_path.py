@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from cli_support import SEED
+from support import SEED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from cli_support import SECRET, run_cli
+from support import SECRET, run_cli
 
 from ses_lint.core.secrets import MASK, Masker, in_text
 

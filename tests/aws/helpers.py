@@ -5,6 +5,8 @@ import time
 from pathlib import Path
 
 import ses_lint
+from support import closed_port, found  # noqa: F401  (shared helpers, imported from here by the aws tests)
+from support import code_set as codes  # noqa: F401
 
 
 def check(moto, path: Path, *, environ=None, timeout: float = 3, select=("SES7", "SES8"), **options):
@@ -13,14 +15,6 @@ def check(moto, path: Path, *, environ=None, timeout: float = 3, select=("SES7",
     report = ses_lint.lint([str(path)], aws=True, environ=environ if environ is not None else moto.environ(),
                            timeout=timeout, select=list(select), **options)
     return report, time.monotonic() - started
-
-
-def found(report, code: str) -> list:
-    return [finding for finding in report.findings if finding.code == code]
-
-
-def codes(report) -> set[str]:
-    return {finding.code for finding in report.findings}
 
 
 def step(provider_key: str, *recipients: str) -> str:
@@ -32,14 +26,3 @@ def step(provider_key: str, *recipients: str) -> str:
           type: email
           config: {{provider: {provider_key}, subject: s, to: [{', '.join(recipients)}], body: {{text: t}}}}
     """
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on (bound, read, released)."""
-    import socket
-
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    return port

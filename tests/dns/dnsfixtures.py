@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Optional
 
 import ses_lint
+from support import sorted_codes as codes  # noqa: F401  (shared helper, imported from here by the dns tests)
 
 NSD = shutil.which("nsd") or "/usr/sbin/nsd"
 AMAZONSES_SPF = "v=spf1 ip4:199.255.192.0/22 ip4:199.127.232.0/22 ip4:54.240.0.0/18 ip4:69.169.224.0/20 -all"
@@ -262,10 +263,6 @@ def run_dns(paths, server, timeout: float = 2.0, **options):
     options.setdefault("select", ["SES6"])
     paths = paths if isinstance(paths, list) else [paths]
     return ses_lint.lint(paths, dns=True, nameservers=[server.nameserver], timeout=timeout, **options)
-
-
-def codes(report) -> list[str]:
-    return sorted(finding.code for finding in report.findings)
 
 
 def rsa_spki(bits: int) -> str:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import pytest
+from support import positions  # noqa: F401  (the family modules import it from here)
 
 import ses_lint
 from ses_lint.core.baseline import Baseline
@@ -41,10 +42,6 @@ def fixture_run(code: str, kind: str) -> list[str]:
 
 def lint(paths: Sequence[str] | str, **options: Any) -> list[ses_lint.Finding]:
     return list(ses_lint.lint(paths, **options).findings)
-
-
-def positions(findings: Iterable[ses_lint.Finding], code: str | None = None) -> list[tuple[str, int, int]]:
-    return [(f.code, f.line, f.column) for f in findings if code is None or f.code == code]
 
 
 def spec_params(table: Sequence[tuple]) -> list:

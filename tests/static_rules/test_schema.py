@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from support import config_file as _write
 
 from .helpers import fixture, lint, positions
 
@@ -64,12 +65,6 @@ def test_a_to_string_is_wrong_type_and_not_also_an_empty_message():
 def test_unused_provider_only_when_the_run_has_workflows():
     assert lint([fixture("SES104", "bad")], select=["SES104"])  # the fixture has workflows
     assert lint([fixture("SES203", "good")], select=["SES104"]) == []  # a provider file alone
-
-
-def _write(tmp_path, text):
-    path = tmp_path / "p.yaml"
-    path.write_text(text)
-    return str(path)
 
 
 def test_a_number_key_is_one_wrong_type_at_the_key(tmp_path):

@@ -2,23 +2,15 @@
 (judged with `--env`, after expansion, as if written in their place); one provider key defined twice."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from cli_support import NOTIFY_STEP, REFERENCED
+from support import NOTIFY_STEP, REFERENCED
+from support import config_file as _file
 
 from ses_lint.source import references
 
 from .helpers import lint, positions
 
 HEAD = 'version: "1.0"\nproviders:\n  email-ses:\n    provider: email.ses\n'
-
-
-def _file(tmp_path: Path, text: str, name: str = "p.yaml") -> str:
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return str(path)
 
 
 # ------------------------------------------------------------------------------------------ templates

@@ -11,6 +11,7 @@ from ses_lint import __version__
 from ses_lint.collect.files import DEFAULT_EXCLUDE
 from ses_lint.core.baseline import Baseline, BaselineError
 from ses_lint.core.baseline import write as write_baseline
+from ses_lint.core.cap import DEFAULT_LIMIT
 from ses_lint.core.engine import Report, UsageError, discover, run_lint
 from ses_lint.core.findings import Severity, Stage
 from ses_lint.core.run import Options
@@ -78,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--show-files", action="store_true", help="print each file the run reads (checked, skipped or not read, and why) instead of the findings")
     output.add_argument("--show-source", action=argparse.BooleanOptionalAction, default=None, help="text: print the offending line and a caret under the column (default: on a terminal)")
     output.add_argument("--verbose", "-v", action="store_true", help="text format: also show the evaluated SPF tree of each domain")
+    output.add_argument("--max-per-rule", type=int, metavar="N", help=f"show at most N findings of one rule in one file, then one that counts the rest (default {DEFAULT_LIMIT}; 0: all)")
     output.add_argument("--report", action="append", metavar="FORMAT=FILE", help="also write the report in FORMAT to FILE, from the same run (repeatable)")
     gate = check.add_argument_group("gate and adoption")
     gate.add_argument("--fail-on-empty", action="store_true", default=None, help="exit 1 when no provider config was checked (a gate pointed at the wrong folder)")
@@ -228,6 +230,9 @@ def check(args: argparse.Namespace) -> int:
     concurrency = args.dns_concurrency if args.dns_concurrency is not None else int(values.get("dns-concurrency", Options.dns_concurrency))
     if not 1 <= concurrency <= 4096:
         raise UsageError("--dns-concurrency must be a number from 1 to 4096")
+    max_per_rule = args.max_per_rule if args.max_per_rule is not None else int(values.get("max-per-rule", DEFAULT_LIMIT))
+    if max_per_rule < 0:
+        raise UsageError("--max-per-rule must be 0 (no cap) or a positive number")
     options = Options(
         stages=frozenset(stages),
         select=select,
@@ -246,6 +251,7 @@ def check(args: argparse.Namespace) -> int:
         progress=sys.stderr.isatty(),
         dns_concurrency=concurrency,
         baseline=Baseline.read(Path(args.baseline)) if args.baseline and not args.write_baseline else None,
+        max_per_rule=max_per_rule,
     )
     format_name = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     if args.statistics and format_name not in ("text", "json"):
@@ -260,7 +266,7 @@ def check(args: argparse.Namespace) -> int:
         sys.stdout.write(show_files(report))
         return EXIT_OK
     if args.write_baseline:
-        count = write_baseline(Path(args.write_baseline), report.findings, report.documents)
+        count = write_baseline(Path(args.write_baseline), report.all_findings, report.documents)
         print(f"Wrote {count} finding{'s' if count != 1 else ''} to the baseline {args.write_baseline}.")
         return EXIT_OK
     if args.diff or args.fix:
@@ -315,7 +321,7 @@ def _fix(report: Report, diff_only: bool, relint) -> tuple[Report, bool]:
     """`--diff`: print the safe fixes. `--fix`: write them, say so on standard error, and lint again."""
     from ses_lint.core import fixes
 
-    planned = fixes.plan(report.findings, report.documents)
+    planned = fixes.plan(report.all_findings, report.documents)
     if diff_only:
         sys.stdout.write("".join(report.mask(fixes.unified_diff(file_fix)) or "" for file_fix in planned))
         return report, bool(planned)
@@ -365,9 +371,10 @@ def show_files(report: Report) -> str:
 
 
 def statistics(report: Report, format_name: str, context) -> str:
-    """How many findings each rule has, most first (`--statistics`)."""
+    """How many findings each rule has, most first (`--statistics`): every finding, those the report's
+    cap leaves out too."""
     counts: dict[str, int] = {}
-    for finding in report.findings:
+    for finding in report.all_findings:
         counts[finding.code] = counts.get(finding.code, 0) + 1
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     rows = [{"code": code, "name": report.rules[code].name if code in report.rules else "", "count": count} for code, count in ordered]

@@ -29,6 +29,7 @@ KEYS = {
     "mail-from": list,
     "dkim-selector": list,
     "fail-on-empty": bool,
+    "max-per-rule": int,
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from ses_lint.collect.files import Source, UsageError, discover  # noqa: F401 - part of the engine's interface
 from ses_lint.core import suppressions as inline
+from ses_lint.core.cap import cap
 from ses_lint.core.findings import Finding, Severity, Stage, escape_line_breaks
 from ses_lint.core.isolation import describe, judge_rule, reraise_when_debugging
 from ses_lint.core.registry import Rule
@@ -26,7 +27,8 @@ _ACCESS_KEY = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")
 
 @dataclass
 class Report:
-    """What a run found, in order, and which files it checked, skipped and could not read."""
+    """What a run found, in order, and which files it checked, skipped and could not read. `findings` is
+    what the formats show (capped per rule and file, `core.cap`); `all_findings` is every one."""
 
     findings: list[Finding]
     files: int
@@ -41,6 +43,7 @@ class Report:
     ran: frozenset[str] = frozenset()  # the codes of the rules that ran
     run: Run | None = field(default=None, repr=False)  # for the reports that read the run's subjects
     options: Options | None = field(default=None, repr=False)
+    all_findings: list[Finding] = None  # type: ignore[assignment]  # every finding; `findings` when not given
 
     @property
     def documents(self) -> dict[str, Document]:
@@ -85,11 +88,15 @@ class Report:
                 self._details.update(describe(subjects))
         return self._details
 
+    def __post_init__(self) -> None:
+        if self.all_findings is None:
+            self.all_findings = self.findings
+
     def count(self, severity: Severity) -> int:
-        return sum(1 for finding in self.findings if finding.severity == severity)
+        return sum(1 for finding in self.all_findings if finding.severity == severity)
 
     def failed(self, fail_on: Severity) -> bool:
-        return any(finding.severity.rank >= fail_on.rank for finding in self.findings)
+        return any(finding.severity.rank >= fail_on.rank for finding in self.all_findings)
 
     def exit_code(self, fail_on: Severity) -> int:
         return 1 if self.failed(fail_on) else 0
@@ -170,7 +177,7 @@ def _run_lint(sources: list[Source], options: Options, environ: dict[str, str] |
     stages = {stage.value: sum(1 for rule in selected if rule.stage == stage) for stage in Stage if stage in options.stages}
     describers = [(subject_type.describe, subjects) for subject_type, subjects in run.gathered()
                   if subjects and getattr(subject_type, "describe", None) is not None]
-    return Report(ordered, files=len(documents), skipped=skipped, rules=rules, checked=[document.path for document in documents],
+    return Report(cap(ordered, options.max_per_rule), all_findings=ordered, files=len(documents), skipped=skipped, rules=rules, checked=[document.path for document in documents],
                   unread=unread, _documents={document.path: document for document in documents}, mask=masker, _describers=describers,
                   stages=stages, baselined=baselined, ran=frozenset(rule.code for rule in selected), run=run, options=options)
 
@@ -180,7 +187,8 @@ def _finish(findings: list[Finding], masker: Masker, overrides: dict[str, Severi
     final = {}
     for finding in _merge_groups(findings):
         finding = mask_finding(finding, masker, severity=overrides.get(finding.code, finding.severity))
-        finding = finding.evolve(message=escape_line_breaks(finding.message))
+        if (message := escape_line_breaks(finding.message)) != finding.message:
+            finding = finding.evolve(message=message)
         final.setdefault((finding.code, finding.file, finding.line, finding.column, finding.message), finding)
     return sorted(final.values(), key=Finding.sort_key)
 

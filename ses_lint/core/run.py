@@ -35,6 +35,7 @@ class Options:
     dns_concurrency: int = 1024  # DNS queries in flight per server at most (facts.dns.DEFAULT_CONCURRENCY)
     verbose: bool = False  # text format: show the evaluated SPF tree of each domain
     baseline: Any = None  # a ses_lint.core.baseline.Baseline: report only findings it does not hold
+    max_per_rule: int = 100  # findings shown of one rule (and severity) in one file, then one counting the rest (ses_lint.core.cap); 0: all
 
 
 @dataclass(eq=False)

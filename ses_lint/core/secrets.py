@@ -32,12 +32,14 @@ ASSIGNMENT = re.compile(
     r"(?i)(?P<name>[A-Za-z0-9_.-]*(?:secret|password|token)[A-Za-z0-9_.-]*)[\"']?[ \t]*[:=][ \t]*"
     r"(?:\"(?P<double>[^\"\n]*)\"|'(?P<single>[^'\n]*)'|(?P<bare>[^\s\"',}\]#]+))"
 )
+SHAPE_LENGTH = 40  # an AWS secret access key's length: AWS_SECRET_SHAPE matches nothing shorter
 MIN_LENGTH = 4  # shorter values are masked nowhere (they would mask half of every message)
 PIECE = 8  # long secrets are indexed by their pieces of this length ...
 STRIDE = 4  # ... and text is looked up every STRIDE characters: any shared run of PIECE + STRIDE - 1 is found
 LONG = PIECE + STRIDE - 1  # secrets this long or longer are masked piece by piece; shorter ones whole
 _TOKEN_SPLIT = re.compile(r"[\s`'\",;:=()\[\]{}<>]+")
 _FEW = 64  # up to this many short secrets are searched as substrings; beyond, as whole tokens
+_MEMO_LENGTH, _MEMO_SIZE = 64, 65_536  # strings up to this long are masked once per run, up to this many
 
 
 def is_secret_name(name: object) -> bool:
@@ -81,6 +83,7 @@ class Masker:
         self._short: set[str] = set()
         self._known: set[str] = set()
         self._paths: set[str] = set()  # secret-shaped runs of the run's file paths: paths are shown as they are
+        self._memo: dict[str, str] = {}  # short strings masked so far: every finding repeats its rule's name, its path's keys
         for secret in secrets:
             self.add(secret)
 
@@ -88,6 +91,7 @@ class Masker:
         if not isinstance(secret, str) or len(secret) < MIN_LENGTH or secret in self._known:
             return
         self._known.add(secret)
+        self._memo.clear()
         if len(secret) < LONG:
             self._short.add(secret)
         else:
@@ -96,12 +100,28 @@ class Masker:
     def allow_path(self, path: str) -> None:
         """A file path of the run is never a secret: a message that names it (SES105) shows it whole."""
         self._paths.update(AWS_SECRET_SHAPE.findall(path))
+        self._memo.clear()
 
     def __call__(self, text: str | None) -> str | None:
         if not text:
             return text
-        spans = list(self._long_spans(text)) + list(self._short_spans(text))
-        spans += [match.span() for match in AWS_SECRET_SHAPE.finditer(text) if match[0] not in self._paths]
+        if len(text) < SHAPE_LENGTH and not self._short and (len(text) < LONG or not self._pieces):
+            return text  # too short to hold a known secret's piece or an AWS-secret-shaped string
+        if len(text) > _MEMO_LENGTH:
+            return self._mask(text)
+        masked = self._memo.get(text)
+        if masked is None:
+            masked = self._mask(text)
+            if len(self._memo) < _MEMO_SIZE:
+                self._memo[text] = masked
+        return masked
+
+    def _mask(self, text: str) -> str:
+        spans = [match.span() for match in AWS_SECRET_SHAPE.finditer(text) if match[0] not in self._paths]
+        if self._pieces:
+            spans += self._long_spans(text)
+        if self._short:
+            spans += self._short_spans(text)
         if not spans:
             return text
         merged: list[list[int]] = []
@@ -180,16 +200,18 @@ def collect(documents: "list[Document]", environ: "Mapping[str, str] | None" = N
 
 def mask_finding(finding: Finding, mask: Masker, **changes) -> Finding:
     """The finding with every string a formatter may write masked: message, rule name, suggestion,
-    provider, the key path's parts, and strings in `extra` (and any other `changes`)."""
-    return finding.evolve(
-        **changes,
-        message=mask(finding.message),
-        name=mask(finding.name),
-        suggestion=mask(finding.suggestion),
-        provider=mask(finding.provider),
-        path=tuple(mask(part) if isinstance(part, str) else part for part in finding.path),
-        extra=_mask_value(finding.extra, mask),
-    )
+    provider, the key path's parts, and strings in `extra` (and any other `changes`). The finding itself
+    when nothing changes (most findings hold no secret)."""
+    changed = {name: value for name, value in changes.items() if value != getattr(finding, name)}
+    for name in ("message", "name", "suggestion", "provider"):
+        value = getattr(finding, name)
+        if value and (masked := mask(value)) != value:
+            changed[name] = masked
+    if any(isinstance(part, str) and mask(part) != part for part in finding.path):
+        changed["path"] = tuple(mask(part) if isinstance(part, str) else part for part in finding.path)
+    if finding.extra and (extra := _mask_value(finding.extra, mask)) != finding.extra:
+        changed["extra"] = extra
+    return finding.evolve(**changed) if changed else finding
 
 
 def _mask_value(value: Any, mask: Masker) -> Any:

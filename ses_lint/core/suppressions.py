@@ -76,6 +76,8 @@ def apply(findings: list[Finding], suppressions: list[Suppression]) -> list[Find
     Suppressions are indexed by (file, target line or None, code prefix), so each finding looks up its
     code's prefixes instead of every suppression, and each group is marked used once: linear in
     findings plus suppressions."""
+    if not suppressions:
+        return findings
     index: dict[tuple, list[Suppression]] = {}
     for suppression in suppressions:
         for code in suppression.codes:

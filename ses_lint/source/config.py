@@ -492,7 +492,7 @@ class _Values:
         if judged is _ABSENT:
             judged = self.judged[path] = self.judge(written, path)
         fields, issues = model.validate(schema, judged, path, lambda at: self._find(at) is not references.UNKNOWN)
-        issues = [replace(issue, message=issue.message + self._explained(issue)) for issue in issues]
+        issues = [replace(issue, message=issue.message + explained) if (explained := self._explained(issue)) else issue for issue in issues]
         if not isinstance(written, dict):
             return {}, issues
         return {name: self.templates.get(path + (key,), written[key]) for key, name in schema.keys.items() if name in fields}, issues

@@ -211,11 +211,17 @@ def validate(model: Model, data: Any, prefix: tuple = (), judged: Callable[[tupl
             return {model.keys[key]: value for key, value in data.items() if key in model.keys}, []
     from pydantic_core import ValidationError
 
+    # Unknown string keys are found here, not by pydantic-core: its error list for a 184,000-key mapping
+    # held 200 MB. They come after the fields' errors, in the order written, as pydantic-core puts them.
+    unknown = []
+    if model.schema["extra_behavior"] == "forbid" and all(type(key) is str and _unicode(key) for key in data):
+        unknown = [key for key in data if key not in model.keys]
     try:
-        model.validator.validate_python(data)
+        model.validator.validate_python({key: data[key] for key in data if key in model.keys} if unknown else data)
         issues: list[SchemaIssue] = []
     except ValidationError as error:
         issues = [_issue(model, item, prefix, suggest=index < MAX_SUGGESTIONS) for index, item in enumerate(error.errors(include_url=False))]
+    issues += [_unknown_key(model, key, prefix + (key,), len(issues) + index < MAX_SUGGESTIONS) for index, key in enumerate(unknown)]
     if judged is not None:
         issues = [issue for issue in issues if issue.kind == "unknown-key" or judged(issue.path)]
     bad = {item.path[len(prefix)] for item in issues if len(item.path) > len(prefix)}
@@ -235,14 +241,18 @@ def _issue(model: Model, error: dict, prefix: tuple, suggest: bool = True) -> Sc
     if kind == "missing":
         return SchemaIssue("missing", path, f"required field `{field}` is missing")
     if kind == "extra_forbidden":
-        suggestion = suggest_key(str(field), list(model.keys)) if suggest else None
-        hint = f"; did you mean `{suggestion}`?" if suggestion else ""
-        confident = suggestion is not None and confident_key(str(field), list(model.keys)) == suggestion
-        return SchemaIssue("unknown-key", path, f"unknown key `{field}`{hint}", suggestion, confident=confident)
+        return _unknown_key(model, field, path, suggest)
     if value is None or value == "" or value == [] or value == {}:
         return SchemaIssue("missing", path, f"`{field}` is empty")
     expected = _EXPECTED.get(kind, error.get("msg", kind).lower())
     return SchemaIssue("wrong-type", path, f"`{field}` must be {expected}, not {_type_name(value)} `{_short(value)}`")
+
+
+def _unknown_key(model: Model, field: Any, path: tuple, suggest: bool) -> SchemaIssue:
+    suggestion = suggest_key(str(field), list(model.keys)) if suggest else None
+    hint = f"; did you mean `{suggestion}`?" if suggestion else ""
+    confident = suggestion is not None and confident_key(str(field), list(model.keys)) == suggestion
+    return SchemaIssue("unknown-key", path, f"unknown key `{field}`{hint}", suggestion, confident=confident)
 
 
 def suggest_key(key: str, known: list[str]) -> Optional[str]:

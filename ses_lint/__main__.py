@@ -1,3 +1,3 @@
-from ses_lint.cli import main
+from ses_lint.cli import console
 
-raise SystemExit(main())
+console()

@@ -219,7 +219,7 @@ def evaluate(report: Report) -> list[Row]:
     for entry in report.entries():
         if not (entry.is_ses and entry.enabled):
             continue
-        mine = [f for f in report.findings if f.file == entry.file and f.provider == entry.key]
+        mine = [f for f in report.all_findings if f.file == entry.file and f.provider == entry.key]  # shown or not
         evidence = Evidence(entry, mine, report, aws.get((entry.file, entry.key)))
         verdicts = {key: judge(evidence) for key, (_, judge) in REQUIREMENTS.items()}
         rows += [Row(entry.key, entry.file, mailbox.name, REQUIREMENTS[key][0], verdicts[key])

@@ -108,3 +108,14 @@ def test_suppressions_are_matched_against_every_finding(write):
     path = write("many.yaml", unknown_keys(250, suppressed=True))
     result = run_cli("check", "--format", "json", path)
     assert result.code == 0 and json.loads(result.out)["findings"] == []
+
+
+def test_a_provider_whose_findings_are_not_shown_still_fails_its_row(write):
+    """The Markdown summary's per-provider rows and the readiness report judge every finding: the 150th
+    provider's region error is past the cap, and its static row still says it failed."""
+    providers = 'version: "1.0"\nproviders:\n' + "".join(
+        f"  p{index:03}:\n    provider: email.ses\n    config: {{from: a@mycompany.com, region: us-east{index}}}\n" for index in range(150))
+    result = run_cli("check", "--format", "markdown", "--requirements", write("regions.yaml", providers))
+    assert result.code == 1
+    section = result.out.split("### `p149`", 1)[1].split("###", 1)[0]
+    assert "| static | " in section and "1 error" in section and "passed" not in section.split("| static |", 1)[1].split("\n", 1)[0]

@@ -36,7 +36,7 @@ def provider_results(report: Report, fail_on: Severity) -> list[tuple[ProviderEn
     results = []
     for entry in report.entries():
         if entry.is_email:
-            mine = [f for f in report.findings if f.file == entry.file and f.provider == entry.key]
+            mine = [f for f in report.all_findings if f.file == entry.file and f.provider == entry.key]  # shown or not
             results.append((entry, [_stage_result(entry, stage, mine, report, fail_on) for stage in Stage]))
     return results
 

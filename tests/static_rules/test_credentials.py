@@ -1,6 +1,7 @@
 """SES3xx, credentials: secrets are found and never printed."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import ses_lint
@@ -46,7 +47,7 @@ def test_aws_shaped_secret_is_ses301_and_never_printed():
     for finding in report.findings:
         assert AWS_EXAMPLE_SECRET not in finding.message
         assert AWS_EXAMPLE_SECRET not in (finding.suggestion or "")
-    assert AWS_EXAMPLE_SECRET not in json.dumps([vars(f) for f in report.findings], default=str)
+    assert AWS_EXAMPLE_SECRET not in json.dumps([{item.name: getattr(f, item.name) for item in dataclasses.fields(f)} for f in report.findings], default=str)
 
 
 def test_secret_is_not_printed_by_malformed_credential_either(tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from cli_support import CLEAN, run_cli
+from support import CLEAN, run_cli
 
 from ses_lint.core.cap import cap
 from ses_lint.core.findings import ERROR, WARNING, Finding

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-from cli_support import CLEAN, RESERVED, ROOT, SES_LINT, base_env, run_cli
+from support import CLEAN, RESERVED, ROOT, SES_LINT, base_env, run_installed
 
 # 400 unknown keys: the uncapped JSON report is about 130 KB, twice a pipe's buffer.
 MANY = CLEAN + "".join(f"      k{index}: v\n" for index in range(400))
@@ -16,7 +16,7 @@ MANY = CLEAN + "".join(f"      k{index}: v\n" for index in range(400))
 
 def test_a_large_report_reaches_a_pipe_whole(write):
     path = write("many.yaml", MANY)
-    result = run_cli("check", "--format", "json", "--max-per-rule", "0", path)
+    result = run_installed("check", "--format", "json", "--max-per-rule", "0", path)
     assert result.code == 1, result.err
     assert len(result.out) > 2 * 65536
     report = json.loads(result.out)
@@ -25,7 +25,7 @@ def test_a_large_report_reaches_a_pipe_whole(write):
 
 def test_a_small_report_reaches_a_pipe_whole(write):
     """A report smaller than the buffer is only written by the flush before `os._exit`."""
-    result = run_cli("check", "--format", "text", write("r.yaml", RESERVED))
+    result = run_installed("check", "--format", "text", write("r.yaml", RESERVED))
     lines = result.out.splitlines()
     assert result.code == 0 and result.err == "" and len(lines) == 2
     assert lines[0].endswith("r.yaml:8:13: SES502 [warning] " + lines[0].split("[warning] ", 1)[1]) and lines[1].startswith("Found 1 warning (1 file checked")
@@ -44,7 +44,7 @@ def test_standard_output_redirected_to_a_file_is_complete(write, tmp_path):
 def test_report_files_and_output_are_complete(write, tmp_path):
     path = write("many.yaml", MANY)
     sarif, markdown, junit, text = (tmp_path / name for name in ("r.sarif", "r.md", "r.xml", "r.txt"))
-    result = run_cli("check", "--max-per-rule", "0", "--report", f"sarif={sarif}", "--report", f"markdown={markdown}",
+    result = run_installed("check", "--max-per-rule", "0", "--report", f"sarif={sarif}", "--report", f"markdown={markdown}",
                      "--report", f"junit={junit}", "--output", str(text), path)
     assert result.code == 1 and result.out == "", result.err
     assert len(json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["results"]) == 400
@@ -54,12 +54,12 @@ def test_report_files_and_output_are_complete(write, tmp_path):
 
 
 def test_exit_codes_are_kept(write):
-    assert run_cli("check", write("clean.yaml", CLEAN)).code == 0
-    assert run_cli("check", write("many.yaml", MANY)).code == 1
-    assert run_cli("check", "--exit-zero", write("many.yaml", MANY)).code == 0
-    usage = run_cli("check", "--max-per-rule", "-1", write("clean.yaml", CLEAN))
+    assert run_installed("check", write("clean.yaml", CLEAN)).code == 0
+    assert run_installed("check", write("many.yaml", MANY)).code == 1
+    assert run_installed("check", "--exit-zero", write("many.yaml", MANY)).code == 0
+    usage = run_installed("check", "--max-per-rule", "-1", write("clean.yaml", CLEAN))
     assert usage.code == 2 and usage.err == "ses-lint: error: --max-per-rule must be 0 (no cap) or a positive number\n"
-    assert run_cli("explain", "SES103").code == 0 and run_cli("rules").code == 0
+    assert run_installed("explain", "SES103").code == 0 and run_installed("rules").code == 0
 
 
 def test_python_dash_m_leaves_the_same_way(write):

@@ -215,8 +215,9 @@ def spf_permissive(sender: SenderDomain) -> Iterator[Finding]:
     `include` whose record (or its redirect target) ends in `+all`: the include matches when the
     included record passes (§5.2), which it does for everyone; the message names the include chain
     (also what an attacker publishes after re-registering a lapsed include domain). `?all` is neutral
-    (§8.2) and a record with neither `all` nor `redirect` ends neutral by default (§4.7): both are
-    warnings. `~all` and `-all` are fine.
+    (§8.2) and a record whose evaluation meets no `all` (none in it, nor in the `redirect` target it
+    hands over to, §6.1) ends neutral by default (§4.7): both are warnings; the message names the
+    redirect target. `~all` and `-all` are fine.
     Why: a record that passes everyone authorizes spammers to send as your domain, and an aligned SPF
     pass makes their mail pass DMARC too.
     Fix: end the record with `-all` (or `~all` while you roll out).
@@ -231,7 +232,16 @@ def spf_permissive(sender: SenderDomain) -> Iterator[Finding]:
     if spf.final_all is None:
         if spf.record.redirect is not None and (spf.faults or spf.errors or spf.loops):
             return  # the redirect target could not be read: its `all` is unknown
-        yield sender.finding(f"`{sender.domain} TXT`: the SPF record has no `all` and no `redirect`, so it ends neutral: it does not say that other senders are not allowed; end it with `-all`", WARNING)
+        targets = _redirect_targets(spf)
+        if not targets:
+            how = "has no `all` and no `redirect`, so it ends neutral (RFC 7208 §4.7)"
+        elif len(targets) == 1:
+            how = (f"has no `all`, and its `redirect` target `{targets[0]}` has none either (the target's result is the "
+                   "record's, RFC 7208 §6.1), so it ends neutral (§4.7)")
+        else:
+            how = (f"has no `all`, and its `redirect` chain {' -> '.join(f'`{target}`' for target in targets)} ends in a record "
+                   "with none either (the target's result is the record's, RFC 7208 §6.1), so it ends neutral (§4.7)")
+        yield sender.finding(f"`{sender.domain} TXT`: the SPF record {how}: it does not say that other senders are not allowed; end it with `-all`", WARNING)
         return
     for chain in spf.pass_all:
         steps = " -> ".join(f"`{step.partition(': ')[2]}`" for step in chain)
@@ -245,6 +255,17 @@ def spf_permissive(sender: SenderDomain) -> Iterator[Finding]:
         yield sender.finding(f"`{sender.domain} TXT`: the SPF record ends in `+all`{where}: anyone may send as `{sender.domain}`")
     elif spf.final_all == "?":
         yield sender.finding(f"`{sender.domain} TXT`: the SPF record ends in `?all`{where} (neutral): it does not say that other senders are not allowed; use `-all` or `~all`", WARNING)
+
+
+def _redirect_targets(spf) -> list[str]:
+    """The `redirect` targets evaluation follows from the top record, in order (RFC 7208 §6.1)."""
+    targets: list[str] = []
+    node = spf.root
+    while node is not None:
+        node = next((child for child in node.children if child.term.lower().startswith("redirect=")), None)
+        if node is not None and node.target:
+            targets.append(node.target)
+    return targets
 
 
 @rule("SES607", "spf-no-amazonses", stage=DNS, severity=INFO)

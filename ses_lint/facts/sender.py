@@ -107,6 +107,7 @@ class DkimFacts:
     checks: tuple[DkimCheck, ...] = ()
     node_domain: Optional[str] = None  # the deepest domain whose `_domainkey` exists (fallback)
     wildcard: dict[str, Optional[bool]] = field(default_factory=dict)  # node name -> synthesized? (None: cannot tell)
+    probes: dict[str, Answer] = field(default_factory=dict)  # node name -> the failed wildcard probe beside it (wildcard None)
 
     @property
     def nodes_known(self) -> bool:
@@ -130,6 +131,17 @@ class DkimFacts:
         for check in self.checks:
             answers += [answer for answer in (check.cname, check.txt) if answer is not None]
         return [answer for answer in answers if answer.fault]
+
+    def failed_probes(self) -> list[tuple[str, Answer]]:
+        """(node name, the wildcard probe's answer shown as `*.<parent>`) for each node whose probe failed:
+        whether the node exists or only a wildcard answers for it (RFC 4592 §2.2) is unknown. The probe
+        asks a random name beside the node; it stands for the wildcard, so that findings name no random label."""
+        shown = []
+        for node, probe in self.probes.items():
+            if probe.fault:
+                parent = node.partition(".")[2]
+                shown.append((node, Answer(f"*.{parent}", probe.rtype, probe.status, detail=probe.detail)))
+        return shown
 
 
 @dataclass(frozen=True, eq=False)
@@ -230,6 +242,8 @@ class SenderDomain:
         found += [(answer, "DMARC") for answer in facts.dmarc.faults]
         found += [(auth.answer, "DMARC report authorization") for auth in facts.dmarc.authorizations if auth.answer is not None and auth.answer.fault]
         found += [(answer, "DKIM") for answer in self.dkim.faults()]
+        found += [(probe, f"DKIM: whether `{node}` exists or only a wildcard answers for it (RFC 4592 §2.2; a random name "
+                          f"beside it was asked)") for node, probe in self.dkim.failed_probes()]
         found += [(cname, "the TXT/CNAME conflict check") for _, cname in self._cname_checks() if cname.fault]
         for mail_from in self.mail_from:
             if mail_from.mx.fault:

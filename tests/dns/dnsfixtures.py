@@ -6,6 +6,7 @@ here (`test.`, `com.` for amazonses.com) make outside names real NXDOMAINs inste
 from __future__ import annotations
 
 import base64
+import fnmatch
 import os
 import shutil
 import socket
@@ -137,7 +138,8 @@ class Nsd:
 class FaultResolver:
     """A dnslib resolver over zone text, with NXDOMAIN vs NODATA right, per-name faults and counters.
 
-    `faults[name]` (or `faults[(name, TYPE)]`): "timeout" (no reply), "drop-once" (no reply to the first
+    `faults[name]` (or `faults[(name, TYPE)]`, or `faults["ses-lint-*.d.test"]`: a shell pattern over
+    names): "timeout" (no reply), "drop-once" (no reply to the first
     query, an answer to the next), "servfail", "refused",
     "truncate" (UDP answer with TC=1 and no records: the client must retry over TCP), or a float
     (answer after that many seconds). `delay` slows every answer.
@@ -174,6 +176,9 @@ class FaultResolver:
             self.by_proto[(key, handler.protocol)] += 1
             self.payloads += [rr.rclass for rr in request.ar if rr.rtype == QTYPE.OPT]
             fault = self.faults.get(key, self.faults.get(key[0]))
+            if fault is None:  # a key with `*` is a shell pattern over names (the gatherer's random probe labels)
+                fault = next((kind for pattern, kind in self.faults.items() if isinstance(pattern, str) and "*" in pattern
+                              and fnmatch.fnmatchcase(key[0], pattern)), None)
         if self.delay:
             time.sleep(self.delay)
         reply = request.reply()

@@ -213,15 +213,18 @@ def easy_dkim(domain: str, tokens: Mapping[str, Union[str, Answer, None]], *, si
 
 def dkim_dns(domain: str, nodes: Optional[Mapping[str, Union[str, Answer]]] = None, *, region: Optional[str] = None,
              wildcard: Optional[Mapping[str, Optional[bool]]] = None, checks: Iterable[DkimCheck] = (),
-             node_domain: Optional[str] = None) -> DkimFacts:
+             node_domain: Optional[str] = None, probe: str = "servfail") -> DkimFacts:
     """DKIM without the aws stage (RFC 8020 fallback): `nodes` maps each domain asked (the `from` domain,
     then its parents) to the `_domainkey.<name> TXT` answer: an Answer or a status ("nxdomain",
     "nodata", a fault name). Default: `_domainkey.<domain>` exists with no records (keys below it).
     `wildcard` maps node names to "synthesized?" as the gatherer's probe found; unset: False for every
-    node that exists. `node_domain` is the deepest domain whose node exists (derived unless given)."""
+    node that exists; None: the probe beside it failed with the fault `probe` (kept as the gatherer keeps
+    it, at a random name beside the node). `node_domain` is the deepest domain whose node exists
+    (derived unless given)."""
     nodes = {domain: "nodata"} if nodes is None else nodes
     asked: list[Answer] = []
     seen: dict[str, Optional[bool]] = {}
+    probes: dict[str, Answer] = {}
     deepest = None
     for name, value in nodes.items():
         node = f"_domainkey.{name}"
@@ -230,11 +233,13 @@ def dkim_dns(domain: str, nodes: Optional[Mapping[str, Union[str, Answer]]] = No
         if found.status != "nxdomain" and not found.fault:
             synthesized = (wildcard or {}).get(node, False)
             seen[node] = synthesized
+            if synthesized is None:
+                probes[node] = fault(f"ses-lint-0123456789.{name}", "TXT", probe)
             if synthesized is False:
                 deepest = deepest or name
                 break
     return DkimFacts(domain, "dns", dkim_zone(region), tuple(asked), tuple(checks),
-                     node_domain if node_domain is not None else deepest, seen)
+                     node_domain if node_domain is not None else deepest, seen, probes)
 
 
 # -- MAIL FROM --------------------------------------------------------------------------------------

@@ -117,3 +117,17 @@ def test_a_lost_query_is_sent_again_within_its_budget(tmp_path, faults):
     assert report.findings == []  # answered on the second try: no SES640
     assert faults.resolver.count("lost.test", "TXT") == 2
     assert time.monotonic() - started < 2.0  # the retry came after a fifth of the budget, not at its end
+
+
+def test_a_failed_wildcard_probe_is_named_by_ses640(tmp_path, faults):
+    """`_domainkey.wp.test` answers with records, so the gatherer probes a random name beside it for a
+    wildcard (RFC 4592 §2.2); the probe gets SERVFAIL: whether the node exists is unknown, so SES611 and
+    SES626 stay silent and SES640 names the wildcard the probe stands for (fails before: nothing said)."""
+    faults.resolver.reset('wp.test. TXT "v=spf1 include:amazonses.com -all"\n_dmarc.wp.test. TXT "v=DMARC1; p=reject"\n'
+                          '_domainkey.wp.test. TXT "v=spf1 -all"\n', faults={"ses-lint-*.wp.test": "servfail"})
+    report = run_dns(write_config(tmp_path, ("a", "a@wp.test")), faults)
+    assert [(f.code, f.message, f.line, f.column) for f in report.findings] == [
+        ("SES640", "`*.wp.test TXT`: could not be checked: the server failed (SERVFAIL); not checked: DKIM: whether `_domainkey.wp.test` "
+                   "exists or only a wildcard answers for it (RFC 4592 §2.2; a random name beside it was asked)", 7, 13)]
+    probes = [name for name, rtype in faults.resolver.counts if name.startswith("ses-lint-")]
+    assert len(probes) == 1 and faults.resolver.count(probes[0], "TXT") == 1  # asked once: the fact reads the cached answer

@@ -175,6 +175,7 @@ class _Gatherer:
         collector = self.collector
         nodes: tuple[Answer, ...] = ()
         wildcard: dict[str, Optional[bool]] = {}
+        probes: dict[str, Answer] = {}
         node_domain = None
         if source == "dns":
             candidates = _dkim_candidates(from_domain, domain)
@@ -182,6 +183,8 @@ class _Gatherer:
             for name, answer in zip(candidates, nodes):
                 if answer.status != "nxdomain" and not answer.fault:
                     wildcard[answer.name] = await collector.synthesized(answer)
+                    if wildcard[answer.name] is None:  # the probe failed: keep its answer (cached), SES640 names it
+                        probes[answer.name] = await collector.lookup(collector.probe_name(answer) or "", answer.rtype)
                     if wildcard[answer.name] is not False:
                         continue  # a wildcard's answer is no `_domainkey` name (RFC 4592 §2.2)
                     node_domain = name
@@ -191,7 +194,7 @@ class _Gatherer:
         checks = [DkimCheck("token", token, f"{token}._domainkey.{domain}", f"{token}.{zone}") for token in tokens]
         checks += [DkimCheck("selector", selector, f"{selector}._domainkey.{domain}", f"{selector}.{zone}") for selector in selectors]
         checked = await asyncio.gather(*(self._dkim_check(check) for check in checks))
-        return DkimFacts(domain, source, zone, nodes, tuple(checked), node_domain, wildcard)
+        return DkimFacts(domain, source, zone, nodes, tuple(checked), node_domain, wildcard, probes)
 
     async def _dkim_check(self, check: DkimCheck) -> DkimCheck:
         check = dataclasses.replace(check, cname=await self.collector.lookup(check.name, "CNAME"))

@@ -176,18 +176,25 @@ class DnsCollector:
     async def gather(self, pairs: Iterable[tuple[str, str]]) -> list[Answer]:
         return list(await asyncio.gather(*(self.lookup(name, rtype) for name, rtype in pairs)))
 
+    def probe_name(self, answer: Answer) -> Optional[str]:
+        """The random name beside `answer`'s that `synthesized` asks, or None when it asks nothing (a
+        fault, NXDOMAIN, an empty answer, a name with no parent). The lookup is cached: asking it again
+        gives the probe's answer without a query."""
+        parent = answer.name.partition(".")[2]
+        if not parent or answer.fault or answer.status == NXDOMAIN or not answer.records:
+            return None  # an empty answer: an empty non-terminal, as far as anyone can tell (no probe)
+        return f"{self._probe_label}.{parent}"
+
     async def synthesized(self, answer: Answer) -> Optional[bool]:
         """Is `answer` synthesized from a wildcard (RFC 4592 §2.2)? A random label beside the name
         (asked once per parent and type) gets the same reply only from a wildcard; without DNSSEC no
         single query proves it, so an answer equal to the probe's is taken as synthesized. None when the
         probe failed. An empty answer is taken as real: an empty non-terminal and an empty wildcard look
         alike, and no probe tells them apart."""
-        parent = answer.name.partition(".")[2]
-        if not parent or answer.fault or answer.status == NXDOMAIN:
+        name = self.probe_name(answer)
+        if name is None:
             return False
-        if not answer.records:
-            return False  # an empty answer: an empty non-terminal, as far as anyone can tell (no probe)
-        probe = await self.lookup(f"{self._probe_label}.{parent}", answer.rtype)
+        probe = await self.lookup(name, answer.rtype)
         if probe.fault:
             return None
         if probe.status == NXDOMAIN:

@@ -124,7 +124,10 @@ def dmarc_report_unauthorized(sender: SenderDomain) -> Iterator[Finding]:
     (RFC 7489 §7.1, RFC 9990 §4; a wildcard `*._report._dmarc.<report domain>` answers too). Both
     Organizational Domains come from RFC 9989 §4.10.2's tree walk, not from "lies under the policy
     domain": with a Public Suffix Domain's policy at `_dmarc.gov.uk`, reports to
-    `dmarc.service.gov.uk` go to another organization (`service.gov.uk`).
+    `dmarc.service.gov.uk` go to another organization (`service.gov.uk`). A destination outside the
+    policy's Organizational Domain is external whatever its own walk says (an Organizational Domain is
+    the name or an ancestor of it); for one inside it, a failed lookup of its walk leaves that unknown:
+    not checked (SES640 names the lookup), never taken as external.
     Why: receivers check this authorization and send no reports to an address that has not given it,
     so you silently lose the reports.
     Fix: have the report domain publish the authorization record, or use an address in your own domain.

@@ -127,6 +127,9 @@ class DmarcFacts:
     legacy_record: Optional[DmarcRecord] = None  # the record an RFC 7489 §6.6.3 receiver applies
     legacy_known: bool = False
     authorizations: tuple[Authorization, ...] = ()
+    # (report destination, a failed lookup of its own tree walk): its Organizational Domain is unknown, so
+    # whether it is external (and needs an authorization) is not checked
+    destination_faults: tuple[tuple[str, Answer], ...] = ()
 
     @property
     def lookalikes(self) -> list[tuple[str, str]]:

@@ -241,6 +241,8 @@ class SenderDomain:
             found.append((facts.spf99, "the obsolete SPF record type"))
         found += [(answer, "DMARC") for answer in facts.dmarc.faults]
         found += [(auth.answer, "DMARC report authorization") for auth in facts.dmarc.authorizations if auth.answer is not None and auth.answer.fault]
+        found += [(answer, f"DMARC report authorization: whether `{destination}` is another organization's (its Organizational "
+                           "Domain, RFC 9989 §4.10.2)") for destination, answer in facts.dmarc.destination_faults]
         found += [(answer, "DKIM") for answer in self.dkim.faults()]
         found += [(probe, f"DKIM: whether `{node}` exists or only a wildcard answers for it (RFC 4592 §2.2; a random name "
                           f"beside it was asked)") for node, probe in self.dkim.failed_probes()]

@@ -131,3 +131,18 @@ def test_a_failed_wildcard_probe_is_named_by_ses640(tmp_path, faults):
                    "exists or only a wildcard answers for it (RFC 4592 §2.2; a random name beside it was asked)", 7, 13)]
     probes = [name for name, rtype in faults.resolver.counts if name.startswith("ses-lint-")]
     assert len(probes) == 1 and faults.resolver.count(probes[0], "TXT") == 1  # asked once: the fact reads the cached answer
+
+
+def test_a_fault_in_a_report_destinations_walk_is_not_checked(tmp_path, faults):
+    """`reports.dst.test` is internal to `dst.test` only if its own tree walk (RFC 9989 §4.10.2) says so;
+    with `_dmarc.reports.dst.test` failing, that is unknown: no SES625 (a false one before), and SES640
+    names the lookup (silent before)."""
+    records = CLEAN.format(d="dst.test").replace("rua=mailto:dmarc@dst.test", "rua=mailto:d@reports.dst.test") + SHARED
+    faults.resolver.reset(records, faults={("_dmarc.reports.dst.test", "TXT"): "servfail"})
+    report = run_dns(write_config(tmp_path, ("a", "a@dst.test")), faults)
+    assert [(f.code, f.message) for f in report.findings] == [
+        ("SES640", "`_dmarc.reports.dst.test TXT`: could not be checked: the server failed (SERVFAIL); not checked: DMARC report "
+                   "authorization: whether `reports.dst.test` is another organization's (its Organizational Domain, RFC 9989 §4.10.2)")]
+    assert faults.resolver.count("dst.test._report._dmarc.reports.dst.test", "TXT") == 0
+    faults.resolver.reset(records)
+    assert run_dns(write_config(tmp_path, ("a", "a@dst.test")), faults).findings == []  # internal: nothing to authorize

@@ -292,15 +292,28 @@ def test_a_failed_wildcard_probe_is_reported_as_not_checked(kind: str):
     assert finding.extra["group"] == "*.acme.test TXT"
 
 
-@pytest.mark.xfail(strict=True, reason="a fault in a report destination's own tree walk (RFC 9989 §4.10.2) makes its Organizational "
-                                      "Domain unknown, and collect.dns.dmarc._authorizations then takes the destination as external: SES625 "
-                                      "fires for an internal destination, and no fact names the failed lookup, so SES640 is silent")
-def test_a_fault_in_the_destinations_walk_is_not_checked():
+@pytest.mark.parametrize("kind", FAULTS)
+def test_a_fault_in_the_destinations_walk_is_not_checked(kind: str):
+    """A fault in a report destination's own tree walk (RFC 9989 §4.10.2) makes its Organizational Domain
+    unknown: whether it is external is not checked, so no SES625 (it was taken as external before, a false
+    SES625 for an internal destination) and SES640 names the failed lookup (silent before)."""
     records = {"_dmarc.acme.test TXT": "v=DMARC1; p=reject; rua=mailto:d@reports.acme.test"}
     assert shown(run_all(sender(zone=clean_zone("acme.test", dmarc=None, more=records)))) == []  # reports.acme.test is internal
-    subject = sender(zone=clean_zone("acme.test", dmarc=None, more={**records, "_dmarc.reports.acme.test TXT": "servfail"}))
-    assert run("SES625", subject) == []
-    assert [f.message.split("`")[1] for f in run("SES640", subject)] == ["_dmarc.reports.acme.test TXT"]
+    subject = sender(zone=clean_zone("acme.test", dmarc=None, more={**records, "_dmarc.reports.acme.test TXT": kind}))
+    assert subject.facts.dmarc.authorizations == ()  # no authorization asked: external is unknown
+    assert shown(run_all(subject)) == [
+        ("SES640", "error", f"`_dmarc.reports.acme.test TXT`: could not be checked: {FAULT_WORDS[kind]}; not checked: DMARC report "
+                            "authorization: whether `reports.acme.test` is another organization's (its Organizational Domain, RFC 9989 §4.10.2)")]
+
+
+def test_a_fault_in_the_walk_of_a_destination_outside_the_organization_changes_nothing():
+    """A destination's Organizational Domain is itself or an ancestor (RFC 9989 §4.10.2), so `reports.test`
+    is another organization than `acme.test` whatever its walk says: its authorization is still asked, and
+    the failed lookup was needed for nothing, so SES640 does not name it."""
+    dmarc = "v=DMARC1; p=reject; rua=mailto:d@reports.test"
+    assert shown(run_all(sender(dmarc=dmarc, records={"_dmarc.reports.test TXT": "timeout"}))) == shown(run_all(sender(dmarc=dmarc))) == [
+        ("SES625", "warning", "`acme.test._report._dmarc.reports.test TXT`: `rua` sends reports to `reports.test`, which has not authorized "
+                              "them (no `v=DMARC1` record at `acme.test._report._dmarc.reports.test`): no reports will arrive there")]
 
 
 def test_a_lookup_count_with_a_fault_is_a_lower_bound_reported_once_it_reaches_the_threshold():

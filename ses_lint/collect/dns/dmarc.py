@@ -22,7 +22,7 @@ from ses_lint.facts.dmarc import (
     is_dmarc,
     looks_like_dmarc,
 )
-from ses_lint.knowledge.names import normalize
+from ses_lint.knowledge.names import normalize, within
 
 _TAG_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_]*)\s*=\s*(.*)$", re.DOTALL)
 
@@ -120,7 +120,8 @@ async def discover(collector: DnsCollector, domain: str) -> DmarcFacts:
     answers = await collector.gather((f"_dmarc.{target}", "TXT") for target in targets)
     facts = _legacy(walk(domain, targets, answers), dict(zip(targets, answers)))
     if facts.record is not None and facts.known:
-        facts = dataclasses.replace(facts, authorizations=tuple(await _authorizations(collector, facts)))
+        checks, unknown = await _authorizations(collector, facts)
+        facts = dataclasses.replace(facts, authorizations=tuple(checks), destination_faults=unknown)
     return facts
 
 
@@ -231,17 +232,24 @@ def _legacy(facts: DmarcFacts, answers: dict[str, Answer]) -> DmarcFacts:
     return dataclasses.replace(facts, legacy_domain=organization, legacy_known=True)
 
 
-async def _authorizations(collector: DnsCollector, facts: DmarcFacts) -> list[Authorization]:
+async def _authorizations(collector: DnsCollector, facts: DmarcFacts) -> tuple[list[Authorization], tuple[tuple[str, Answer], ...]]:
     """RFC 9990 §4 (RFC 7489 §7.1): a report address whose Organizational Domain differs from the policy
     domain's needs the destination's authorization. The destination's Organizational Domain comes from its
     own tree walk (RFC 9989 §4.10.2): `dmarc.service.gov.uk` is not internal to `gov.uk`."""
     record = facts.record
     organization = facts.organizational_domain
     if record is None or organization is None:
-        return []  # which destinations are external is unknown: the fault is reported as SES640
+        return [], ()  # which destinations are external is unknown: the fault is reported as SES640
     destinations = sorted({mailto_domain(uri) for _, uri in record.report_uris()} - {None})
     theirs = await asyncio.gather(*(_organization_of(collector, destination, facts) for destination in destinations))
-    external = {destination for destination, found in zip(destinations, theirs) if found is None or found != organization}
+    # A destination's Organizational Domain is itself or an ancestor of it, so one outside the policy's
+    # Organizational Domain is external whatever its walk says. Inside it, a fault in its own walk leaves
+    # that unknown: neither internal nor external, so not checked (the failed lookups are facts, which
+    # SES640 names), never a verdict.
+    unknown = tuple((destination, answer) for destination, (found, faults) in zip(destinations, theirs)
+                    if found is None and within(destination, organization) for answer in faults)
+    external = {destination for destination, (found, _) in zip(destinations, theirs)
+                if not within(destination, organization) or (found is not None and found != organization)}
     checks = []
     for tag, uri in record.report_uris():
         destination = mailto_domain(uri)
@@ -251,13 +259,15 @@ async def _authorizations(collector: DnsCollector, facts: DmarcFacts) -> list[Au
     if checks:
         answers = await collector.gather((check.name, "TXT") for check in checks)
         checks = [dataclasses.replace(check, answer=answer) for check, answer in zip(checks, answers)]
-    return checks
+    return checks, unknown
 
 
-async def _organization_of(collector: DnsCollector, domain: str, known: DmarcFacts) -> Optional[str]:
-    """A report destination's Organizational Domain by its own tree walk; the `from` domain's is known."""
+async def _organization_of(collector: DnsCollector, domain: str, known: DmarcFacts) -> tuple[Optional[str], tuple[Answer, ...]]:
+    """A report destination's Organizational Domain by its own tree walk (the `from` domain's is known),
+    and, when a fault leaves it unknown (None), the failed lookups of that walk."""
     if domain == known.domain:
-        return known.organizational_domain
+        return known.organizational_domain, ()
     targets = walk_targets(domain)
     answers = await collector.gather((f"_dmarc.{target}", "TXT") for target in targets)
-    return walk(domain, targets, answers).organizational_domain
+    found = walk(domain, targets, answers).organizational_domain
+    return found, (() if found is not None else tuple(answer for answer in answers if answer.fault))

@@ -189,7 +189,12 @@ def dmarc_will_fail(sender: SenderDomain) -> Iterator[Finding]:
     (SES633). A `_domainkey` name that answers only through a wildcard does not exist (RFC 4592 §2.2),
     so no key does. The policy is RFC 9989 §4.10.1's (see SES624); when RFC 7489 receivers read another
     record (the Organizational Domain by the Public Suffix List, RFC 7489 §6.6.3), both are judged and
-    the message says which receivers reject. Also reported: `adkim=s` when `from` is on a subdomain of
+    the message says which receivers reject. So it does when both read the same record but take another
+    Organizational Domain, against which relaxed alignment is judged (RFC 9989 §4.4 and §4.10.2: by
+    the DNS tree walk of each domain, and a domain whose walk finds no record is its own; RFC 7489
+    §3.1.1 and §3.2: by the Public Suffix List): with `from` on `mail.example.net`, a record at
+    `_dmarc.mail.example.net` only, and DKIM `d=example.net`, the mail fails for RFC 9989 receivers
+    and passes for RFC 7489 ones. Also reported: `adkim=s` when `from` is on a subdomain of
     the DKIM signing domain (strict alignment then fails). Silent when a needed lookup failed.
     Why: receivers will quarantine or reject this mail.
     Fix: publish the Easy DKIM CNAMEs of the identity (or a custom MAIL FROM domain), or relax `adkim`.
@@ -205,20 +210,36 @@ def dmarc_will_fail(sender: SenderDomain) -> Iterator[Finding]:
         return
     current = _failure(sender, dmarc.record, dmarc.organizational_domain) if dmarc.known else None
     legacy_record = dmarc.legacy_record if dmarc.legacy_known else None
-    same = _same(dmarc.record, legacy_record)
+    same_record = _same(dmarc.record, legacy_record)
+    # one verdict only when both read the same record AND take the same Organizational Domain, against
+    # which relaxed alignment is judged (RFC 9989 §4.4 and §4.10.2; RFC 7489 §3.1.1 and §3.2)
+    same = same_record and dmarc.legacy_domain == dmarc.organizational_domain
     legacy = None if same else _failure(sender, legacy_record, dmarc.legacy_domain)
     if current:
-        if same or not dmarc.legacy_known:
+        if same or not dmarc.legacy_known or (same_record and legacy):
             yield sender.finding(current)
         elif legacy:
             yield sender.finding(f"{current}; RFC 7489 receivers, which read `_dmarc.{legacy_record.domain}`, reject or quarantine it too")
+        elif same_record:
+            yield sender.finding(
+                f"{current} for receivers that follow RFC 9989 (Organizational Domain `{dmarc.organizational_domain}` by the DNS tree walk, "
+                f"RFC 9989 §4.10.2); RFC 7489 receivers take `{dmarc.legacy_domain}` as the Organizational Domain (by the Public Suffix "
+                "List, RFC 7489 §3.2), so for them it aligns and passes"
+            )
         else:
             yield sender.finding(f"{current}; RFC 7489 receivers read {_legacy_words(sender)} and do not")
     elif legacy and dmarc.known:
-        yield sender.finding(
-            f"RFC 7489 receivers (Organizational Domain `{dmarc.legacy_domain}` by the Public Suffix List, RFC 7489 §6.6.3): {legacy}; "
-            f"RFC 9989 receivers apply {_policy_words(sender, dmarc.record)}"
-        )
+        if same_record:
+            yield sender.finding(
+                f"RFC 7489 receivers (Organizational Domain `{dmarc.legacy_domain}` by the Public Suffix List, RFC 7489 §3.2): {legacy}; "
+                f"RFC 9989 receivers take `{dmarc.organizational_domain}` as the Organizational Domain (by the DNS tree walk, RFC 9989 "
+                "§4.10.2), so for them it aligns and passes"
+            )
+        else:
+            yield sender.finding(
+                f"RFC 7489 receivers (Organizational Domain `{dmarc.legacy_domain}` by the Public Suffix List, RFC 7489 §6.6.3): {legacy}; "
+                f"RFC 9989 receivers apply {_policy_words(sender, dmarc.record)}"
+            )
 
 
 def _same(first, second) -> bool:
@@ -273,15 +294,15 @@ def _failure(sender: SenderDomain, record, organization: Optional[str]) -> Optio
             mail_unknown = True
     if possible is None or mail_unknown:
         return None
-    if possible:
-        dkim_words = f"DKIM signs as `{dkim_domain}`, not aligned with `{sender.domain}` (adkim={record.adkim})"
-    else:
-        dkim_words = f"no aligned DKIM ({how})"
     mail_words = (
         "no custom MAIL FROM with a correct MX and SPF" if used
         else "no custom MAIL FROM (with SES's default MAIL FROM, SPF never aligns)"
     )
-    return f"`{label}`: the policy is {tag}={policy}, but there is {dkim_words} and {mail_words}: this mail will fail DMARC"
+    if possible:
+        words = f"DKIM signs as `{dkim_domain}`, not aligned with `{sender.domain}` (adkim={record.adkim}), and there is {mail_words}"
+    else:
+        words = f"there is no aligned DKIM ({how}) and {mail_words}"
+    return f"`{label}`: the policy is {tag}={policy}, but {words}: this mail will fail DMARC"
 
 
 @rule("SES627", "dmarc-obsolete-tag", stage=DNS, severity=WARNING)

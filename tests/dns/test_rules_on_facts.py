@@ -354,8 +354,8 @@ DMARC_CASES = [
                        "never aligns, so with p=reject this mail will fail DMARC unless SPF aligns")),
     case("SES626-strict-adkim-at-the-signing-domain", lambda: sender(dmarc="v=DMARC1; p=reject; adkim=s")),
     case("SES626-another-identity-signs", lambda: sender(**easy_dkim("other.test", {"tok1": None})),
-         ("SES626", E, "`_dmarc.acme.test TXT`: the policy is p=reject, but there is DKIM signs as `other.test`, not aligned with `acme.test` "
-                       "(adkim=r) and no custom MAIL FROM (with SES's default MAIL FROM, SPF never aligns): this mail will fail DMARC")),
+         ("SES626", E, "`_dmarc.acme.test TXT`: the policy is p=reject, but DKIM signs as `other.test`, not aligned with `acme.test` "
+                       "(adkim=r), and there is no custom MAIL FROM (with SES's default MAIL FROM, SPF never aligns): this mail will fail DMARC")),
     case("SES627-obsolete-tags", lambda: sender(dmarc="v=DMARC1; p=quarantine; pct=50; ri=3600"),
          ("SES627", W, "`_dmarc.acme.test TXT`: `pct=50`, `ri=3600`: removed by RFC 9989; receivers ignore them")),
     case("SES627-one-obsolete-tag", lambda: sender(dmarc="v=DMARC1; p=reject; rf=afrf"),
@@ -467,13 +467,32 @@ def test_ses606_names_the_redirect_whose_target_has_no_all():
     assert "its `redirect` chain `a.acme.test` -> `b.acme.test` ends in a record with none either" in run("SES606", chained)[0].message
 
 
-@pytest.mark.xfail(strict=True, reason="SES626 judges RFC 7489 receivers only when they read another record (`_same` compares the "
-                                      "records): here both read `_dmarc.mail.acme.test`, but RFC 7489's Organizational Domain (by the "
-                                      "Public Suffix List, §3.2) is acme.test, so DKIM d=acme.test aligns for them; the message says "
-                                      "the mail fails DMARC, not that only RFC 9989 receivers (Organizational Domain by the tree walk: "
-                                      "mail.acme.test) fail it")
 def test_ses626_says_rfc7489_receivers_align_a_parents_dkim():
+    """Both read `_dmarc.mail.acme.test`, but relaxed alignment is judged against the Organizational
+    Domain: RFC 9989 §4.10.2 takes each domain's by its own tree walk (mail.acme.test for the `from`
+    domain, whose record is the only one; acme.test, which finds none, is its own), so DKIM d=acme.test
+    does not align; RFC 7489 §3.2 takes acme.test for both (Public Suffix List), so it aligns (§3.1.1).
+    The message said the mail fails DMARC, for everyone (fails before)."""
     subject = sender("mail.acme.test", dkim=dkim_dns("mail.acme.test", {"mail.acme.test": "nxdomain", "acme.test": "nodata"}))
     assert subject.facts.dmarc.organizational_domain == "mail.acme.test" and subject.facts.dmarc.legacy_domain == "acme.test"
-    (finding,) = run("SES626", subject)
-    assert "RFC 7489 receivers" in finding.message
+    assert shown(run_all(subject)) == [
+        ("SES626", "error", "`_dmarc.mail.acme.test TXT`: the policy is p=reject, but DKIM signs as `acme.test`, not aligned with `mail.acme.test` "
+                            "(adkim=r), and there is no custom MAIL FROM (with SES's default MAIL FROM, SPF never aligns): this mail will fail "
+                            "DMARC for receivers that follow RFC 9989 (Organizational Domain `mail.acme.test` by the DNS tree walk, RFC 9989 "
+                            "§4.10.2); RFC 7489 receivers take `acme.test` as the Organizational Domain (by the Public Suffix List, RFC 7489 "
+                            "§3.2), so for them it aligns and passes")]
+
+
+def test_ses626_says_rfc7489_receivers_fail_where_the_tree_walk_aligns():
+    """The other way round, on the same record: `blogspot.com` is a public suffix, so RFC 7489 §3.2 makes
+    `x.blogspot.com` the Organizational Domain of `mail.x.blogspot.com` and DKIM d=blogspot.com does not
+    align; RFC 9989's walk finds `_dmarc.blogspot.com` (no psd) and makes blogspot.com the Organizational
+    Domain of both, so it aligns. Silent before (one record read, one verdict)."""
+    zone = clean_zone("mail.x.blogspot.com", more={"_dmarc.blogspot.com TXT": "v=DMARC1; p=none"})
+    subject = sender("mail.x.blogspot.com", zone, **easy_dkim("blogspot.com", {"tok1": None}))
+    assert shown(run_all(subject)) == [
+        ("SES626", "error", "RFC 7489 receivers (Organizational Domain `x.blogspot.com` by the Public Suffix List, RFC 7489 §3.2): "
+                            "`_dmarc.mail.x.blogspot.com TXT`: the policy is p=reject, but DKIM signs as `blogspot.com`, not aligned with "
+                            "`mail.x.blogspot.com` (adkim=r), and there is no custom MAIL FROM (with SES's default MAIL FROM, SPF never aligns): "
+                            "this mail will fail DMARC; RFC 9989 receivers take `blogspot.com` as the Organizational Domain (by the DNS tree "
+                            "walk, RFC 9989 §4.10.2), so for them it aligns and passes")]

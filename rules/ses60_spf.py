@@ -132,7 +132,12 @@ def spf_lookup_limit(sender: SenderDomain) -> Iterator[Finding]:
     spf = sender.facts.spf
     if not sender.exists or spf.status != "ok":
         return
-    dynamic = f"; {len(spf.dynamic)} of them use macros and could not be followed ({', '.join(f'`{t}`' for t in spf.dynamic[:3])})" if spf.dynamic else ""
+    dynamic = ""
+    if spf.dynamic:
+        terms = [(owner, term) for owner, _, term in (text.partition(": ") for text in spf.dynamic[:3])]
+        listed = ", ".join(f"`{term}`" + ("" if owner == sender.domain else f" in `{owner}`") for owner, term in terms)
+        verb = "uses a macro" if len(spf.dynamic) == 1 else "use macros"
+        dynamic = f"; {len(spf.dynamic)} of them {verb} and could not be followed ({listed})"
     more = "at least " if spf.faults or spf.truncated else ""
     lookups = spf.lookups
     if lookups > LOOKUP_LIMIT:
@@ -252,7 +257,9 @@ def spf_permissive(sender: SenderDomain) -> Iterator[Finding]:
         )
     where = "" if spf.final_all_domain == sender.domain else f" (from `redirect` to `{spf.final_all_domain}`)"
     if spf.final_all == "+":
-        yield sender.finding(f"`{sender.domain} TXT`: the SPF record ends in `+all`{where}: anyone may send as `{sender.domain}`")
+        written = spf.final_all_term or "+all"
+        ends = f"a bare `{written}`, which is `+all` (the default qualifier is `+`, RFC 7208 §4.6.2)" if written[:1] not in "+-~?" else f"`{written}`"
+        yield sender.finding(f"`{sender.domain} TXT`: the SPF record ends in {ends}{where}: anyone may send as `{sender.domain}`")
     elif spf.final_all == "?":
         yield sender.finding(f"`{sender.domain} TXT`: the SPF record ends in `?all`{where} (neutral): it does not say that other senders are not allowed; use `-all` or `~all`", WARNING)
 

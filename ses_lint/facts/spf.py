@@ -123,6 +123,7 @@ class SpfTree:
     faults: tuple[Answer, ...] = ()
     final_all: Optional[str] = None  # qualifier of the `all` that ends evaluation ("+", "-", "~", "?")
     final_all_domain: Optional[str] = None
+    final_all_term: Optional[str] = None  # that `all` as written: `all` is `+all` (§4.6.2), but the message quotes the record
     redirect_chain: tuple[str, ...] = ()
     pass_all: tuple[tuple[str, ...], ...] = ()  # include chains ending in a record that passes everyone
     ignored: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (domain, the `all`, terms after it)

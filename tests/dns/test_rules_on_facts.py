@@ -111,8 +111,13 @@ SPF_CASES = [
     case("SES604-after-all-costs-nothing", lambda: sender(spf=f"v=spf1 {' '.join(INCLUDES7.split()[:6])} {SES} -all include:w7.acme.test a mx", records=WIDE),
          ("SES610", W, "`acme.test TXT`: `include:w7.acme.test a mx` comes after `-all`, so receivers never evaluate it (RFC 7208 §5.1); move it before `-all`")),
     case("SES604-macro", lambda: sender(spf=f"v=spf1 exists:%{{i}}._spf.acme.test {INCLUDES7} {SES} -all", records=WIDE),
-         ("SES604", W, "`acme.test TXT`: the SPF record needs 9 of the 10 DNS lookups allowed; 1 of them use macros and could not be "
-                       "followed (`acme.test: exists:%{i}._spf.acme.test`)")),
+         ("SES604", W, "`acme.test TXT`: the SPF record needs 9 of the 10 DNS lookups allowed; 1 of them uses a macro and could not be "
+                       "followed (`exists:%{i}._spf.acme.test`)")),
+    case("SES604-macros-in-an-include", lambda: sender(spf=f"v=spf1 include:m.acme.test {INCLUDES7} {SES} -all",
+                                                       records={**WIDE, "m.acme.test TXT": "v=spf1 exists:%{i}.a.acme.test exists:%{l}.b.acme.test -all"}),
+         ("SES604", E, "`acme.test TXT`: the SPF record needs 11 DNS lookups, over the limit of 10: receivers return permerror; the 11th "
+                       "lookup is `include:amazonses.com` in `acme.test`; 2 of them use macros and could not be followed "
+                       "(`exists:%{i}.a.acme.test` in `m.acme.test`, `exists:%{l}.b.acme.test` in `m.acme.test`)")),
     case("SES604-mx-over-10-hosts", lambda: sender(spf=f"v=spf1 mx {SES} -all", records={"acme.test MX": [f"m{n}.acme.test" for n in range(11)]}),
          ("SES604", E, "`acme.test MX`: 11 MX hosts, over the limit of 10 for an SPF `mx` term: receivers return permerror")),
     case("SES605-three-voids", lambda: sender(spf=f"v=spf1 a:gone1.acme.test a:gone2.acme.test mx:gone3.acme.test {SES} -all"),
@@ -131,7 +136,8 @@ SPF_CASES = [
     case("SES606-plus-all", lambda: sender(spf=f"v=spf1 {SES} +all"),
          ("SES606", E, "`acme.test TXT`: the SPF record ends in `+all`: anyone may send as `acme.test`")),
     case("SES606-bare-all", lambda: sender(spf=f"v=spf1 {SES} all"),
-         ("SES606", E, "`acme.test TXT`: the SPF record ends in `+all`: anyone may send as `acme.test`")),
+         ("SES606", E, "`acme.test TXT`: the SPF record ends in a bare `all`, which is `+all` (the default qualifier is `+`, RFC 7208 "
+                       "§4.6.2): anyone may send as `acme.test`")),
     case("SES606-neutral-all", lambda: sender(spf=f"v=spf1 {SES} ?all"),
          ("SES606", W, "`acme.test TXT`: the SPF record ends in `?all` (neutral): it does not say that other senders are not allowed; use `-all` or `~all`")),
     case("SES606-no-all", lambda: sender(spf=f"v=spf1 {SES}"),

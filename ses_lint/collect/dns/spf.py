@@ -209,6 +209,7 @@ class _Draft:
         self.faults: list[Answer] = []
         self.final_all: Optional[str] = None
         self.final_all_domain: Optional[str] = None
+        self.all_terms: dict[str, str] = {}  # domain -> its `all` term as written (`all`, `+all`, `-ALL`)
         self.redirect_chain: list[str] = []
         self.pass_all: list[list[str]] = []
         self.ignored: list[tuple[str, str, list[str]]] = []
@@ -231,7 +232,8 @@ class _Draft:
             loop_terms=tuple(frozen[id(term)] for term in self.loop_terms),
             dynamic=tuple(self.dynamic), mx_over=tuple(self.mx_over), errors=tuple(self.errors), ptr=tuple(self.ptr),
             includes=frozenset(self.includes), faults=tuple(self.faults), final_all=self.final_all,
-            final_all_domain=self.final_all_domain, redirect_chain=tuple(self.redirect_chain),
+            final_all_domain=self.final_all_domain, final_all_term=self.all_terms.get(self.final_all_domain or ""),
+            redirect_chain=tuple(self.redirect_chain),
             pass_all=tuple(tuple(chain) for chain in self.pass_all),
             ignored=tuple((domain, all_text, tuple(terms)) for domain, all_text, terms in self.ignored),
             large=tuple(self.large), truncated=self.truncated,
@@ -355,6 +357,7 @@ class _Walker:
             children.append(redirect_job)
         results = await asyncio.gather(*children) if children else []
         if all_term is not None:
+            tree.all_terms[domain] = all_term.text
             return all_term.qualifier, domain
         if redirect_job is not None and results:
             return results[-1]

@@ -46,13 +46,19 @@ def dkim_missing(sender: SenderDomain) -> Iterator[Finding]:
         missing = [answer.name for answer in dkim.nodes if answer.name not in synthesized]
         words = []
         if missing:
-            words.append(f"{', '.join(f'`{name}`' for name in missing)} does not exist (NXDOMAIN, RFC 8020)")
+            words.append(f"{_names(missing)} {'does' if len(missing) == 1 else 'do'} not exist (NXDOMAIN, RFC 8020)")
         if synthesized:
-            words.append(f"{', '.join(f'`{name}`' for name in synthesized)} answers only through a wildcard, so it does not exist either (RFC 4592 §2.2)")
+            one = len(synthesized) == 1
+            words.append(f"{_names(synthesized)} {'answers' if one else 'answer'} only through a wildcard and "
+                         f"{'does' if one else 'do'} not exist either (RFC 4592 §2.2)")
         yield sender.finding(
             f"`{dkim.nodes[0].label}`: no DKIM key can exist for `{sender.domain}`: {'; '.join(words)}, "
             "so SES is not signing with Easy DKIM for this domain"
         )
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(f"`{name}`" for name in names)
 
 
 @rule("SES612", "dkim-wrong-target", stage=DNS, severity=ERROR)

@@ -165,6 +165,13 @@ def _dkim_state(sender: SenderDomain) -> tuple[Optional[bool], Optional[str], st
             return True, dkim.domain, "Easy DKIM"
         if any(c.cname is None or c.cname.fault for c in tokens):
             return None, None, ""
+        into_ses = [c for c in tokens if c.points_at_ses]
+        wrong_zone = [c for c in into_ses if c.target is not None and c.target.partition(".")[2] != dkim.zone]
+        if wrong_zone:
+            return False, dkim.domain, (f"the Easy DKIM CNAMEs of `{dkim.domain}` point into SES's wrong zone: `{wrong_zone[0].target}`, "
+                                        f"not `{wrong_zone[0].expected}`; see SES612")
+        if into_ses:
+            return False, dkim.domain, f"the Easy DKIM CNAMEs of `{dkim.domain}` point at other tokens than the identity's; see SES612"
         return False, dkim.domain, f"no Easy DKIM CNAME of `{dkim.domain}` points at SES"
     if dkim.any_node is None:
         return None, None, ""

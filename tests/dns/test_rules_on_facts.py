@@ -198,7 +198,7 @@ DKIM_CASES = [
     case("SES611-no-domainkey-under-any-parent", lambda: sender("mail.acme.test", dmarc="v=DMARC1; p=none",
                                                                 dkim=dkim_dns("mail.acme.test", {"mail.acme.test": "nxdomain", "acme.test": "nxdomain"})),
          ("SES611", E, "`_domainkey.mail.acme.test TXT`: no DKIM key can exist for `mail.acme.test`: `_domainkey.mail.acme.test`, "
-                       "`_domainkey.acme.test` does not exist (NXDOMAIN, RFC 8020), so SES is not signing with Easy DKIM for this domain"),
+                       "`_domainkey.acme.test` do not exist (NXDOMAIN, RFC 8020), so SES is not signing with Easy DKIM for this domain"),
          ("SES624", I, "`_dmarc.mail.acme.test TXT`: `p=none`: DMARC only monitors; failing mail is still delivered")),
     case("SES611-domainkey-at-a-parent", lambda: sender("mail.acme.test", clean_zone("mail.acme.test", dmarc=None, more={"_dmarc.acme.test TXT": "v=DMARC1; p=reject"}),
                                                         dkim=dkim_dns("mail.acme.test", {"mail.acme.test": "nxdomain", "acme.test": "nodata"}))),
@@ -206,7 +206,7 @@ DKIM_CASES = [
     case("SES611-wildcard-is-no-domainkey", lambda: sender(dkim=dkim_dns("acme.test", {"acme.test": answer("_domainkey.acme.test", "TXT", ["v=spf1 -all"])},
                                                                          wildcard={"_domainkey.acme.test": True})),
          ("SES611", E, "`_domainkey.acme.test TXT`: no DKIM key can exist for `acme.test`: `_domainkey.acme.test` answers only through a "
-                       "wildcard, so it does not exist either (RFC 4592 §2.2), so SES is not signing with Easy DKIM for this domain"),
+                       "wildcard and does not exist either (RFC 4592 §2.2), so SES is not signing with Easy DKIM for this domain"),
          ("SES626", E, "`_dmarc.acme.test TXT`: the policy is p=reject, but there is no aligned DKIM (`_domainkey.acme.test` answers only "
                        "through a wildcard (RFC 4592), so no DKIM key exists below it) and no custom MAIL FROM (with SES's default MAIL FROM, "
                        "SPF never aligns): this mail will fail DMARC")),
@@ -223,8 +223,14 @@ DKIM_CASES = [
                        "at SES) and no custom MAIL FROM (with SES's default MAIL FROM, SPF never aligns): this mail will fail DMARC")),
     case("SES612-regional-zone", lambda: sender(region="eu-south-1", **easy_dkim("acme.test", {"tok1": "tok1.dkim.amazonses.com"}, signing_zone=None, region="eu-south-1")),
          ("SES612", E, "`tok1._domainkey.acme.test CNAME`: points at `tok1.dkim.amazonses.com`, not at `tok1.dkim.eu-south-1.amazonses.com`"),
-         ("SES626", E, "`_dmarc.acme.test TXT`: the policy is p=reject, but there is no aligned DKIM (no Easy DKIM CNAME of `acme.test` points "
-                       "at SES) and no custom MAIL FROM (with SES's default MAIL FROM, SPF never aligns): this mail will fail DMARC")),
+         ("SES626", E, "`_dmarc.acme.test TXT`: the policy is p=reject, but there is no aligned DKIM (the Easy DKIM CNAMEs of `acme.test` "
+                       "point into SES's wrong zone: `tok1.dkim.amazonses.com`, not `tok1.dkim.eu-south-1.amazonses.com`; see SES612) and no "
+                       "custom MAIL FROM (with SES's default MAIL FROM, SPF never aligns): this mail will fail DMARC")),
+    case("SES612-SES626-other-tokens", lambda: sender(**easy_dkim("acme.test", {"tok1": "tok9.dkim.amazonses.com"})),
+         ("SES612", E, "`tok1._domainkey.acme.test CNAME`: points at `tok9.dkim.amazonses.com`, not at `tok1.dkim.amazonses.com`"),
+         ("SES626", E, "`_dmarc.acme.test TXT`: the policy is p=reject, but there is no aligned DKIM (the Easy DKIM CNAMEs of `acme.test` "
+                       "point at other tokens than the identity's; see SES612) and no custom MAIL FROM (with SES's default MAIL FROM, SPF "
+                       "never aligns): this mail will fail DMARC")),
     case("SES612-selector-into-ses", lambda: selectors(selector_check("acme.test", "wrongses", cname=answer("wrongses._domainkey.acme.test", "CNAME", ["other.dkim.amazonses.com"]))),
          ("SES612", E, "`wrongses._domainkey.acme.test CNAME`: points at `other.dkim.amazonses.com`, not at `wrongses.dkim.amazonses.com`")),
     case("SES612-selector-elsewhere-is-not-ses", lambda: selectors(selector_check("acme.test", "esp", cname=answer("esp._domainkey.acme.test", "CNAME", ["esp.keys.acme.test"]),
@@ -260,7 +266,8 @@ def deep(domain: str, parents: tuple, **records) -> SenderDomain:
 
 def no_dkim_611(domain: str, *parents: str) -> tuple:
     names = ", ".join(f"`_domainkey.{name}`" for name in (domain, *parents))
-    return ("SES611", E, f"`_domainkey.{domain} TXT`: no DKIM key can exist for `{domain}`: {names} does not exist (NXDOMAIN, RFC 8020), "
+    verb = "do" if parents else "does"
+    return ("SES611", E, f"`_domainkey.{domain} TXT`: no DKIM key can exist for `{domain}`: {names} {verb} not exist (NXDOMAIN, RFC 8020), "
                          "so SES is not signing with Easy DKIM for this domain")
 
 

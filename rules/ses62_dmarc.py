@@ -219,8 +219,9 @@ def dmarc_will_fail(sender: SenderDomain) -> Iterator[Finding]:
     legacy_record = dmarc.legacy_record if dmarc.legacy_known else None
     same_record = _same(dmarc.record, legacy_record)
     # one verdict only when both read the same record AND take the same Organizational Domain, against
-    # which relaxed alignment is judged (RFC 9989 §4.4 and §4.10.2; RFC 7489 §3.1.1 and §3.2)
-    same = same_record and dmarc.legacy_domain == dmarc.organizational_domain
+    # which relaxed alignment is judged (RFC 9989 §4.4 and §4.10.2; RFC 7489 §3.1.1 and §3.2); when a
+    # fault hides RFC 9989's, nothing is said of either (SES640 names the lookup)
+    same = same_record and (dmarc.organizational_domain is None or dmarc.legacy_domain == dmarc.organizational_domain)
     legacy = None if same else _failure(sender, legacy_record, dmarc.legacy_domain)
     if current:
         if same or not dmarc.legacy_known or (same_record and legacy):

@@ -316,6 +316,16 @@ def test_a_fault_in_the_walk_of_a_destination_outside_the_organization_changes_n
                               "them (no `v=DMARC1` record at `acme.test._report._dmarc.reports.test`): no reports will arrive there")]
 
 
+def test_an_unknown_organizational_domain_gives_no_verdict_for_either_rfc():
+    """The `from` domain's own record is both RFCs' policy, but `_dmarc.acme.test` could not be read, so
+    RFC 9989's Organizational Domain is unknown: SES626 says nothing, not even RFC 7489 receivers'
+    verdict, which would read as if RFC 9989 receivers passed the mail."""
+    zone = clean_zone("mail.acme.test", more={"_dmarc.acme.test TXT": "servfail"})
+    subject = sender("mail.acme.test", zone, dkim=dkim_dns("mail.acme.test", {"mail.acme.test": "nxdomain", "acme.test": "nxdomain"}))
+    assert subject.facts.dmarc.organizational_domain is None and subject.facts.dmarc.legacy_record is not None
+    assert [code for code, _, _ in shown(run_all(subject))] == ["SES611", "SES640"]
+
+
 def test_a_lookup_count_with_a_fault_is_a_lower_bound_reported_once_it_reaches_the_threshold():
     """SES604's docstring: when a lookup failed, the count is a lower bound, reported only if it already
     reaches the threshold (an error past 10, a warning from 8), as "at least"."""

@@ -183,8 +183,9 @@ class _Gatherer:
             for name, answer in zip(candidates, nodes):
                 if answer.status != "nxdomain" and not answer.fault:
                     wildcard[answer.name] = await collector.synthesized(answer)
-                    if wildcard[answer.name] is None:  # the probe failed: keep its answer (cached), SES640 names it
-                        probes[answer.name] = await collector.lookup(collector.probe_name(answer) or "", answer.rtype)
+                    probe = collector.probe_name(answer)
+                    if wildcard[answer.name] is None and probe:  # the probe failed: keep its (cached) answer for SES640
+                        probes[answer.name] = await collector.lookup(probe, answer.rtype)
                     if wildcard[answer.name] is not False:
                         continue  # a wildcard's answer is no `_domainkey` name (RFC 4592 §2.2)
                     node_domain = name

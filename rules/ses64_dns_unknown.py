@@ -17,8 +17,8 @@ def dns_unknown(sender: SenderDomain) -> Iterator[Finding]:
     authority section and no answer, RFC 1034 §4.3.2, which a lame delegation gives), naming what it
     was needed for. The wildcard probe (a random name asked beside a `_domainkey` name that answers, to
     tell a real name from a wildcard's synthesized answer, RFC 4592 §2.2) is named as the wildcard
-    `*.<parent>` it stands for, so that no finding carries a random label. When several providers send from the domain, it is reported once, at the first of
-    them, listing the providers it concerns. The rules that needed it stay silent rather than guess:
+    `*.<parent>` it stands for, so that no finding carries a random label. When several providers
+    send from the domain, it is reported once, at the first of them, listing the providers it concerns. The rules that needed it stay silent rather than guess:
     "could not check" is never reported as a pass, nor as a missing record. NXDOMAIN and "no data" are
     answers, not faults (RFC 8020, RFC 2308). The default severity is error, so that a gate never passes
     what it could not look at; a team that accepts flaky DNS says `--severity SES640=warning`.

@@ -254,8 +254,8 @@ def unset_reference(value: ProviderValue) -> Iterator[Finding]:
     Good:
         secret_access_key: ${AWS_SECRET_ACCESS_KEY}   # with it set
     """
-    if not value.run.options.env:
+    if value.environ is None:  # without --env
         return
     for variable in references.names(value.value):
-        if variable not in value.run.environ:
+        if variable not in value.environ:
             yield value.finding(f"environment variable `{variable}` is not set")

@@ -153,6 +153,6 @@ def test_the_aws_stage_does_not_guess_a_template_or_unset_region(write, workdir)
     code, out, err = run_cli("--aws", "--timeout", "1", "--format", "json", ".", cwd=workdir, env=isolated)
     found = [(f["file"], f["line"], f["code"], f["message"]) for f in json.loads(out)["findings"]]
     assert found == [
-        ("env.yaml", 7, "SES740", "nothing checked in AWS: `region` `${SES_REGION}` references an unset environment variable"),
+        ("env.yaml", 7, "SES740", "nothing checked in AWS: `region` `${SES_REGION}` references an environment variable: known only with --env"),
         ("ses.yaml", 7, "SES740", "nothing checked in AWS: `region` `{{ .Values.region }}` is a template, not known until rendered"),
     ], err

@@ -286,7 +286,8 @@ class AwsProvider:
 
     @property
     def display_name(self) -> Optional[str]:
-        return display_name(self.from_value)
+        sender = self.provider.sender
+        return sender.display_name if sender is not None and self.from_value is not None else None
 
     @property
     def sender_domain(self) -> Optional[str]:
@@ -337,15 +338,6 @@ def candidates(address: str) -> list[str]:
     return names
 
 
-def sender_address(value: Any) -> Optional[str]:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    from email.utils import parseaddr
-
-    _, address = parseaddr(value)
-    return address if "@" in address else None
-
-
 def classify(error: BaseException, operation: str) -> AwsError:
     from botocore import exceptions as be
 
@@ -372,16 +364,6 @@ def partition_of(region: str) -> str:
         if region.startswith(prefix):
             return partition
     return "aws"
-
-
-def display_name(value: Optional[str]) -> Optional[str]:
-    """The display name of `"Name <addr>"` (what SES supplies as `ses:FromDisplayName`), None without one."""
-    if not value:
-        return None
-    from email.utils import parseaddr
-
-    name, _ = parseaddr(value)
-    return name or None
 
 
 def identity_arn(partition: str, region: str, account: Optional[str], name: str, kind: str = "identity") -> str:

@@ -22,39 +22,13 @@ from ses_lint.facts.spf import SpfTree
 from ses_lint.knowledge.aws import AMAZONSES, feedback_host
 from ses_lint.knowledge.names import normalize, within
 from ses_lint.source.config import SesProvider
+from ses_lint.source.sender import Sender
+
 
 
 def domain_of(address: Optional[str]) -> Optional[str]:
-    """The A-label domain of a `from` value (`Name <a@b>` or `a@b`), or None if there is none."""
-    if not address:
-        return None
-    from email.utils import parseaddr
-
-    _, addr = parseaddr(address)
-    if "@" not in addr:
-        return None
-    domain = addr.rsplit("@", 1)[1].strip().rstrip(".").lower()
-    return a_label(domain)
-
-
-def a_label(domain: str) -> Optional[str]:
-    """The A-label form as registries and receivers compute it: IDNA 2008 with the UTS #46 mapping,
-    non-transitional (`straße.de` is `xn--strae-oqa.de`, not `strasse.de` as Python's IDNA 2003 codec
-    says; RFC 5891 §5, RFC 9989 §5.3.1 converts the author domain to A-labels)."""
-    if not domain or any(char.isspace() for char in domain):
-        return None
-    if not domain.isascii():
-        import idna
-
-        try:
-            domain = idna.encode(domain, uts46=True, transitional=False).decode("ascii")
-        except (idna.IDNAError, UnicodeError, ValueError):
-            return None
-    domain = domain.lower()
-    labels = domain.split(".")
-    if len(domain) > 253 or len(labels) < 2 or any(not label or len(label) > 63 for label in labels):
-        return None
-    return domain
+    """The A-label domain of a `from` value (`Name <a@b>` or `a@b`), or None: `Sender`'s one parse."""
+    return Sender.of(address, address).a_label if address else None
 
 
 @dataclass(frozen=True, eq=False)

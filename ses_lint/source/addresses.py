@@ -1,4 +1,5 @@
-"""Email addresses: syntax (RFC 5322 addr-spec or `Name <addr>`, IDN aware) and reserved domains."""
+"""Email addresses: syntax (RFC 5322 addr-spec or `Name <addr>`, IDN aware), reserved domains, the
+parts of a `Name <addr>` value and a domain's A-label form."""
 from __future__ import annotations
 
 import functools
@@ -21,6 +22,38 @@ class Address:
     address: str | None  # the addr-spec, when valid
     domain: str | None
     error: str | None
+
+
+@functools.lru_cache(maxsize=4096)
+def split(text: str) -> tuple[str | None, str | None]:
+    """(display name, addr-spec) of `Name <a@b>` or `a@b`, as the mail libraries read them: each None
+    when absent (an addr-spec without `@` is none). Not a syntax check: that is `parse`."""
+    if not text.strip():
+        return None, None
+    from email.utils import parseaddr
+
+    name, address = parseaddr(text)
+    return name or None, address if "@" in address else None
+
+
+def a_label(domain: str) -> str | None:
+    """The A-label form as registries and receivers compute it: IDNA 2008 with the UTS #46 mapping,
+    non-transitional (`straße.de` is `xn--strae-oqa.de`, not `strasse.de` as Python's IDNA 2003 codec
+    says; RFC 5891 §5, RFC 9989 §5.3.1 converts the author domain to A-labels)."""
+    if not domain or any(char.isspace() for char in domain):
+        return None
+    if not domain.isascii():
+        import idna
+
+        try:
+            domain = idna.encode(domain, uts46=True, transitional=False).decode("ascii")
+        except (idna.IDNAError, UnicodeError, ValueError):
+            return None
+    domain = domain.lower()
+    labels = domain.split(".")
+    if len(domain) > 253 or len(labels) < 2 or any(not label or len(label) > 63 for label in labels):
+        return None
+    return domain
 
 
 def is_reserved(domain: str) -> bool:

@@ -1,7 +1,8 @@
 """The static stage's subjects: what the offline rules look at, gathered from the loaded files.
 
 Each subject type has `gather(run)`; the engine calls it once per run when a selected rule wants that
-type. Workflow references are resolved here across every file of the run. Every value is seen twice:
+type. The subjects are plain data: they hold the document, the values as judged and, where a rule needs
+it, the environment `--env` reads (None without `--env`), never the run. Workflow references are resolved here across every file of the run. Every value is seen twice:
 as written (what the credential rules judge: is a secret committed?) and as the static stage judges it
 (`_Values`: `${NAME}` expanded under `--env`, templates and unexpanded references unknown), which is
 what the schema, region, endpoint and address rules judge.
@@ -11,7 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, Mapping, Optional
 
 from ses_lint.core.findings import Finding
 from ses_lint.core.run import Run
@@ -24,18 +25,18 @@ from ses_lint.source.document import (
     iter_scalars,
     plain_scalar,
 )
+from ses_lint.source.sender import Sender
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class SourceFile:
     """One provider-config file, as loaded."""
 
     document: Document
-    run: Run
 
     @classmethod
     def gather(cls, run: Run) -> list["SourceFile"]:
-        return [cls(document, run) for document in run.documents]
+        return [cls(document) for document in run.documents]
 
     @property
     def path(self) -> str:
@@ -73,7 +74,7 @@ class SourceFile:
         return value if key is not None else None
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class SchemaProblem:
     """A schema error found by validating a file against the schemas of ses_lint.source.schema."""
 
@@ -100,7 +101,8 @@ class SchemaProblem:
 
 @dataclass(eq=False)
 class ProviderEntry:
-    """One entry under `providers:`, of any provider type."""
+    """One entry under `providers:`, of any provider type. Not frozen: `link` points it at the steps
+    that name it, and those steps at it (a cycle no constructor can build)."""
 
     file: str
     key: str
@@ -119,12 +121,13 @@ class ProviderEntry:
         return run.subjects(Configuration)[0].entries
 
     @classmethod
-    def read(cls, document: Document, run: Run) -> list["ProviderEntry"]:
+    def read(cls, document: Document, environ: Optional[Mapping[str, str]]) -> list["ProviderEntry"]:
+        """The entries of one file; `environ` is what `${NAME}` expands from (None: without `--env`)."""
         data = document.data() if document.loaded else None
         providers = data.get("providers") if isinstance(data, dict) else None
         if not isinstance(providers, dict):
             return []
-        values = _Values(document, run)
+        values = _Values(document, environ)
         entries = []
         for key, value in providers.items():
             path = ("providers", key)
@@ -214,16 +217,19 @@ def suggest_provider(value: str) -> Optional[str]:
 
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class SesProvider:
     """A provider meant to send through SES, with its config fields typed (None where missing or invalid)."""
 
     entry: ProviderEntry
-    run: Run
+    sender: Optional[Sender] = field(init=False)  # `from`, expanded and parsed once: what every stage reads
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sender", Sender.of(self.field("from_"), self.resolved("from_"), self.origin("from_")))
 
     @classmethod
     def gather(cls, run: Run) -> list["SesProvider"]:
-        return [cls(entry, run) for entry in run.subjects(ProviderEntry) if entry.is_ses]
+        return [cls(entry) for entry in run.subjects(ProviderEntry) if entry.is_ses]
 
     @property
     def file(self) -> str:
@@ -243,10 +249,6 @@ class SesProvider:
 
     def field(self, name: str) -> Any:
         return self.entry.ses_fields.get(name)
-
-    @property
-    def sender(self) -> Optional[str]:
-        return self.field("from_")
 
     @property
     def region(self) -> Optional[str]:
@@ -272,6 +274,11 @@ class SesProvider:
         """` (from ${NAME})` when the field's judged value came from references; else empty."""
         return self.entry.origin("config", _written_key(name))
 
+    def known(self, name: str) -> bool:
+        """The field is absent or its value is known before run time (not a template, not a reference
+        without `--env` or with its variable unset): `references.resolve`'s one policy."""
+        return self.entry.value("config", _written_key(name)) is not references.UNKNOWN
+
     def finding(self, relative: str, message: str, at: str = "value", suggestion: str | None = None) -> Finding:
         path = tuple(part for part in relative.split(".") if part)
         return self.entry.finding(path, message, at, suggestion)
@@ -283,7 +290,8 @@ def _written_key(name: str) -> str:
 
 @dataclass(eq=False)
 class NotifyStep:
-    """A workflow step with `task: notify`, its provider reference resolved across every file of the run."""
+    """A workflow step with `task: notify`, its provider reference resolved across every file of the run
+    (not frozen, as ProviderEntry: `link` sets `target`)."""
 
     file: str
     path: tuple
@@ -299,9 +307,9 @@ class NotifyStep:
         return run.subjects(Configuration)[0].steps
 
     @classmethod
-    def read(cls, document: Document, run: Run) -> list["NotifyStep"]:
+    def read(cls, document: Document, environ: Optional[Mapping[str, str]]) -> list["NotifyStep"]:
         steps = []
-        values = _Values(document, run)
+        values = _Values(document, environ)
         for path, step in _steps(document):
             if step.get("task") != "notify":
                 continue
@@ -373,7 +381,7 @@ def link(entries: list[ProviderEntry], steps: list[NotifyStep]) -> None:
 RECIPIENT_FIELDS = ("to", "cc", "bcc")
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class AddressUse:
     """One address written in the run: an SES provider's `from`, or a notify step's recipient."""
 
@@ -387,9 +395,9 @@ class AddressUse:
     @classmethod
     def gather(cls, run: Run) -> Iterator["AddressUse"]:
         for provider in run.subjects(SesProvider):
-            sender = provider.resolved("from_")
-            if isinstance(sender, str) and sender.strip():
-                yield cls("from", sender, provider.file, provider.entry.path + ("config", "from"), provider.key, provider.origin("from_"))
+            sender = provider.sender
+            if sender is not None and sender.value is not None and sender.value.strip():
+                yield cls("from", sender.value, provider.file, provider.entry.path + ("config", "from"), provider.key, sender.origin)
         for step in run.subjects(NotifyStep):
             for name in RECIPIENT_FIELDS:
                 recipients = step.value("config", name) if isinstance(step.field(name, list), list) else None
@@ -401,7 +409,7 @@ class AddressUse:
         return Finding(message, self.file, path=self.path, provider=self.provider)
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class Configuration:
     """Every provider and notify step of the run, linked: which steps use which provider."""
 
@@ -411,8 +419,9 @@ class Configuration:
     @classmethod
     def gather(cls, run: Run) -> list["Configuration"]:
         documents = run.documents
-        entries = [entry for document in documents for entry in ProviderEntry.read(document, run)]
-        steps = [step for document in documents for step in NotifyStep.read(document, run)]
+        environ = run.environ if run.options.env else None
+        entries = [entry for document in documents for entry in ProviderEntry.read(document, environ)]
+        steps = [step for document in documents for step in NotifyStep.read(document, environ)]
         has_workflows = any(document_has_workflows(document) for document in documents)
         keys = sorted({entry.key for entry in entries})
         for step in steps:
@@ -420,23 +429,23 @@ class Configuration:
         for entry in entries:
             entry.run_has_workflows = has_workflows
         link(entries, steps)
-        _mark_redefinitions(entries, run)
+        _mark_redefinitions(entries, {document.path: document for document in documents})
         return [cls(entries, steps)]
 
 
-def _mark_redefinitions(entries: list[ProviderEntry], run: Run) -> None:
+def _mark_redefinitions(entries: list[ProviderEntry], documents: Mapping[str, Document]) -> None:
     """A key defined in several files: each later definition learns the first (in run order: the paths
     as given, a folder's files sorted), which is the one `link` gives steps of other files."""
     first: dict[str, ProviderEntry] = {}
     for entry in entries:
         earlier = first.setdefault(entry.key, entry)
         if earlier.file != entry.file:
-            document = run.document(earlier.file)
+            document = documents.get(earlier.file)
             line, column = document.locate(earlier.path, "key")[:2] if document is not None else (1, 1)
             entry.defined_before = (earlier, f"{earlier.file}:{line}:{column}")
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class ProviderValue:
     """A string value anywhere in a provider entry (of any provider type), or a notify step's recipient:
     where `${NAME}` references live."""
@@ -444,17 +453,18 @@ class ProviderValue:
     entry: "ProviderEntry | NotifyStep"
     path: tuple  # relative to the entry or the step
     value: str
-    run: Run
+    environ: Optional[Mapping[str, str]] = None  # what references expand from: None without --env
 
     @classmethod
     def gather(cls, run: Run) -> Iterator["ProviderValue"]:
+        environ = run.environ if run.options.env else None
         for entry in run.subjects(ProviderEntry):
             for path, value in _strings(entry.data):
-                yield cls(entry, path, value, run)
+                yield cls(entry, path, value, environ)
         for step in run.subjects(NotifyStep):
             for name in RECIPIENT_FIELDS:
                 for path, value in _strings(step.field(name, list), ("config", name)):
-                    yield cls(step, path, value, run)
+                    yield cls(step, path, value, environ)
 
     def finding(self, message: str) -> Finding:
         return self.entry.finding(self.path, message)
@@ -475,9 +485,9 @@ class _Values:
     """One document's values as the static stage judges them: every scalar through `references.resolve`
     (expanded under `--env`, judged as if written in the reference's place), a template unknown."""
 
-    def __init__(self, document: Document, run: Run) -> None:
+    def __init__(self, document: Document, environ: Optional[Mapping[str, str]]) -> None:
         self.document = document
-        self.environ = run.environ if run.options.env else None
+        self.environ = environ
         self.templated = "{{" in document.text
         self.judged: dict[tuple, Any] = {}  # absolute path of a mapping -> its judged copy
         self.sources: dict[tuple, references.Resolved] = {}  # absolute path -> a value that came from references

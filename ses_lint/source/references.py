@@ -112,3 +112,16 @@ def resolve(written: Any, environ: Mapping[str, str] | None, read_plain: Callabl
     if text is None:
         return Resolved(UNKNOWN)
     return Resolved(read_plain(text) if read_plain is not None else text, written)
+
+
+def unknown_reason(written: str, environ: Mapping[str, str] | None) -> str:
+    """Why `resolve(written, environ)` is UNKNOWN, for messages: "`region` `${R}` <reason>"."""
+    if is_template(written):
+        return "is a template, not known until rendered"
+    problem = malformation(written)
+    if problem is not None:
+        return f"holds a broken reference ({problem})"
+    if environ is None:
+        return "references an environment variable: known only with --env"
+    unset = [name for name in dict.fromkeys(names(written)) if name not in environ]
+    return f"references unset environment variable {', '.join(unset)}"

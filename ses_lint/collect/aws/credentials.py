@@ -72,20 +72,14 @@ class CredentialFacts:
 
 
 def _expand(value: Any, environ: Mapping[str, str]) -> tuple[Optional[str], Optional[str]]:
-    """(value, problem): a string field with `${NAME}` references read from the environment."""
-    if value is None:
-        return None, None
+    """(value, problem): a string field with `${NAME}` references read from the environment, as the SDK
+    reads credentials whether or not `--env` is given (`references.resolve` with the environment)."""
     if not isinstance(value, str):
         return None, None
-    if references.is_template(value):
-        return None, f"`{value}` is a template, not known until rendered"
-    if references.has_reference(value):
-        expanded = references.expand(value, environ)
-        if expanded is None:
-            unset = [name for name in references.names(value) if name not in environ]
-            return None, f"`{value}` references unset environment variable {', '.join(unset)}"
-        return expanded, None
-    return value, None
+    resolved = references.resolve(value, environ)
+    if resolved.value is references.UNKNOWN:
+        return None, f"`{value}` {references.unknown_reason(value, environ)}"
+    return resolved.value, None
 
 
 def imds_disabled_by_env(environ: Mapping[str, str]) -> bool:

@@ -38,11 +38,11 @@ from ses_lint.facts.aws import (
     classify,
     identity_arn,
     partition_of,
-    sender_address,
 )
 from ses_lint.facts.hints import DnsHints
 from ses_lint.knowledge.aws import DEFAULT_REGION
 from ses_lint.source import references
+from ses_lint.source.addresses import split
 from ses_lint.source.config import NotifyStep, SesProvider
 
 
@@ -162,16 +162,16 @@ class Collector:
         provider = subject.provider
         subject.checked = True
         subject._clients = self.clients
-        region = _expanded(provider.region, self.environ)
-        subject.region = region or DEFAULT_REGION
-        endpoint = provider.endpoint
-        subject.endpoint = _expanded(endpoint, self.environ) if endpoint else None
-        subject.from_value = _expanded(provider.sender, self.environ) if provider.sender else None
-        subject.sender = sender_address(subject.from_value)
-        for name, written, value in (("endpoint", endpoint, subject.endpoint), ("region", provider.region, region)):
-            if written and value is None:
-                why = "is a template, not known until rendered" if references.is_template(written) else "references an unset environment variable"
-                subject.unreachable = f"`{name}` `{written}` {why}"
+        # every value as the static and dns stages judge it (`references.resolve`): a reference is known under --env only
+        subject.region = provider.resolved("region") or DEFAULT_REGION
+        subject.endpoint = provider.resolved("endpoint") or None
+        sender = provider.sender
+        subject.from_value = sender.value if sender else None
+        subject.sender = sender.address if sender else None
+        for name in ("endpoint", "region"):
+            written = provider.field(name)
+            if written and not provider.known(name):
+                subject.unreachable = f"`{name}` `{written}` {references.unknown_reason(written, self.run.environ if self.run.options.env else None)}"
                 subject.unknowns.append(Unknown(f"config.{name}", f"nothing checked in AWS: {subject.unreachable}"))
                 return
         subject.credentials = self.credentials_for(subject)
@@ -759,7 +759,8 @@ class Collector:
                 for index, value in enumerate(values):
                     if not isinstance(value, str):
                         continue
-                    address = sender_address(_expanded(value, self.environ))
+                    judged = step.value("config", name, index)  # expanded under --env only, as every stage reads it
+                    address = split(judged)[1] if isinstance(judged, str) else None
                     # an unresolved ${NAME}: kept (not literal) so the IAM check knows a step's recipients are incomplete
                     yield RecipientFact(step, name, index, address or value, literal=address is not None)
 
@@ -830,14 +831,6 @@ def _apply_v2(identity: IdentityFacts, data: dict) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- utils
-def _expanded(value: Any, environ: Mapping[str, str]) -> Optional[str]:
-    if not isinstance(value, str) or references.is_template(value):
-        return None
-    if references.has_reference(value):
-        return references.expand(value, environ)
-    return value
-
-
 def _snake(operation: str) -> str:
     import re
 

@@ -25,11 +25,10 @@ from ses_lint.facts.sender import (
     DomainFacts,
     MailFromFacts,
     SenderDomain,
-    a_label,
-    domain_of,
 )
 from ses_lint.knowledge.aws import DEFAULT_REGION, dkim_zone
 from ses_lint.knowledge.names import normalize, within
+from ses_lint.source.addresses import a_label
 from ses_lint.source.config import SesProvider
 
 FLEET_STEP = 1000  # sender domains per stage bound (see _Gatherer.gather)
@@ -84,7 +83,7 @@ class _Gatherer:
         for provider in self.inputs.get(SesProvider):
             if not provider.enabled:
                 continue
-            domain = domain_of(provider.resolved("from_"))
+            domain = provider.sender.a_label if provider.sender else None  # None too when `from` is not known (a template; a reference without --env)
             if domain is None:
                 continue
             region = provider.resolved("region")  # expanded under --env; a template or unset reference is not a region

@@ -1,7 +1,8 @@
 """Secrets: where a file holds them, and masking every string ses-lint writes so none is ever printed.
 
-A secret is recognised wherever it is written (`find`): the value of a key that names a secret
-(`secret_access_key`, `password`, `token`, anywhere in the tree), an assignment of such a name written
+A secret is recognised wherever it is written: the value of a key the schema marks secret
+(`source.schema.is_secret_key`: `secret_access_key` and its misspellings, and keys the schemas do not
+type whose name says secret, password or token, anywhere in the tree), an assignment of such a name written
 anywhere in the text (`aws_secret_access_key=…` pasted from `~/.aws/credentials`, a comment
 `# secret_access_key: …`, a flow key `{secret_access_key:…}`, a quoted string), and anything shaped like
 an AWS secret access key. `${NAME}` references, placeholders and emulator dummies are not secrets.
@@ -20,16 +21,21 @@ from ses_lint.core.findings import Finding
 from ses_lint.source import references
 from ses_lint.source.credentials_shape import is_dummy, is_placeholder
 from ses_lint.source.document import iter_scalars
+from ses_lint.source.schema import SECRET_KEYS, SECRET_WORDS, is_secret_key
 
 if TYPE_CHECKING:
     from ses_lint.source.document import Document
 
 MASK = "****"
-SECRET_WORDS = ("secret", "password", "token")
+# What names a secret in raw text (comments, pasted credential lines), where no schema applies: the
+# schema's secret keys and the words of secret names, each found inside longer names (`aws_secret_access_key=`),
+# so a name holding another (`secret_access_key` holds `secret`) adds nothing to search for.
+_NAMES = (*SECRET_WORDS, *sorted(SECRET_KEYS))
+SECRET_NAMES = tuple(name for name in _NAMES if not any(other != name and other in name for other in _NAMES))
 AWS_SECRET_SHAPE = re.compile(r"(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]*[0-9/+])(?=[A-Za-z0-9/+]*[A-Za-z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])")
 # `name: value`, `name=value`, `"name": "value"`, with a name that contains a secret word.
 ASSIGNMENT = re.compile(
-    r"(?i)(?P<name>[A-Za-z0-9_.-]*(?:secret|password|token)[A-Za-z0-9_.-]*)[\"']?[ \t]*[:=][ \t]*"
+    r"(?i)(?P<name>[A-Za-z0-9_.-]*(?:" + "|".join(map(re.escape, SECRET_NAMES)) + r")[A-Za-z0-9_.-]*)[\"']?[ \t]*[:=][ \t]*"
     r"(?:\"(?P<double>[^\"\n]*)\"|'(?P<single>[^'\n]*)'|(?P<bare>[^\s\"',}\]#]+))"
 )
 SHAPE_LENGTH = 40  # an AWS secret access key's length: AWS_SECRET_SHAPE matches nothing shorter
@@ -43,7 +49,8 @@ _MEMO_LENGTH, _MEMO_SIZE = 64, 65_536  # strings up to this long are masked once
 
 
 def is_secret_name(name: object) -> bool:
-    return isinstance(name, str) and any(word in name.lower() for word in SECRET_WORDS)
+    """The schema says a value under this key is a secret."""
+    return is_secret_key(name)
 
 
 def candidates(value: object) -> Iterator[str]:
@@ -60,10 +67,14 @@ def candidates(value: object) -> Iterator[str]:
 def in_text(text: str) -> Iterator[str]:
     """Secrets written in raw text: assigned to a secret-named key (anywhere: comments, keys, quoted
     strings, pasted credential lines) or shaped like an AWS secret access key."""
-    if any(word in text.lower() for word in SECRET_WORDS):
+    if _names_a_secret(text.lower()):
         for match in ASSIGNMENT.finditer(text):
             yield from (value for value in candidates(assigned(match)) if _not_a_word(value))
     yield from AWS_SECRET_SHAPE.findall(text)
+
+
+def _names_a_secret(lowered: str) -> bool:
+    return any(name in lowered for name in SECRET_NAMES)
 
 
 def _not_a_word(value: str) -> bool:
@@ -184,7 +195,7 @@ def collect(documents: "list[Document]", environ: "Mapping[str, str] | None" = N
         for secret in in_text(document.text):
             masker.add(secret)
         lowered = document.text.lower()
-        if "\\" not in lowered and not any(word in lowered for word in SECRET_WORDS):
+        if "\\" not in lowered and not _names_a_secret(lowered):
             continue  # no key can name a secret (an escape could spell one)
         root = document.root if document.loaded else None
         for path, node in iter_scalars(root):

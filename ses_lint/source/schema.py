@@ -42,12 +42,14 @@ KEY_ALIASES = {
 
 
 class Model:
-    """One mapping's schema: its keys as written (-> their names in the typed view) and its core schema."""
+    """One mapping's schema: its keys as written (-> their names in the typed view), its core schema,
+    and the keys whose values hold a secret (masked in every string ses-lint writes)."""
 
-    def __init__(self, name: str, keys: dict[str, str], schema: dict[str, Any]) -> None:
+    def __init__(self, name: str, keys: dict[str, str], schema: dict[str, Any], secret: frozenset[str] = frozenset()) -> None:
         self.name = name
         self.keys = keys
         self.schema = schema
+        self.secret = secret
         self._validator: Any = None
 
     @property
@@ -63,8 +65,9 @@ Schema = dict[str, Any]
 Field = tuple[Schema, bool]
 
 
-def _model(name: str, fields: dict[str, Field], *, extra: str, names: Optional[dict[str, str]] = None) -> Model:
-    return Model(name, {key: (names or {}).get(key, key) for key in fields}, _typed_dict(fields, extra))
+def _model(name: str, fields: dict[str, Field], *, extra: str, names: Optional[dict[str, str]] = None, secret: tuple[str, ...] = ()) -> Model:
+    assert all(key in fields for key in secret)
+    return Model(name, {key: (names or {}).get(key, key) for key in fields}, _typed_dict(fields, extra), frozenset(secret))
 
 
 def _typed_dict(fields: dict[str, Field], extra: str) -> Schema:
@@ -110,7 +113,7 @@ SesConfigModel = _model("ses config", {
     "secret_access_key": _optional(_text()),
     "endpoint": _optional(_text()),
     "imds_disable": _optional(_BOOL),
-}, extra="forbid", names={"from": "from_"})
+}, extra="forbid", names={"from": "from_"}, secret=("secret_access_key",))  # the provider documentation's one secret field
 
 _BODY = _typed_dict({"text": _optional(_text()), "html": _optional(_text())}, "allow")
 
@@ -133,6 +136,26 @@ FileModel = _model("file", {
     "providers": _optional(_MAPPING),
     "workflows": _optional({"type": "list", "items_schema": _ANY, "strict": True}),
 }, extra="allow")
+
+
+MODELS = (FileModel, ProviderModel, SesConfigModel, StepModel, NotifyConfigModel)
+# The keys whose values are secrets: the fields the schemas mark, and the misspellings the schemas read
+# as those fields (`aws_secret_access_key`: a secret committed under a wrong key is committed all the same).
+SECRET_KEYS = frozenset(key for model in MODELS for key in model.secret)
+SECRET_KEYS |= frozenset(alias for alias, key in KEY_ALIASES.items() if key in SECRET_KEYS)
+_TYPED_KEYS = frozenset(key for model in MODELS for key in model.keys)
+# A key no schema types (another provider's config, an unknown key) holds a secret when its name says so.
+SECRET_WORDS = ("secret", "password", "token")
+
+
+def is_secret_key(name: object) -> bool:
+    """The value written under this key is a secret: a field the schemas mark secret (or a misspelling
+    of one), or a key the schemas do not type whose name says it is one (`password`, `session_token`).
+    A field the schemas type is a secret only when marked."""
+    if not isinstance(name, str):
+        return False
+    lowered = name.lower()
+    return lowered in SECRET_KEYS or (lowered not in _TYPED_KEYS and any(word in lowered for word in SECRET_WORDS))
 
 
 def accepts(schema: Schema, value: Any) -> bool:

@@ -418,8 +418,11 @@ class Configuration:
 
     @classmethod
     def gather(cls, run: Run) -> list["Configuration"]:
-        documents = run.documents
-        environ = run.environ if run.options.env else None
+        return [cls.read(run.documents, run.environ if run.options.env else None)]
+
+    @classmethod
+    def read(cls, documents: list[Document], environ: Optional[Mapping[str, str]]) -> "Configuration":
+        """Every file's entries and steps, linked; `environ` is what `${NAME}` expands from (None: without `--env`)."""
         entries = [entry for document in documents for entry in ProviderEntry.read(document, environ)]
         steps = [step for document in documents for step in NotifyStep.read(document, environ)]
         has_workflows = any(document_has_workflows(document) for document in documents)
@@ -430,7 +433,7 @@ class Configuration:
             entry.run_has_workflows = has_workflows
         link(entries, steps)
         _mark_redefinitions(entries, {document.path: document for document in documents})
-        return [cls(entries, steps)]
+        return cls(entries, steps)
 
 
 def _mark_redefinitions(entries: list[ProviderEntry], documents: Mapping[str, Document]) -> None:

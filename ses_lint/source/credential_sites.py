@@ -20,7 +20,7 @@ _COMMENT = re.compile(r"(?:^|(?<=\s))#")
 _ACCESS_KEY = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z2-7]{16}(?![A-Z0-9])")
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class CredentialSite:
     """One written credential: `kind` is "secret_access_key" or "access_key_id"."""
 

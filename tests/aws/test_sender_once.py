@@ -69,3 +69,17 @@ def test_a_reference_in_region_is_known_only_with_env(moto):
     assert unknown.line == line_of(path, "region:")
     report = ses_lint.lint([str(path)], aws=True, env=True, environ=environ, timeout=3, select=["SES7"])
     assert not found(report, "SES740") and found(report, "SES713")
+
+
+def test_credentials_are_expanded_through_the_same_policy(moto):
+    """Credentials are read the SDK's way (from the environment, --env or not), through `references.resolve`:
+    a broken reference is not sent to AWS as a key but named as what it is (SES701)."""
+    import ses_lint
+
+    from .helpers import found
+
+    path = moto.write(config(provider(endpoint=moto.url, keys=("${SES_KEY", "${SES_SECRET}"))))
+    report = ses_lint.lint([str(path)], aws=True, environ=moto.environ(SES_KEY="x", SES_SECRET="y"), timeout=3, select=["SES7"])
+    [finding] = found(report, "SES701")
+    assert finding.message.startswith("no AWS credentials: static keys are set in the config but `${SES_KEY` holds a broken reference (")
+    assert not found(report, "SES702")

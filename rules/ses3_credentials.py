@@ -25,8 +25,8 @@ from ses_lint.source.credentials_shape import (
 CONFIG_STRINGS = ("platform", "from_", "region", "profile", "access_key_id", "secret_access_key", "endpoint")
 
 
-def _key(name: str) -> str:
-    return "config." + ("from" if name == "from_" else name)
+def _key(name: str) -> tuple:
+    return ("config", "from" if name == "from_" else name)
 
 
 def _emulator(provider: SesProvider) -> bool:
@@ -111,7 +111,7 @@ def incomplete_static_credentials(provider: SesProvider) -> Iterator[Finding]:
     key, secret = provider.field("access_key_id"), provider.field("secret_access_key")
     if bool(key) != bool(secret):
         present, missing = ("access_key_id", "secret_access_key") if key else ("secret_access_key", "access_key_id")
-        yield provider.finding(f"config.{present}", f"`{present}` is set but `{missing}` is not; static credentials need both", at="key")
+        yield provider.finding(("config", present), f"`{present}` is set but `{missing}` is not; static credentials need both", at="key")
 
 
 @rule("SES305", "profile-shadowed", stage=STATIC, severity=WARNING)
@@ -127,7 +127,7 @@ def profile_shadowed(provider: SesProvider) -> Iterator[Finding]:
         {profile: production}
     """
     if provider.has_static_keys and provider.field("profile"):
-        yield provider.finding("config.profile", f"profile `{provider.field('profile')}` is ignored: static keys take precedence")
+        yield provider.finding(("config", "profile"), f"profile `{provider.field('profile')}` is ignored: static keys take precedence")
 
 
 @rule("SES306", "temporary-key-without-token", stage=STATIC, severity=ERROR)
@@ -144,7 +144,7 @@ def temporary_key_without_token(provider: SesProvider) -> Iterator[Finding]:
     """
     key = provider.resolved("access_key_id")
     if is_literal(key) and key.strip().startswith("ASIA"):
-        yield provider.finding("config.access_key_id", f"`ASIA…`{provider.origin('access_key_id')} is a temporary access key: it needs a session token, which this config cannot carry")
+        yield provider.finding(("config", "access_key_id"), f"`ASIA…`{provider.origin('access_key_id')} is a temporary access key: it needs a session token, which this config cannot carry")
 
 
 @rule("SES307", "malformed-credential", stage=STATIC, severity=ERROR)
@@ -165,11 +165,11 @@ def malformed_credential(provider: SesProvider) -> Iterator[Finding]:
     key, secret = provider.resolved("access_key_id"), provider.resolved("secret_access_key")
     for name, value in (("access_key_id", key), ("secret_access_key", secret)):
         if is_literal(value) and value != value.strip():
-            yield provider.finding(f"config.{name}", f"`{name}`{provider.origin(name)} has spaces around it: the SDK signs with the value as written and AWS rejects it")
+            yield provider.finding(("config", name), f"`{name}`{provider.origin(name)} has spaces around it: the SDK signs with the value as written and AWS rejects it")
     if is_literal(key) and not is_dummy(key) and not ACCESS_KEY_ID.fullmatch(key.strip()):
-        yield provider.finding("config.access_key_id", f"not an AWS access key id{provider.origin('access_key_id')} ({len(key.strip())} characters; expected 20: `AKIA`/`ASIA` and 16 of A-Z, 2-7)")
+        yield provider.finding(("config", "access_key_id"), f"not an AWS access key id{provider.origin('access_key_id')} ({len(key.strip())} characters; expected 20: `AKIA`/`ASIA` and 16 of A-Z, 2-7)")
     if is_literal(secret) and not is_dummy(secret) and not SECRET_ACCESS_KEY.fullmatch(secret.strip()):
-        yield provider.finding("config.secret_access_key", f"not an AWS secret access key{provider.origin('secret_access_key')} ({len(secret.strip())} characters; expected 40 of A-Z, a-z, 0-9, / and +)")
+        yield provider.finding(("config", "secret_access_key"), f"not an AWS secret access key{provider.origin('secret_access_key')} ({len(secret.strip())} characters; expected 40 of A-Z, a-z, 0-9, / and +)")
 
 
 @rule("SES308", "emulator-credentials-without-endpoint", stage=STATIC, severity=ERROR)
@@ -185,7 +185,7 @@ def emulator_credentials_without_endpoint(provider: SesProvider) -> Iterator[Fin
         {access_key_id: test, secret_access_key: test, endpoint: "http://localhost:4566"}
     """
     if (is_dummy(provider.resolved("access_key_id")) or is_dummy(provider.resolved("secret_access_key"))) and not provider.endpoint:
-        yield provider.finding("config.access_key_id", "emulator dummy credentials with no `endpoint`: this would call real AWS and fail")
+        yield provider.finding(("config", "access_key_id"), "emulator dummy credentials with no `endpoint`: this would call real AWS and fail")
 
 
 @rule("SES309", "prefer-role", stage=STATIC, severity=INFO)
@@ -203,7 +203,7 @@ def prefer_role(provider: SesProvider) -> Iterator[Finding]:
         {region: eu-west-1}
     """
     if provider.has_static_keys and not _emulator(provider):
-        yield provider.finding("config.access_key_id", "static keys configured; prefer an IAM role or a profile", at="key")
+        yield provider.finding(("config", "access_key_id"), "static keys configured; prefer an IAM role or a profile", at="key")
 
 
 @rule("SES310", "imds-disabled-without-source", stage=STATIC, severity=WARNING)
@@ -219,7 +219,7 @@ def imds_disabled_without_source(provider: SesProvider) -> Iterator[Finding]:
         {imds_disable: true, profile: production}
     """
     if provider.resolved("imds_disable") is True and not provider.has_static_keys and not provider.field("profile"):
-        yield provider.finding("config.imds_disable", "instance metadata is disabled and no keys or profile are set: only environment variables can supply credentials")
+        yield provider.finding(("config", "imds_disable"), "instance metadata is disabled and no keys or profile are set: only environment variables can supply credentials")
 
 
 @rule("SES311", "malformed-reference", stage=STATIC, severity=ERROR)

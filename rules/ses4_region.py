@@ -63,14 +63,14 @@ def invalid_region(provider: SesProvider) -> Iterator[Finding]:
     """
     region, written = _known_region(provider), provider.resolved("region")
     if region and region != written:
-        yield provider.finding("config.region", f"`{written}`{provider.origin('region')} has spaces around the region name: the SDK rejects it (InvalidRegionError); write `{region}`", suggestion=region)
+        yield provider.finding(("config", "region"), f"`{written}`{provider.origin('region')} has spaces around the region name: the SDK rejects it (InvalidRegionError); write `{region}`", suggestion=region)
     elif region and regions.known() and region not in regions.all_regions() and regions.aws_form(region):
-        yield provider.finding("config.region", f"`{region}`{provider.origin('region')} is not in the region list of botocore "
+        yield provider.finding(("config", "region"), f"`{region}`{provider.origin('region')} is not in the region list of botocore "
                                f"{regions.botocore_version()}: a region newer than this botocore? (if not, check the spelling)").evolve(severity=WARNING)
     elif region and regions.known() and region not in regions.all_regions():
         suggestion = regions.closest(region)
         hint = f"; did you mean `{suggestion}`?" if suggestion else ""
-        finding = provider.finding("config.region", f"`{region}`{provider.origin('region')} is not an AWS region{hint}", suggestion=suggestion)
+        finding = provider.finding(("config", "region"), f"`{region}`{provider.origin('region')} is not an AWS region{hint}", suggestion=suggestion)
         if suggestion and not provider.origin("region") and regions.confident(region) == suggestion:
             finding = finding.evolve(fix=Fix("value", f"write `{suggestion}`", suggestion, keep_quotes=True))
         yield finding
@@ -90,7 +90,7 @@ def ses_unavailable_in_region(provider: SesProvider) -> Iterator[Finding]:
     """
     region = _known_region(provider)
     if region and region in regions.all_regions() and region not in regions.ses_regions():
-        yield provider.finding("config.region", f"SES is not offered in `{region}`{provider.origin('region')} (botocore {regions.botocore_version()} endpoint data)")
+        yield provider.finding(("config", "region"), f"SES is not offered in `{region}`{provider.origin('region')} (botocore {regions.botocore_version()} endpoint data)")
 
 
 @rule("SES403", "implicit-region", stage=STATIC, severity=INFO)
@@ -109,10 +109,10 @@ def implicit_region(provider: SesProvider) -> Iterator[Finding]:
         config: {from: noreply@mycompany.com, region: us-east-1}
     """
     if "region" not in provider.config:
-        yield provider.finding("config", f"no `region`: it defaults to `{DEFAULT_REGION}`; say so explicitly", at="key", suggestion=f"region: {DEFAULT_REGION}")
+        yield provider.finding(("config",), f"no `region`: it defaults to `{DEFAULT_REGION}`; say so explicitly", at="key", suggestion=f"region: {DEFAULT_REGION}")
     elif _default_region(provider):
         yield provider.finding(
-            "config.region", f"`region` is empty: the default `{DEFAULT_REGION}` applies (or, where the empty value reaches the SDK, the environment's region); write the region",
+            ("config", "region"), f"`region` is empty: the default `{DEFAULT_REGION}` applies (or, where the empty value reaches the SDK, the environment's region); write the region",
             at="key", suggestion=f"region: {DEFAULT_REGION}",
         ).evolve(severity=WARNING)
 
@@ -135,9 +135,9 @@ def invalid_endpoint(provider: SesProvider) -> Iterator[Finding]:
     if url is None or not url.strip():
         return
     if url != url.strip():
-        yield provider.finding("config.endpoint", f"`{url}`{provider.origin('endpoint')} has spaces around the URL: SDKs refuse it (botocore: `Invalid endpoint`); write `{url.strip()}`", suggestion=url.strip())
+        yield provider.finding(("config", "endpoint"), f"`{url}`{provider.origin('endpoint')} has spaces around the URL: SDKs refuse it (botocore: `Invalid endpoint`); write `{url.strip()}`", suggestion=url.strip())
     elif endpoints.parse(url) is None:
-        yield provider.finding("config.endpoint", f"`{url}`{provider.origin('endpoint')} is not an absolute http(s) URL")
+        yield provider.finding(("config", "endpoint"), f"`{url}`{provider.origin('endpoint')} is not an absolute http(s) URL")
 
 
 @rule("SES405", "insecure-endpoint", stage=STATIC, severity=ERROR)
@@ -153,7 +153,7 @@ def insecure_endpoint(provider: SesProvider) -> Iterator[Finding]:
     """
     parsed = _endpoint(provider)
     if parsed and parsed.scheme == "http" and not parsed.loopback:
-        yield provider.finding("config.endpoint", f"plain http to `{parsed.host}`: credentials and mail cross the network in clear; use https")
+        yield provider.finding(("config", "endpoint"), f"plain http to `{parsed.host}`: credentials and mail cross the network in clear; use https")
 
 
 @rule("SES406", "endpoint-region-mismatch", stage=STATIC, severity=ERROR)
@@ -171,7 +171,7 @@ def endpoint_region_mismatch(provider: SesProvider) -> Iterator[Finding]:
     parsed = _endpoint(provider)
     region = _known_region(provider) or (DEFAULT_REGION if _default_region(provider) else None)
     if parsed and parsed.aws_region and region and parsed.aws_region != region:
-        yield provider.finding("config.endpoint", f"endpoint is in `{parsed.aws_region}` but region is `{region}`")
+        yield provider.finding(("config", "endpoint"), f"endpoint is in `{parsed.aws_region}` but region is `{region}`")
 
 
 @rule("SES407", "emulator-endpoint", stage=STATIC, severity=WARNING)
@@ -187,7 +187,7 @@ def emulator_endpoint(provider: SesProvider) -> Iterator[Finding]:
     """
     parsed = _endpoint(provider)
     if parsed and parsed.emulator:
-        yield provider.finding("config.endpoint", f"`{parsed.host}` is an emulator endpoint: mail sent through it goes nowhere real")
+        yield provider.finding(("config", "endpoint"), f"`{parsed.host}` is an emulator endpoint: mail sent through it goes nowhere real")
 
 
 @rule("SES408", "smtp-endpoint-for-api", stage=STATIC, severity=ERROR)
@@ -213,6 +213,6 @@ def smtp_endpoint_for_api(provider: SesProvider) -> Iterator[Finding]:
     smtp = _SMTP_HOST.match(parsed.host)
     if smtp:
         api = f"https://email.{_known_region(provider) or smtp.group('region')}.amazonaws.com"
-        yield provider.finding("config.endpoint", f"`{parsed.host}` is SES's SMTP interface, not its API: the SDK's HTTPS calls fail; drop `endpoint` or use `{api}`", suggestion=api)
+        yield provider.finding(("config", "endpoint"), f"`{parsed.host}` is SES's SMTP interface, not its API: the SDK's HTTPS calls fail; drop `endpoint` or use `{api}`", suggestion=api)
     elif parsed.aws_region and parsed.port not in (None, 443):
-        yield provider.finding("config.endpoint", f"port {parsed.port} on `{parsed.host}`: the SES API answers HTTPS on port 443 only (ports 25, 587, 2587, 465 and 2465 are SMTP's)")
+        yield provider.finding(("config", "endpoint"), f"port {parsed.port} on `{parsed.host}`: the SES API answers HTTPS on port 443 only (ports 25, 587, 2587, 465 and 2465 are SMTP's)")

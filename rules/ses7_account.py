@@ -33,7 +33,7 @@ def sandbox(aws: AwsProvider) -> Iterator[Finding]:
         return
     how = "" if facts.source == "v2" else " (guessed from its 200/day, 1/s quota: SES v2 GetAccount was not answered)"
     account = f"SES account {aws.account}" if aws.account else "SES account"
-    yield aws.finding("config.region", f"the {account} is in the sandbox in {aws.region}{how}: "
+    yield aws.finding(("config", "region"), f"the {account} is in the sandbox in {aws.region}{how}: "
                       "200 messages a day, 1 a second, and only to verified recipients")
 
 
@@ -86,12 +86,12 @@ def sending_paused(aws: AwsProvider) -> Iterator[Finding]:
     if not aws.checked or facts is None:
         return
     if facts.sending_enabled is False:
-        yield aws.finding("config.region", f"sending is disabled for the SES account in {aws.region}: every send fails")
+        yield aws.finding(("config", "region"), f"sending is disabled for the SES account in {aws.region}: every send fails")
     status = (facts.enforcement or "").upper()
     if status == "SHUTDOWN":
-        yield aws.finding("config.region", f"the SES account in {aws.region} is shut down (EnforcementStatus SHUTDOWN): every send fails")
+        yield aws.finding(("config", "region"), f"the SES account in {aws.region} is shut down (EnforcementStatus SHUTDOWN): every send fails")
     elif status == "PROBATION":
-        yield aws.finding("config.region", f"the SES account in {aws.region} is under review (EnforcementStatus PROBATION): "
+        yield aws.finding(("config", "region"), f"the SES account in {aws.region} is under review (EnforcementStatus PROBATION): "
                           "sending continues, but AWS pauses it if the bounce or complaint rate does not improve").evolve(severity=WARNING)
 
 
@@ -113,10 +113,10 @@ def quota_near(aws: AwsProvider) -> Iterator[Finding]:
         return
     share = facts.sent_24h / facts.max_24h
     if share >= 1:
-        yield aws.finding("config.region", f"the 24-hour sending quota in {aws.region} is used up ({facts.sent_24h:g} of "
+        yield aws.finding(("config", "region"), f"the 24-hour sending quota in {aws.region} is used up ({facts.sent_24h:g} of "
                           f"{facts.max_24h:g}): SES rejects every send until the window moves on").evolve(severity=ERROR)
     elif share >= QUOTA_SHARE:
-        yield aws.finding("config.region", f"{share:.0%} of the 24-hour sending quota in {aws.region} is used "
+        yield aws.finding(("config", "region"), f"{share:.0%} of the 24-hour sending quota in {aws.region} is used "
                           f"({facts.sent_24h:g} of {facts.max_24h:g})")
 
 
@@ -137,9 +137,9 @@ def reputation(aws: AwsProvider) -> Iterator[Finding]:
     if not aws.checked:
         return
     if aws.bounce_rate is not None and aws.bounce_rate >= BOUNCE_LIMIT:
-        yield aws.finding("config.region", f"bounce rate in {aws.region} is {aws.bounce_rate:.2%} (AWS reviews accounts at 5%)")
+        yield aws.finding(("config", "region"), f"bounce rate in {aws.region} is {aws.bounce_rate:.2%} (AWS reviews accounts at 5%)")
     if aws.complaint_rate is not None and aws.complaint_rate >= COMPLAINT_LIMIT:
-        yield aws.finding("config.region", f"complaint rate in {aws.region} is {aws.complaint_rate:.3%} (AWS reviews accounts at 0.1%)")
+        yield aws.finding(("config", "region"), f"complaint rate in {aws.region} is {aws.complaint_rate:.3%} (AWS reviews accounts at 0.1%)")
 
 
 @rule("SES719", "recipient-suppressed", stage=AWS, severity=WARNING)
@@ -189,7 +189,7 @@ def advisor_recommendation(aws: AwsProvider) -> Iterator[Finding]:
         # no open recommendations
     """
     for item in (aws.recommendations or []) if aws.checked else ():
-        finding = aws.finding("config.from", f"SES advisor, {item.type} ({item.impact} impact) for {item.resource.rsplit('/', 1)[-1]}: "
+        finding = aws.finding(("config", "from"), f"SES advisor, {item.type} ({item.impact} impact) for {item.resource.rsplit('/', 1)[-1]}: "
                               f"{item.description or 'see the SES console'}")
         yield finding if item.impact == "HIGH" else finding.evolve(severity=INFO)
 
@@ -211,7 +211,7 @@ def advisor_not_consulted(aws: AwsProvider) -> Iterator[Finding]:
     """
     facts = aws.account_facts
     if aws.checked and aws.unit_lead and facts is not None and facts.source == "v2" and not facts.vdm_enabled:
-        yield aws.finding("config.region", f"Virtual Deliverability Manager is off in {aws.region}: SES's advisor recommendations were not consulted")
+        yield aws.finding(("config", "region"), f"Virtual Deliverability Manager is off in {aws.region}: SES's advisor recommendations were not consulted")
 
 
 @rule("SES722", "production-access-review", stage=AWS, severity=WARNING)
@@ -233,6 +233,6 @@ def production_access_review(aws: AwsProvider) -> Iterator[Finding]:
         return  # with production access the review no longer holds the account in the sandbox
     case = f" (support case {facts.review_case})" if facts.review_case else ""
     if facts.review_status == "DENIED":
-        yield aws.finding("config.region", f"the request for SES production access in {aws.region} was denied{case}: the account stays in the sandbox")
+        yield aws.finding(("config", "region"), f"the request for SES production access in {aws.region} was denied{case}: the account stays in the sandbox")
     else:
-        yield aws.finding("config.region", f"the request for SES production access in {aws.region} is pending{case}").evolve(severity=INFO)
+        yield aws.finding(("config", "region"), f"the request for SES production access in {aws.region} is pending{case}").evolve(severity=INFO)

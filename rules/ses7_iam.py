@@ -87,13 +87,13 @@ def send_not_allowed(aws: AwsProvider) -> Iterator[Finding]:
     details = "; ".join(f"{verdict.action} on {resource}: {decision}" for verdict in iam.denied for resource, decision in verdict.denied)
     message = f"`{iam.principal}` may not send as `{aws.sender}` ({details})"
     if len(iam.denied) == len(SEND_ACTIONS):
-        yield aws.finding(aws.credential_key() or "config.from", message)
+        yield aws.finding(aws.credential_key() or ("config", "from"), message)
         return
     failing = iam.denied[0].action
     other = next(action for action in SEND_ACTIONS if action != failing)
     state = "allowed" if iam.actions[other].decision == "allowed" else "not checked (see SES740)"
     message += f": {SEND_APIS[failing]} would fail; {other} ({SEND_APIS[other]}) is {state}"
-    yield aws.finding(aws.credential_key() or "config.from", message).evolve(severity=WARNING)
+    yield aws.finding(aws.credential_key() or ("config", "from"), message).evolve(severity=WARNING)
 
 
 @rule("SES713", "credential-source", stage=AWS, severity=INFO)

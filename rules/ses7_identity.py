@@ -50,7 +50,7 @@ def identity_not_verified(aws: AwsProvider) -> Iterator[Finding]:
         message += f"; the other regions could not all be asked ({', '.join(aws.other_regions_failed)})"
     else:
         message += "; no other SES region has it verified either"
-    yield aws.finding("config.from", message)
+    yield aws.finding(("config", "from"), message)
 
 
 @rule("SES704", "identity-pending", stage=AWS, severity=ERROR)
@@ -76,7 +76,7 @@ def identity_pending(aws: AwsProvider) -> Iterator[Finding]:
     """
     if not aws.checked or aws.identities is None or aws.covering is not None or not aws.existing:
         return
-    yield aws.finding("config.from", f"no verified SES identity covers `{aws.sender}` in {aws.region}: " + ", ".join(_state(identity) for identity in aws.existing))
+    yield aws.finding(("config", "from"), f"no verified SES identity covers `{aws.sender}` in {aws.region}: " + ", ".join(_state(identity) for identity in aws.existing))
 
 
 def _state(identity) -> str:
@@ -122,7 +122,7 @@ def dkim_not_verified(aws: AwsProvider) -> Iterator[Finding]:
         message = f"DKIM signing is disabled for `{domain.name}` in {aws.region}"
     else:
         message = f"DKIM status of `{domain.name}` in {aws.region} is {domain.dkim_status or 'unknown'}, not Success"
-    yield aws.finding("config.from", message)
+    yield aws.finding(("config", "from"), message)
 
 
 @rule("SES711", "mail-from-not-ready", stage=AWS, severity=ERROR)
@@ -155,7 +155,7 @@ def mail_from_not_ready(aws: AwsProvider) -> Iterator[Finding]:
         "UseDefaultValue": "SES sends with its default MAIL FROM (amazonses.com) meanwhile, so SPF does not align",
     }.get(identity.mx_failure or "", "")
     message = f"custom MAIL FROM `{identity.mail_from_domain}` of `{identity.name}` in {aws.region} is {identity.mail_from_status or 'not verified'}, not Success"
-    finding = aws.finding("config.from", message + (f": {behaviour}" if behaviour else ""))
+    finding = aws.finding(("config", "from"), message + (f": {behaviour}" if behaviour else ""))
     yield finding if identity.mx_failure == "RejectMessage" else finding.evolve(severity=WARNING)
 
 
@@ -177,7 +177,7 @@ def configuration_set_missing(aws: AwsProvider) -> Iterator[Finding]:
     """
     for facts in aws.configuration_sets if aws.checked else ():
         if facts.exists is False:
-            yield aws.finding("config.from", f"configuration set `{facts.name}`, the default of `{facts.identity}` in {aws.region}, "
+            yield aws.finding(("config", "from"), f"configuration set `{facts.name}`, the default of `{facts.identity}` in {aws.region}, "
                               "does not exist: SES rejects every send from it (ConfigurationSetDoesNotExist)")
 
 
@@ -198,7 +198,7 @@ def configuration_set_paused(aws: AwsProvider) -> Iterator[Finding]:
     """
     for facts in aws.configuration_sets if aws.checked else ():
         if facts.exists and facts.sending_enabled is False:
-            yield aws.finding("config.from", f"sending is paused for configuration set `{facts.name}` (default of `{facts.identity}`) "
+            yield aws.finding(("config", "from"), f"sending is paused for configuration set `{facts.name}` (default of `{facts.identity}`) "
                               f"in {aws.region}: every send through it fails")
 
 
@@ -224,7 +224,7 @@ def configuration_set_options(aws: AwsProvider) -> Iterator[Finding]:
             if facts.reputation_metrics is not None:
                 details.append(f"reputation metrics {'on' if facts.reputation_metrics else 'off'}")
             extra = f" ({'; '.join(details)})" if details else ""
-            yield aws.finding("config.from", f"configuration set `{facts.name}` (default of `{facts.identity}`) requires TLS: "
+            yield aws.finding(("config", "from"), f"configuration set `{facts.name}` (default of `{facts.identity}`) requires TLS: "
                               f"receivers without TLS never get this provider's mail{extra}")
 
 
@@ -258,7 +258,7 @@ def no_bounce_handling(aws: AwsProvider) -> Iterator[Finding]:
     missing = [kind for kind, topic in (("bounces", notes.bounce_topic), ("complaints", notes.complaint_topic))
                if not topic and not notes.forwarding and kind[:-1].upper() not in events]
     if missing:
-        yield aws.finding("config.from", f"{' and '.join(missing)} of `{covering.name}` in {aws.region} reach no SNS topic, "
+        yield aws.finding(("config", "from"), f"{' and '.join(missing)} of `{covering.name}` in {aws.region} reach no SNS topic, "
                           "no event destination and no feedback forwarding: set up SNS notifications (provider docs, Bounce and Complaint Issues)")
 
 
@@ -278,4 +278,4 @@ def dkim_key_1024(aws: AwsProvider) -> Iterator[Finding]:
     """
     domain = aws.domain_identity if aws.checked else None
     if domain is not None and domain.dkim_key_length == "RSA_1024_BIT":
-        yield aws.finding("config.from", f"`{domain.name}` in {aws.region} signs with a 1024-bit DKIM key: move to 2048 bits")
+        yield aws.finding(("config", "from"), f"`{domain.name}` in {aws.region} signs with a 1024-bit DKIM key: move to 2048 bits")

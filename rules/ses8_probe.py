@@ -71,7 +71,7 @@ def probe_failed(result: ProbeResult) -> Iterator[Finding]:
     section, fix = remedy(result)
     where = f" [provider docs, Troubleshooting > {section}]" if section and not fix.startswith("(not") else ""
     yield result.aws.finding(
-        "config.from",
+        ("config", "from"),
         f"probe send from `{result.aws.sender}` to {result.recipient} rejected: {result.error.code}: {result.error.message}; remedy{where}: {fix}",
     )
 
@@ -106,7 +106,7 @@ def probe_sent(result: ProbeResult) -> Iterator[Finding]:
         outcome = f"accepted by SES; delivery not confirmed ({result.unconfirmed or 'no delivery event'})"
     retried = "; retried once after SES's rate limit refused the first attempt" if result.retried else ""
     finding = result.aws.finding(
-        "config.from", f"probe sent from `{result.aws.sender}` to {result.recipient}: message id {result.message_id}, {latency}, {outcome}{retried}")
+        ("config", "from"), f"probe sent from `{result.aws.sender}` to {result.recipient}: message id {result.message_id}, {latency}, {outcome}{retried}")
     yield finding.evolve(severity=WARNING) if result.delivery == "bounced" else finding
 
 
@@ -131,7 +131,7 @@ def probe_unknown(result: ProbeResult) -> Iterator[Finding]:
     if aws.credentials is not None and (aws.credentials.error or aws.auth_error):
         key = aws.credential_key()
     elif aws.unreachable and aws.endpoint:
-        key = "config.endpoint"
+        key = ("config", "endpoint")
     else:
-        key = "config.from"
+        key = ("config", "from")
     yield aws.finding(key, f"probe not sent: {result.not_attempted}").grouped(result.not_attempted)

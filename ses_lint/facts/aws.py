@@ -89,7 +89,7 @@ class AwsError:
 class Unknown:
     """A fact that could not be read (SES740): what was not checked, and the config key it concerns."""
 
-    key: str
+    key: tuple  # the config key path, ("config", "from")
     message: str
 
 
@@ -278,11 +278,11 @@ class AwsProvider:
     def file(self) -> str:
         return self.provider.file
 
-    def finding(self, key: str, message: str, at: str = "value"):
-        """A finding at a config key (`config.from`); "" is the provider's own key."""
+    def finding(self, key: tuple, message: str, at: str = "value"):
+        """A finding at a config key path (`("config", "from")`); `()` is the provider's own key."""
         if key:
             return self.provider.finding(key, message, at)
-        return self.provider.finding("", message, at="key")
+        return self.provider.finding((), message, at="key")
 
     @property
     def display_name(self) -> Optional[str]:
@@ -319,8 +319,8 @@ class AwsProvider:
         """The most specific verified domain identity covering `from` (its DKIM signs the mail)."""
         return next((identity for identity in self.existing if identity.verified and identity.is_domain), None)
 
-    def credential_key(self) -> str:
-        return "config." + self.credentials.key if self.credentials and self.credentials.key else ""
+    def credential_key(self) -> tuple:
+        return ("config", self.credentials.key) if self.credentials and self.credentials.key else ()
 
     def client(self, service: str, attempts: int = ATTEMPTS, region: Optional[str] = None) -> Any:
         return self._clients.get(self, service, region or self.region, attempts)

@@ -176,7 +176,7 @@ class SenderDomain:
     def finding(self, message: str, severity: Optional[Severity] = None) -> Finding:
         """A finding at the provider's `config.from`. `severity` grades it below the rule's default
         (a rule such as SES604 is an error past the limit and a warning near it)."""
-        return self.provider.finding("config.from", message).evolve(severity=severity)
+        return self.provider.finding(("config", "from"), message).evolve(severity=severity)
 
     @property
     def exists(self) -> bool:

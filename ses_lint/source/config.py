@@ -279,9 +279,9 @@ class SesProvider:
         without `--env` or with its variable unset): `references.resolve`'s one policy."""
         return self.entry.value("config", _written_key(name)) is not references.UNKNOWN
 
-    def finding(self, relative: str, message: str, at: str = "value", suggestion: str | None = None) -> Finding:
-        path = tuple(part for part in relative.split(".") if part)
-        return self.entry.finding(path, message, at, suggestion)
+    def finding(self, relative: tuple, message: str, at: str = "value", suggestion: str | None = None) -> Finding:
+        """A finding at a key path below the provider's entry (`("config", "from")`; `()`: the entry's key)."""
+        return self.entry.finding(relative, message, at, suggestion)
 
 
 def _written_key(name: str) -> str:

@@ -48,7 +48,7 @@ class CredentialSite:
 
     def finding(self, message: str) -> Finding:
         if self.provider is not None:
-            return self.provider.finding(f"config.{self.kind}", message)
+            return self.provider.finding(("config", self.kind), message)
         return Finding(message, self.file, line=self.line, column=self.column)
 
 

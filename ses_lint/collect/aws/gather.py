@@ -172,7 +172,7 @@ class Collector:
             written = provider.field(name)
             if written and not provider.known(name):
                 subject.unreachable = f"`{name}` `{written}` {references.unknown_reason(written, self.run.environ if self.run.options.env else None)}"
-                subject.unknowns.append(Unknown(f"config.{name}", f"nothing checked in AWS: {subject.unreachable}"))
+                subject.unknowns.append(Unknown(("config", name), f"nothing checked in AWS: {subject.unreachable}"))
                 return
         subject.credentials = self.credentials_for(subject)
         if subject.credentials.ok:
@@ -182,7 +182,7 @@ class Collector:
                 validate_region_name(subject.region)
             except Exception:
                 subject.unreachable = f"region `{subject.region}` is not a usable region name"
-                subject.unknowns.append(Unknown("config.region", f"nothing checked in AWS: {subject.unreachable}"))
+                subject.unknowns.append(Unknown(("config", "region"), f"nothing checked in AWS: {subject.unreachable}"))
 
     def credentials_for(self, subject: AwsProvider) -> CredentialFacts:
         provider = subject.provider
@@ -212,7 +212,7 @@ class Collector:
                 else:
                     subject.unreachable = outcome.error.describe()
                     subject.unknowns.append(Unknown(
-                        subject.credential_key() or "config.region",
+                        subject.credential_key() or ("config", "region"),
                         f"nothing checked in AWS (credentials, identity, sandbox, quota, IAM): {outcome.error.describe()}",
                     ))
         return passed
@@ -291,7 +291,7 @@ class Collector:
             failed = subject._raw.get("suppression-failed")
             if failed:  # one finding per provider, not one per recipient
                 names = ", ".join(f"`{address}`" for address, _ in failed[:3]) + (f" and {len(failed) - 3} more" if len(failed) > 3 else "")
-                subject.unknowns.append(Unknown("config.from", f"the account-level suppression list in {subject.region} not checked for "
+                subject.unknowns.append(Unknown(("config", "from"), f"the account-level suppression list in {subject.region} not checked for "
                                                 f"{len(failed)} recipient(s) ({names}): {failed[0][1].describe()}"))
 
     @staticmethod
@@ -342,7 +342,7 @@ class Collector:
         failed = _unique(outcome.error.describe() for outcome in (v2, quota, enabled) if outcome.error)
         for subject in members:
             subject.account_facts = facts
-            subject.unknowns.append(Unknown("config.region", f"{', '.join(missing)} in {subject.region} not checked: " + "; ".join(failed)))
+            subject.unknowns.append(Unknown(("config", "region"), f"{', '.join(missing)} in {subject.region} not checked: " + "; ".join(failed)))
 
     def verification(self, members: list[AwsProvider], names: list[str]) -> None:
         outcome = self.call(members[0], "ses", "GetIdentityVerificationAttributes", Identities=names)
@@ -354,7 +354,7 @@ class Collector:
                     if any(name in names for name in subject.candidates):
                         recipients = len(subject.recipients)
                         also = f" and of its {recipients} workflow recipient(s)" if recipients else ""
-                        subject.unknowns.append(Unknown("config.from", f"identity verification of `{subject.sender}`{also} in {subject.region} not checked: {outcome.error.describe()}"))
+                        subject.unknowns.append(Unknown(("config", "from"), f"identity verification of `{subject.sender}`{also} in {subject.region} not checked: {outcome.error.describe()}"))
                     continue
                 raw.setdefault("verification", {}).update(
                     {name: (_lower_keys(outcome.value.get("VerificationAttributes") or {})).get(name.lower()) for name in names})
@@ -375,7 +375,7 @@ class Collector:
                     continue
                 if not outcome.ok:
                     subject._raw[field_name + "-failed"] = True
-                    subject.unknowns.append(Unknown("config.from", f"{what} of the identities covering `{subject.sender}` in {subject.region} not checked: {outcome.error.describe()}"))
+                    subject.unknowns.append(Unknown(("config", "from"), f"{what} of the identities covering `{subject.sender}` in {subject.region} not checked: {outcome.error.describe()}"))
                     continue
                 subject._raw.setdefault(field_name, {}).update(_lower_keys(outcome.value.get(field_name) or {}))
 
@@ -404,7 +404,7 @@ class Collector:
                             StartTime=now - datetime.timedelta(days=1), EndTime=now, ScanBy="TimestampDescending")
         if not outcome.ok:
             for subject in members:
-                subject.unknowns.append(Unknown("config.region", f"bounce and complaint rates in {subject.region} not checked: {outcome.error.describe()}"))
+                subject.unknowns.append(Unknown(("config", "region"), f"bounce and complaint rates in {subject.region} not checked: {outcome.error.describe()}"))
             return
         latest = {}
         for result in outcome.value.get("MetricDataResults") or []:
@@ -491,7 +491,7 @@ class Collector:
                 if outcome.ok:
                     _apply_v2(identity, outcome.value)
                 elif outcome.error.kind != "notfound":
-                    subject.unknowns.append(Unknown("config.from", f"SES v2 state of identity `{name}` in {subject.region} not read "
+                    subject.unknowns.append(Unknown(("config", "from"), f"SES v2 state of identity `{name}` in {subject.region} not read "
                                                     f"(sending status, default configuration set, DKIM origin and key length, DKIM signing hosted zone): {outcome.error.describe()}"))
 
     def notifications(self, members: list[AwsProvider], names: list[str]) -> None:
@@ -505,7 +505,7 @@ class Collector:
                         identity.notifications = NotificationFacts(
                             attributes.get("BounceTopic") or None, attributes.get("ComplaintTopic") or None, attributes.get("ForwardingEnabled"))
                 if not outcome.ok and any(identity.name in names for identity in subject.existing):
-                    subject.unknowns.append(Unknown("config.from", f"bounce and complaint notifications of the identities covering `{subject.sender}` "
+                    subject.unknowns.append(Unknown(("config", "from"), f"bounce and complaint notifications of the identities covering `{subject.sender}` "
                                                     f"in {subject.region} not checked: {outcome.error.describe()}"))
 
     def configuration_set(self, members: list[AwsProvider], name: str) -> None:
@@ -530,13 +530,13 @@ class Collector:
                 elif found.error.kind == "notfound":
                     facts.exists = False
                 else:
-                    subject.unknowns.append(Unknown("config.from", f"configuration set `{name}` (default of `{covering.name}`) in {subject.region} not read: {found.error.describe()}"))
+                    subject.unknowns.append(Unknown(("config", "from"), f"configuration set `{name}` (default of `{covering.name}`) in {subject.region} not read: {found.error.describe()}"))
                 if events.ok:
                     facts.event_types = frozenset(
                         str(kind).upper() for destination in events.value.get("EventDestinations") or []
                         if destination.get("Enabled") for kind in destination.get("MatchingEventTypes") or [])
                 elif found.ok:
-                    subject.unknowns.append(Unknown("config.from", f"event destinations of configuration set `{name}` in {subject.region} not read: {events.error.describe()}"))
+                    subject.unknowns.append(Unknown(("config", "from"), f"event destinations of configuration set `{name}` in {subject.region} not read: {events.error.describe()}"))
 
     def suppressed(self, members: list[AwsProvider], address: str) -> None:
         """v2 GetSuppressedDestination (account-level suppression list): NotFoundException means not listed."""
@@ -575,7 +575,7 @@ class Collector:
                 break
         for subject in members:
             if not outcome.ok:
-                subject.unknowns.append(Unknown("config.region", f"SES advisor recommendations in {subject.region} not read: {outcome.error.describe()}"))
+                subject.unknowns.append(Unknown(("config", "region"), f"SES advisor recommendations in {subject.region} not read: {outcome.error.describe()}"))
                 continue
             arns = {identity_arn(partition_of(subject.region), subject.region, subject.account, name) for name in subject.candidates}
             subject.recommendations = [
@@ -711,7 +711,7 @@ class Collector:
             for subject in members:
                 if principal is None:
                     if note != "root":  # the account root may do anything: nothing to check
-                        subject.unknowns.append(Unknown(subject.credential_key() or "config.from", f"IAM permission to send as `{subject.sender}` not checked: {note}"))
+                        subject.unknowns.append(Unknown(subject.credential_key() or ("config", "from"), f"IAM permission to send as `{subject.sender}` not checked: {note}"))
                     continue
                 answers = subject._raw.get("iam-results", [])
                 failed = next((error for _, results, error in answers if results is None), None)
@@ -719,7 +719,7 @@ class Collector:
                     extra = f"; {note}" if note else ""
                     how = (f"; allow `iam:SimulatePrincipalPolicy` on `{principal}` to the credentials running ses-lint to check it"
                            if failed.kind == "denied" else "")
-                    subject.unknowns.append(Unknown(subject.credential_key() or "config.from", f"IAM permission to send as `{subject.sender}` not checked: {failed.describe()}{how}{extra}"))
+                    subject.unknowns.append(Unknown(subject.credential_key() or ("config", "from"), f"IAM permission to send as `{subject.sender}` not checked: {failed.describe()}{how}{extra}"))
                     continue
                 resources = subject._raw.get("iam-resources", [])
                 facts = IamFacts(principal, resources, {action: ActionVerdict(action) for action in SEND_ACTIONS}, note=note)
@@ -743,7 +743,7 @@ class Collector:
                            "which ses-lint cannot know for this provider's sends") if names else ""
                     gaps = [name.strip("()") for name in keys if name.startswith("(")]
                     why += ("; " if why and gaps else "") + (f"iam:SimulatePrincipalPolicy gave {' and '.join(gaps)}" if gaps else "")
-                    subject.unknowns.append(Unknown(subject.credential_key() or "config.from",
+                    subject.unknowns.append(Unknown(subject.credential_key() or ("config", "from"),
                                                     f"IAM permission for {' and '.join(actions)} as `{subject.sender}` not checked: {why}"))
                 subject.iam = facts
 

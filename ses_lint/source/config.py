@@ -1,11 +1,13 @@
 """The static stage's subjects: what the offline rules look at, gathered from the loaded files.
 
 Each subject type has `gather(run)`; the engine calls it once per run when a selected rule wants that
-type. The subjects are plain data: they hold the document, the values as judged and, where a rule needs
-it, the environment `--env` reads (None without `--env`), never the run. Workflow references are resolved here across every file of the run. Every value is seen twice:
-as written (what the credential rules judge: is a secret committed?) and as the static stage judges it
-(`_Values`: `${NAME}` expanded under `--env`, templates and unexpanded references unknown), which is
-what the schema, region, endpoint and address rules judge.
+type (`Configuration.read(documents, environ)` is the gathering itself, a function of the files). The
+subjects are plain data: they hold the document, the values as judged and, where a rule needs it, the
+environment `--env` reads (None without `--env`), never the run. Workflow references are resolved here
+across every file of the run. Every value is seen twice: as written (what the credential rules judge:
+is a secret committed?) and as the static stage judges it (`_Values`: `${NAME}` expanded under `--env`,
+templates and unexpanded references unknown), which is what the schema, region, endpoint and address
+rules judge. An SES provider's `from` is its `sender` (`ses_lint.source.sender.Sender`), parsed once.
 """
 from __future__ import annotations
 

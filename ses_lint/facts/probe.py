@@ -77,7 +77,8 @@ class ProbeResult:
         elif aws.unreachable:
             self.not_attempted = aws.unreachable
         elif not aws.sender:
-            self.not_attempted = "`from` is not a valid address"
+            sender = aws.provider.sender
+            self.not_attempted = f"`from` `{sender.written}` {sender.unknown}" if sender and sender.unknown else "`from` is not a valid address"
         return self.not_attempted is None
 
     def send(self, pacer: "Pacer", timeout: float) -> None:

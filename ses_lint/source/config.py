@@ -227,7 +227,9 @@ class SesProvider:
     sender: Optional[Sender] = field(init=False)  # `from`, expanded and parsed once: what every stage reads
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "sender", Sender.of(self.field("from_"), self.resolved("from_"), self.origin("from_")))
+        written, values = self.field("from_"), self.entry.values
+        unknown = references.unknown_reason(written, values.environ) if isinstance(written, str) and values and not self.known("from_") else ""
+        object.__setattr__(self, "sender", Sender.of(written, self.resolved("from_"), self.origin("from_"), unknown))
 
     @classmethod
     def gather(cls, run: Run) -> list["SesProvider"]:

@@ -26,13 +26,16 @@ class Sender:
     written: str  # as written (a template's text for an unquoted `{{ ... }}`)
     value: Optional[str]  # as judged: references expanded under --env, read as if written in their place
     origin: str = ""  # ` (from ${NAME})` when `value` came from references, for messages
+    unknown: str = ""  # why `value` is not known, for messages: "references an environment variable: known only with --env"
 
     @classmethod
-    def of(cls, written: Any, judged: Any, origin: str = "") -> Optional["Sender"]:
+    def of(cls, written: Any, judged: Any, origin: str = "", unknown: str = "") -> Optional["Sender"]:
         """The sender of a `from` field: None when there is no usable `from` (missing or not a string)."""
         if not isinstance(written, str):
             return None
-        return cls(written, judged if isinstance(judged, str) else None, origin if isinstance(judged, str) else "")
+        if isinstance(judged, str):
+            return cls(written, judged, origin)
+        return cls(written, None, unknown=unknown)
 
     @property
     def reference(self) -> bool:

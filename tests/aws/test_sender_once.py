@@ -83,3 +83,21 @@ def test_credentials_are_expanded_through_the_same_policy(moto):
     [finding] = found(report, "SES701")
     assert finding.message.startswith("no AWS credentials: static keys are set in the config but `${SES_KEY` holds a broken reference (")
     assert not found(report, "SES702")
+
+
+def test_the_probe_sends_from_a_reference_only_with_env(moto):
+    """The probe reads the same Sender: `from: ${SENDER}` is not sent from without --env, and SES840 says why."""
+    import ses_lint
+
+    from .helpers import found
+
+    moto.verify("example.com")
+    path = moto.write(config(provider(sender="${SENDER}", endpoint=moto.url, keys=moto.user())))
+    environ = moto.environ(SENDER="noreply@example.com")
+    report = ses_lint.lint([str(path)], probe=True, environ=environ, timeout=3, select=["SES8"])
+    [unknown] = found(report, "SES840")
+    assert unknown.message == "probe not sent: `from` `${SENDER}` references an environment variable: known only with --env"
+    assert unknown.line == line_of(path, "from:") and moto.sent() == []
+    report = ses_lint.lint([str(path)], probe=True, env=True, environ=environ, timeout=3, select=["SES8"])
+    assert found(report, "SES802") and not found(report, "SES840")
+    assert [message["source"] for message in moto.sent()] == ["noreply@example.com"]

@@ -54,8 +54,11 @@ def test_a_reference_is_expanded_only_with_env():
     environ = {"SENDER": "Alerts <alerts@example.org>"}
     [without] = senders(CONFIG, False, environ)
     assert without.written == "${SENDER}" and without.reference and not without.known and without.a_label is None
+    assert without.unknown == "references an environment variable: known only with --env"
     [with_env] = senders(CONFIG, True, environ)
     assert with_env.value == "Alerts <alerts@example.org>" and with_env.origin == " (from ${SENDER})"
     assert (with_env.display_name, with_env.address, with_env.a_label) == ("Alerts", "alerts@example.org", "example.org")
     [unset] = senders(CONFIG, True, {})
-    assert not unset.known
+    assert not unset.known and unset.unknown == "references unset environment variable SENDER"
+    [template] = senders(CONFIG.replace("${SENDER}", "{{ .Values.from }}"), True, environ)
+    assert template.template and template.written == "{{ .Values.from }}" and template.unknown == "is a template, not known until rendered"

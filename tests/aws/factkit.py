@@ -206,8 +206,9 @@ def recommendation(kind: str = "DMARC", impact: str = "HIGH", description: str =
     return Recommendation(kind, impact, description, f"arn:aws:ses:{region}:{ACCOUNT}:identity/{name}")
 
 
-def unknown(key: str, message: str) -> Unknown:
-    return Unknown(key, message)
+def unknown(key: "str | tuple", message: str) -> Unknown:
+    """An unread fact at a config key path: a tuple, or the tables' dotted shorthand (`"config.from"`)."""
+    return Unknown(tuple(key.split(".")) if isinstance(key, str) and key else key or (), message)
 
 
 def error(kind: str, code: str, message: str, operation: str = "sesv2:SendEmail") -> AwsError:
@@ -217,13 +218,11 @@ def error(kind: str, code: str, message: str, operation: str = "sesv2:SendEmail"
 def healthy(config: Config, key: str = "email-ses") -> dict[str, Any]:
     """The facts of a provider AWS has nothing against: the keyword arguments `aws()` starts from."""
     provider = config.provider(key)
-    sender = provider.sender
-    from email.utils import parseaddr
-
-    domain = parseaddr(sender)[1].rsplit("@", 1)[-1].lower()
+    sender = provider.sender  # `from`, parsed once (ses_lint.source.sender.Sender)
+    domain = sender.domain
     return {
         "checked": True, "region": provider.region or "us-east-1", "endpoint": provider.endpoint,
-        "sender": parseaddr(sender)[1], "from_value": sender, "credentials": credentials(), "caller_arn": USER,
+        "sender": sender.address, "from_value": sender.value, "credentials": credentials(), "caller_arn": USER,
         "account": ACCOUNT, "identities": identities(identity(domain)), "dkim_known": True, "mail_from_known": True,
         "account_facts": account(), "iam": iam(), "bounce_rate": 0.001, "complaint_rate": 0.0,
         "notifications_known": True, "recommendations": [], "unit_lead": True,

@@ -271,7 +271,7 @@ def mail_from(domain: str, region: str = "eu-west-1", source: str = "option", *,
 # -- the subject ------------------------------------------------------------------------------------
 def provider(key: str = PROVIDER, file: str = FILE) -> SesProvider:
     """An SES provider entry, enough for a finding at its `config.from`."""
-    return SesProvider(ProviderEntry(file, key, {}, {}, [], {}), None)  # type: ignore[arg-type]
+    return SesProvider(ProviderEntry(file, key, {}, {}, [], {}))  # no run: static subjects are plain data
 
 
 def domain_facts(domain: str, zone: Union[Zone, Mapping[str, object], None] = None, *, spf99: Union[Answer, None] = None,

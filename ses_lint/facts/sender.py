@@ -25,7 +25,6 @@ from ses_lint.source.config import SesProvider
 from ses_lint.source.sender import Sender
 
 
-
 def domain_of(address: Optional[str]) -> Optional[str]:
     """The A-label domain of a `from` value (`Name <a@b>` or `a@b`), or None: `Sender`'s one parse."""
     return Sender.of(address, address).a_label if address else None

@@ -22,12 +22,6 @@ from ses_lint.facts.spf import SpfTree
 from ses_lint.knowledge.aws import AMAZONSES, feedback_host
 from ses_lint.knowledge.names import normalize, within
 from ses_lint.source.config import SesProvider
-from ses_lint.source.sender import Sender
-
-
-def domain_of(address: Optional[str]) -> Optional[str]:
-    """The A-label domain of a `from` value (`Name <a@b>` or `a@b`), or None: `Sender`'s one parse."""
-    return Sender.of(address, address).a_label if address else None
 
 
 @dataclass(frozen=True, eq=False)

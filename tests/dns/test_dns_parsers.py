@@ -11,7 +11,7 @@ from dnsfixtures import rsa_spki
 
 from ses_lint.collect.dns.resolver import Answer, parse_nameserver
 from ses_lint.collect.dns import dkim, dmarc, spf
-from ses_lint.facts.sender import domain_of
+from ses_lint.source.sender import Sender
 
 
 @pytest.mark.parametrize("record", [
@@ -140,9 +140,9 @@ def test_nameserver_and_from_parsing():
     assert parse_nameserver("127.0.0.1:5353") == ("127.0.0.1", 5353)
     assert parse_nameserver("[::1]:5353") == ("::1", 5353)
     assert parse_nameserver("::1") == ("::1", 53)
-    assert domain_of("Ops <ops@Mail.Example.ORG>") == "mail.example.org"
-    assert domain_of("ops@bücher.example") == "xn--bcher-kva.example"
-    assert domain_of("not an address") is None and domain_of("a@nodot") is None
+    domain = {text: Sender.of(text, text).a_label for text in ("Ops <ops@Mail.Example.ORG>", "ops@bücher.example", "not an address", "a@nodot")}
+    assert domain == {"Ops <ops@Mail.Example.ORG>": "mail.example.org", "ops@bücher.example": "xn--bcher-kva.example",
+                      "not an address": None, "a@nodot": None}
 
 
 def test_static_path_never_imports_dnspython():

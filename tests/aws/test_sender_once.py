@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_support import run_cli
+from support import run_installed
 
 from .conftest import config, line_of, provider
 
@@ -35,7 +35,7 @@ def nameserver(tmp_path):
 
 def online(moto, path: Path, nameserver: str, *extra: str) -> tuple[int, list[dict]]:
     env = dict(moto.environ(SENDER=SENDER), AWS_ACCESS_KEY_ID=None, AWS_SECRET_ACCESS_KEY=None, AWS_SESSION_TOKEN=None, AWS_PROFILE=None)
-    code, out, err = run_cli("check", "--online", "--nameserver", nameserver, "--timeout", "3", "--select", "SES600,SES703",
+    code, out, err = run_installed("check", "--online", "--nameserver", nameserver, "--timeout", "3", "--select", "SES600,SES703",
                              "--format", "json", *extra, str(path), env=env, timeout=90)
     assert "Traceback" not in err, err
     return code, json.loads(out)["findings"]

@@ -1,48 +1,36 @@
-"""The aws stage's facts: what AWS says about each enabled SES provider, read-only and batched.
+"""The aws stage's facts: what AWS says about each enabled SES provider, as plain data.
 
-One `AwsProvider` per enabled SES provider, the subject of the SES7xx rules. Its registered collector
-(collect/aws/gather.py `collect`, imported only when the stage runs) resolves each provider's
-credentials as botocore does (collect/aws/credentials.py), then asks AWS in four concurrent
-phases:
+Two fact types per enabled SES provider, both frozen and without I/O (the calls are in `collect/aws/`):
 
-1. STS GetCallerIdentity, once per (credentials, endpoint).
-2. Per (account, region, endpoint): SES v2 GetAccount (v1 GetSendQuota + GetAccountSendingEnabled when v2
-   is not answered); v1 GetIdentityVerificationAttributes / GetIdentityDkimAttributes /
-   GetIdentityMailFromDomainAttributes for every identity that could cover a `from` or a sandbox
-   recipient of any provider in that unit (100 identities a call); CloudWatch reputation metrics (one
-   GetMetricData). Per credentials: iam:GetRole for an assumed role (to keep the role's path).
-3. v2 GetEmailIdentity and v1 GetIdentityNotificationAttributes (batched) for each candidate identity
-   that exists (VerifiedForSendingStatus, default configuration set, DKIM origin and key length,
-   signing zone; SNS topics, feedback forwarding); iam:GetContextKeysForPrincipalPolicy once per principal.
-4. The default configuration sets (GetConfigurationSet, GetConfigurationSetEventDestinations); every
-   literal workflow recipient on the account-level suppression list (GetSuppressedDestination); with VDM
-   on, ListRecommendations paced to one call a second per region; the other SES regions, only for
-   senders not covered in their own region; IAM SimulatePrincipalPolicy, once per (principal, request
-   context), the context reduced to the condition keys the principal's policies test.
+- `SesIdentities` (collector `collect/aws/identities.py`): the provider's resolved region, endpoint,
+  sender and credentials, STS GetCallerIdentity, and its SES identities in `region` (v1
+  GetIdentityVerificationAttributes / GetIdentityDkimAttributes / GetIdentityMailFromDomainAttributes,
+  100 identities a call, for every identity that could cover a `from` or a literal workflow recipient;
+  v2 GetEmailIdentity for each that exists). Its `dns_hints` are what the dns stage reads, so the dns
+  stage needs only these reads, not the rest of the aws stage.
+- `AwsProvider` (collector `collect/aws/gather.py`), the subject of the SES7xx rules: the identity facts
+  above plus the account (SES v2 GetAccount, or v1 GetSendQuota + GetAccountSendingEnabled), CloudWatch
+  reputation, identity notifications, default configuration sets, the account-level suppression list,
+  the VDM advisor, the other SES regions (only for senders not covered in their own region) and IAM's
+  verdict on the sends (SimulatePrincipalPolicy, once per principal and request context).
 
-So the number of calls grows with accounts, regions and distinct senders, not with providers. Every call
-uses the config's `endpoint`, bounded timeouts and small retries; every failed read becomes an unknown
-(SES740) naming what was not checked. Nothing here writes: only Get/List/Simulate calls.
-
-boto3/botocore are imported inside functions only: this module is imported on the static path.
+Every failed read is an `Unknown` (SES740) naming what was not checked. This module imports only the
+standard library and pure helpers: it is imported on the static path whenever the aws rules load.
 """
 from __future__ import annotations
 
-import contextlib
-import threading
-import time
-from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any, Optional
+from dataclasses import dataclass, field, fields
+from email.utils import parseaddr
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
-from ses_lint.collect.aws.credentials import CredentialFacts
 from ses_lint.core.findings import one_line
 from ses_lint.facts.hints import DnsHints
-from ses_lint.knowledge.aws import DEFAULT_REGION, error_kind
-from ses_lint.source.config import NotifyStep, SesProvider
+from ses_lint.knowledge.aws import DEFAULT_REGION
 
-BATCH = 100  # identities per v1 Get*Attributes call (the API's limit)
-WORKERS = 16
+if TYPE_CHECKING:
+    from ses_lint.core.run import Run
+    from ses_lint.source.config import NotifyStep, SesProvider
+
 ATTEMPTS = 2  # total attempts per read call (botocore "standard" retry mode)
 SEND_ACTIONS = ("ses:SendEmail", "ses:SendRawEmail")
 # Which sends each action authorizes (Service Authorization Reference, "Actions, resources, and condition
@@ -50,9 +38,25 @@ SEND_ACTIONS = ("ses:SendEmail", "ses:SendRawEmail")
 # (and SMTP, which SES authorizes as SendRawEmail) needs ses:SendRawEmail.
 SEND_APIS = {"ses:SendEmail": "SendEmail with simple content", "ses:SendRawEmail": "raw messages and SMTP (SendRawEmail)"}
 SIMULATOR_DOMAIN = "simulator.amazonses.com"
-CALLS: Counter[str] = Counter()  # every AWS call this process made, by "service:Operation" (benchmarks read it)
-CALLS_LOCK = threading.Lock()
 AWS_MESSAGE_LIMIT = 300
+# botocore's credential provider METHOD -> what a user calls that source
+SOURCE_NAMES = {
+    "explicit": "static keys in the config (access_key_id/secret_access_key)",
+    "env": "environment variables (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)",
+    "assume-role": "assume-role profile (role_arn)",
+    "assume-role-with-web-identity": "web identity token (AWS_WEB_IDENTITY_TOKEN_FILE/web_identity_token_file)",
+    "sso": "IAM Identity Center (SSO) profile",
+    "shared-credentials-file": "shared credentials file",
+    "login": "console login session (aws login)",
+    "custom-process": "credential_process",
+    "config-file": "shared config file",
+    "ec2-credentials-file": "legacy EC2 credentials file (AWS_CREDENTIAL_FILE)",
+    "boto-config": "boto2 config file (BOTO_CONFIG, ~/.boto)",
+    "container-role": "container role (ECS/EKS: AWS_CONTAINER_CREDENTIALS_*_URI)",
+    "iam-role": "instance role (EC2 instance metadata, IMDS)",
+}
+# botocore has no token for this: the METHOD of credentials loaded from an explicit profile's keys
+PROFILE_METHODS = ("shared-credentials-file", "config-file", "assume-role", "sso", "custom-process", "login")
 
 
 # ---------------------------------------------------------------------------------------------- facts
@@ -85,15 +89,50 @@ class AwsError:
         return f"{self.operation} {what} ({detail})"
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
+class CredentialFacts:
+    """What resolving one provider's credentials found (collect/aws/credentials.py). Providers with the same
+    credential settings share one (compared by identity: the collectors group calls by it)."""
+
+    mode: str  # "static", "profile" or "chain"
+    key: str  # the config key the credentials concern: "access_key_id", "profile" or "" (the provider)
+    tried: tuple[str, ...] = ()  # sources, in the order botocore tries them
+    method: Optional[str] = None  # botocore's METHOD of the source that won
+    error: Optional[str] = None  # why no credentials resolved (SES701)
+    access_key: Optional[str] = field(default=None, repr=False)  # the resolved access key id (grouping only; never printed)
+    profile: Optional[str] = None
+    imds: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.method is not None
+
+    @property
+    def source(self) -> str:
+        name = SOURCE_NAMES.get(self.method or "", self.method or "unknown source")
+        if self.mode == "profile" and self.method in PROFILE_METHODS:
+            return f"profile `{self.profile}` ({name})"
+        return name
+
+
+@dataclass(frozen=True)
 class Unknown:
     """A fact that could not be read (SES740): what was not checked, and the config key it concerns."""
 
-    key: tuple  # the config key path, ("config", "from")
+    key: str
     message: str
 
 
-@dataclass
+@dataclass(frozen=True)
+class NotificationFacts:
+    """v1 GetIdentityNotificationAttributes of one identity: SNS topics and email feedback forwarding."""
+
+    bounce_topic: Optional[str] = None
+    complaint_topic: Optional[str] = None
+    forwarding: Optional[bool] = None
+
+
+@dataclass(frozen=True)
 class IdentityFacts:
     """One SES identity in one region: v1 attribute calls (v1 spellings: `Success`, `Pending`, ...), refined
     by v2 GetEmailIdentity where it answered (`v2`)."""
@@ -113,7 +152,7 @@ class IdentityFacts:
     dkim_origin: Optional[str] = None  # v2 DkimAttributes.SigningAttributesOrigin: AWS_SES, EXTERNAL, AWS_SES_<REGION>
     dkim_key_length: Optional[str] = None  # v2 DkimAttributes.CurrentSigningKeyLength: RSA_1024_BIT / RSA_2048_BIT
     configuration_set: Optional[str] = None  # v2 ConfigurationSetName: the identity's default configuration set
-    notifications: Optional["NotificationFacts"] = None  # v1 GetIdentityNotificationAttributes
+    notifications: Optional[NotificationFacts] = None  # v1 GetIdentityNotificationAttributes (aws stage only)
 
     @property
     def verified(self) -> bool:
@@ -128,15 +167,6 @@ class IdentityFacts:
 
 
 @dataclass(frozen=True)
-class NotificationFacts:
-    """v1 GetIdentityNotificationAttributes of one identity: SNS topics and email feedback forwarding."""
-
-    bounce_topic: Optional[str] = None
-    complaint_topic: Optional[str] = None
-    forwarding: Optional[bool] = None
-
-
-@dataclass
 class ConfigurationSetFacts:
     """A configuration set that applies to this provider's mail (the covering identity's default set)."""
 
@@ -160,7 +190,7 @@ class Recommendation:
     resource: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class AccountFacts:
     """The SES account in one region: from v2 GetAccount, or the v1 fallbacks (`source` says which)."""
 
@@ -180,20 +210,6 @@ class AccountFacts:
         return None if self.production is None else not self.production
 
 
-@dataclass
-class RecipientFact:
-    """A workflow recipient of a step that uses this provider, and whether SES has it verified."""
-
-    step: NotifyStep
-    field: str  # "to", "cc" or "bcc"
-    index: int
-    address: str
-    verified: Optional[bool] = None  # None: unknown
-    covering: Optional[str] = None
-    literal: bool = True  # written as an address (or expanded with --env), not an unresolved ${NAME}
-    suppressed: Optional["Suppression"] = None  # on the account-level suppression list
-
-
 @dataclass(frozen=True)
 class Suppression:
     """v2 GetSuppressedDestination: why and since when SES suppresses an address."""
@@ -202,7 +218,21 @@ class Suppression:
     since: Optional[str] = None  # ISO date of LastUpdateTime
 
 
-@dataclass
+@dataclass(frozen=True)
+class RecipientFact:
+    """A workflow recipient of a step that uses this provider, and whether SES has it verified."""
+
+    step: "NotifyStep"
+    field: str  # "to", "cc" or "bcc"
+    index: int
+    address: str
+    verified: Optional[bool] = None  # None: unknown
+    covering: Optional[str] = None
+    literal: bool = True  # written as an address (or expanded with --env), not an unresolved ${NAME}
+    suppressed: Optional[Suppression] = None  # on the account-level suppression list (aws stage only)
+
+
+@dataclass(frozen=True)
 class ActionVerdict:
     """SimulatePrincipalPolicy's verdict for one send action over every resource SES authorizes and every
     message context of this provider: `allowed`, `denied` (with the resources and decisions), or `unknown`
@@ -210,17 +240,17 @@ class ActionVerdict:
 
     action: str
     decision: str = "allowed"
-    denied: list[tuple[str, str]] = field(default_factory=list)  # (resource ARN, decision)
-    keys: list[str] = field(default_factory=list)  # unknown: the keys missing from the context
+    denied: tuple[tuple[str, str], ...] = ()  # (resource ARN, decision)
+    keys: tuple[str, ...] = ()  # unknown: the keys missing from the context
 
 
-@dataclass
+@dataclass(frozen=True)
 class IamFacts:
     """IAM's verdict on this provider's sends (ses:SendEmail and ses:SendRawEmail)."""
 
     principal: str
-    resources: list[str]
-    actions: dict[str, ActionVerdict] = field(default_factory=dict)
+    resources: tuple[str, ...]
+    actions: Mapping[str, ActionVerdict] = field(default_factory=dict)
     note: Optional[str] = None
 
     @property
@@ -236,14 +266,13 @@ class IamFacts:
         return not self.denied and not self.unknown
 
 
-@dataclass(eq=False)
-class AwsProvider:
-    """One enabled SES provider with what AWS says about it. Subject of the aws rules (SES7xx).
+@dataclass(frozen=True, eq=False)
+class SesIdentities:
+    """One enabled SES provider's connection to AWS and its SES identities in `region`: what the dns stage
+    needs (`dns_hints`) and what every aws rule starts from. `checked` is False when the aws stage is not
+    running: then every fact is None or empty."""
 
-    `checked` is False when the aws stage is not running: then every fact is None and `dns_hints` too.
-    """
-
-    provider: SesProvider
+    provider: "SesProvider"
     checked: bool = False
     region: str = DEFAULT_REGION
     endpoint: Optional[str] = None
@@ -254,40 +283,31 @@ class AwsProvider:
     account: Optional[str] = None
     auth_error: Optional[str] = None
     unreachable: Optional[str] = None  # why no call could be made at all (probe: SES840)
-    unknowns: list[Unknown] = field(default_factory=list)
-    identities: Optional[dict[str, IdentityFacts]] = None  # candidate name -> facts (absent: no such identity)
+    unknowns: tuple[Unknown, ...] = ()
+    identities: Optional[Mapping[str, IdentityFacts]] = None  # candidate name -> facts (absent: no such identity)
     dkim_known: bool = False
     mail_from_known: bool = False
-    other_regions: list[str] = field(default_factory=list)  # regions where `from` is verified
-    other_regions_failed: list[str] = field(default_factory=list)
-    account_facts: Optional[AccountFacts] = None
-    recipients: list[RecipientFact] = field(default_factory=list)
-    iam: Optional[IamFacts] = None
-    bounce_rate: Optional[float] = None
-    complaint_rate: Optional[float] = None
-    configuration_sets: list[ConfigurationSetFacts] = field(default_factory=list)
-    notifications_known: bool = False  # GetIdentityNotificationAttributes answered for the covering identity
-    recommendations: Optional[list[Recommendation]] = None  # None: not read (VDM off, or the call failed)
+    recipients: tuple[RecipientFact, ...] = ()
     unit_lead: bool = False  # the first provider of its (account, credentials, region, endpoint): account-wide notes go here
-    dns_hints: Optional[DnsHints] = None
-    _clients: Any = field(default=None, repr=False)
-    _raw: dict = field(default_factory=dict, repr=False)  # the collector's scratch: raw answers per call
 
-    # ----- what the rules read
+    @classmethod
+    def gather(cls, run: "Run") -> list["SesIdentities"]:  # until the engine runs registered collectors
+        return _collected("ses_lint.collect.aws.identities", run)
+
+    # ----- what the rules and the dns stage read
     @property
     def file(self) -> str:
         return self.provider.file
 
-    def finding(self, key: tuple, message: str, at: str = "value"):
-        """A finding at a config key path (`("config", "from")`); `()` is the provider's own key."""
+    def finding(self, key: str, message: str, at: str = "value"):
+        """A finding at a config key (`config.from`); "" is the provider's own key."""
         if key:
             return self.provider.finding(key, message, at)
-        return self.provider.finding((), message, at="key")
+        return self.provider.finding("", message, at="key")
 
     @property
     def display_name(self) -> Optional[str]:
-        sender = self.provider.sender
-        return sender.display_name if sender is not None and self.from_value is not None else None
+        return display_name(self.from_value)
 
     @property
     def sender_domain(self) -> Optional[str]:
@@ -319,11 +339,62 @@ class AwsProvider:
         """The most specific verified domain identity covering `from` (its DKIM signs the mail)."""
         return next((identity for identity in self.existing if identity.verified and identity.is_domain), None)
 
-    def credential_key(self) -> tuple:
-        return ("config", self.credentials.key) if self.credentials and self.credentials.key else ()
+    def credential_key(self) -> str:
+        return "config." + self.credentials.key if self.credentials and self.credentials.key else ""
 
-    def client(self, service: str, attempts: int = ATTEMPTS, region: Optional[str] = None) -> Any:
-        return self._clients.get(self, service, region or self.region, attempts)
+    @property
+    def dns_hints(self) -> Optional[DnsHints]:
+        """What the DNS stage should check for this provider, from AWS's answers (None when unknown)."""
+        if not self.checked or self.identities is None:
+            return None
+        domain = self.domain_identity
+        mail_from = next((identity for identity in self.existing if identity.verified and identity.mail_from_domain), None)
+        if domain is None and mail_from is None:
+            return None
+        signs = domain is not None and domain.dkim_enabled is not False
+        external = signs and domain.dkim_origin == "EXTERNAL"
+        return DnsHints(
+            identity_domain=domain.name if domain else None,
+            dkim_tokens=domain.dkim_tokens if signs and not external else (),
+            dkim_selectors=domain.dkim_tokens if external else (),
+            signing_hosted_zone=domain.signing_hosted_zone if domain else None,
+            mail_from_domain=mail_from.mail_from_domain if mail_from else None,
+            region=self.region,
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class AwsProvider(SesIdentities):
+    """One enabled SES provider with what AWS says about it: its `SesIdentities` and the account, IAM and
+    deliverability facts. Subject of the aws rules (SES7xx)."""
+
+    other_regions: tuple[str, ...] = ()  # regions where `from` is verified
+    other_regions_failed: tuple[str, ...] = ()
+    account_facts: Optional[AccountFacts] = None
+    iam: Optional[IamFacts] = None
+    bounce_rate: Optional[float] = None
+    complaint_rate: Optional[float] = None
+    configuration_sets: tuple[ConfigurationSetFacts, ...] = ()
+    recommendations: Optional[tuple[Recommendation, ...]] = None  # None: not read (VDM off, or the call failed)
+
+    @classmethod
+    def gather(cls, run: "Run") -> list["AwsProvider"]:  # until the engine runs registered collectors
+        return _collected("ses_lint.collect.aws.gather", run)
+
+    @classmethod
+    def extending(cls, base: SesIdentities, /, **facts: Any) -> "AwsProvider":
+        """The provider's `SesIdentities` with the aws stage's other facts."""
+        own = {item.name: getattr(base, item.name) for item in fields(SesIdentities)}
+        return cls(**{**own, **facts})
+
+
+def _collected(module: str, run: "Run") -> list:
+    """Run a collector of collect/aws on this run (imported by name: a fact module imports no collector)."""
+    import importlib
+
+    from ses_lint.collect.aws.inputs import RunInputs
+
+    return list(importlib.import_module(module).collect(RunInputs(run)))
 
 
 def candidates(address: str) -> list[str]:
@@ -338,24 +409,19 @@ def candidates(address: str) -> list[str]:
     return names
 
 
-def classify(error: BaseException, operation: str) -> AwsError:
-    from botocore import exceptions as be
+def sender_address(value: Any) -> Optional[str]:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    _, address = parseaddr(value)
+    return address if "@" in address else None
 
-    if isinstance(error, be.ClientError):
-        info = error.response.get("Error", {}) or {}
-        code = str(info.get("Code") or "")
-        message = str(info.get("Message") or error)
-        status = (error.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
-        return AwsError(error_kind(code, status), code or str(status or ""), message, operation)
-    if isinstance(error, (be.ConnectTimeoutError,)):
-        return AwsError("unreachable", "ConnectTimeout", str(error), operation)
-    if isinstance(error, be.ReadTimeoutError):
-        return AwsError("timeout", "ReadTimeout", str(error), operation)
-    if isinstance(error, (be.EndpointConnectionError, be.ConnectionClosedError, be.ConnectionError)):
-        return AwsError("unreachable", type(error).__name__, str(error), operation)
-    if isinstance(error, (be.NoCredentialsError, be.PartialCredentialsError)):
-        return AwsError("auth", type(error).__name__, str(error), operation)
-    return AwsError("error", type(error).__name__, str(error), operation)
+
+def display_name(value: Optional[str]) -> Optional[str]:
+    """The display name of `"Name <addr>"` (what SES supplies as `ses:FromDisplayName`), None without one."""
+    if not value:
+        return None
+    name, _ = parseaddr(value)
+    return name or None
 
 
 def partition_of(region: str) -> str:
@@ -369,24 +435,3 @@ def partition_of(region: str) -> str:
 def identity_arn(partition: str, region: str, account: Optional[str], name: str, kind: str = "identity") -> str:
     """An SES resource ARN: `arn:<partition>:ses:<region>:<account>:identity/<name>` (or `configuration-set/`)."""
     return f"arn:{partition}:ses:{region}:{account}:{kind}/{name}"
-
-
-class Pacer:
-    """Spaces calls `interval` seconds apart (per key: a region's rate limit), across threads: a call made
-    in `slot()` starts `interval` after the previous one's answer, so the service never sees two closer."""
-
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    @contextlib.contextmanager
-    def slot(self):
-        with self._lock:
-            delay = self._next - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-            try:
-                yield
-            finally:
-                self._next = time.monotonic() + self.interval

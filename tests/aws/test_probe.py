@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ses_lint.facts import aws as aws_facts
+from ses_lint.collect.aws import clients as aws_facts
 
 from .conftest import SIMULATOR, config, line_of, provider
 from .helpers import check, codes, found

@@ -18,58 +18,13 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import Any, Mapping, Optional
 
+from ses_lint.collect.aws.clients import attach
 from ses_lint.core.findings import one_line
+from ses_lint.facts.aws import SOURCE_NAMES, CredentialFacts
 from ses_lint.source import references
-
-# botocore's provider METHOD -> what a user calls that source
-SOURCE_NAMES = {
-    "explicit": "static keys in the config (access_key_id/secret_access_key)",
-    "env": "environment variables (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)",
-    "assume-role": "assume-role profile (role_arn)",
-    "assume-role-with-web-identity": "web identity token (AWS_WEB_IDENTITY_TOKEN_FILE/web_identity_token_file)",
-    "sso": "IAM Identity Center (SSO) profile",
-    "shared-credentials-file": "shared credentials file",
-    "login": "console login session (aws login)",
-    "custom-process": "credential_process",
-    "config-file": "shared config file",
-    "ec2-credentials-file": "legacy EC2 credentials file (AWS_CREDENTIAL_FILE)",
-    "boto-config": "boto2 config file (BOTO_CONFIG, ~/.boto)",
-    "container-role": "container role (ECS/EKS: AWS_CONTAINER_CREDENTIALS_*_URI)",
-    "iam-role": "instance role (EC2 instance metadata, IMDS)",
-}
-# botocore has no token for this: the METHOD of credentials loaded from an explicit profile's keys
-PROFILE_METHODS = ("shared-credentials-file", "config-file", "assume-role", "sso", "custom-process", "login")
-
-
-@dataclass
-class CredentialFacts:
-    """What resolving one provider's credentials found."""
-
-    mode: str  # "static", "profile" or "chain"
-    key: str  # the config key the credentials concern: "access_key_id", "profile" or "" (the provider)
-    tried: list[str] = field(default_factory=list)  # sources, in the order botocore tries them
-    method: Optional[str] = None  # botocore's METHOD of the source that won
-    error: Optional[str] = None  # why no credentials resolved (SES701)
-    access_key: Optional[str] = None  # the resolved access key id (grouping only; never printed)
-    botocore_session: Any = None  # a botocore Session whose credential_provider is this chain
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and self.botocore_session is not None
-
-    @property
-    def source(self) -> str:
-        name = SOURCE_NAMES.get(self.method or "", self.method or "unknown source")
-        if self.mode == "profile" and self.method in PROFILE_METHODS:
-            return f"profile `{self.profile}` ({name})"
-        return name
-
-    profile: Optional[str] = None
-    imds: bool = True
-
 
 def _expand(value: Any, environ: Mapping[str, str]) -> tuple[Optional[str], Optional[str]]:
     """(value, problem): a string field with `${NAME}` references read from the environment, as the SDK
@@ -90,7 +45,8 @@ _LOCK = threading.Lock()
 
 
 def resolve(provider: Any, environ: Mapping[str, str], timeout: float) -> CredentialFacts:
-    """Resolve one SesProvider's credentials. Never raises."""
+    """Resolve one SesProvider's credentials. Never raises. The botocore session of resolved credentials is
+    kept beside them (`clients.attach`), not in them."""
     key_id, key_problem = _expand(provider.field("access_key_id"), environ)
     secret, secret_problem = _expand(provider.field("secret_access_key"), environ)
     profile, profile_problem = _expand(provider.field("profile"), environ)
@@ -98,23 +54,20 @@ def resolve(provider: Any, environ: Mapping[str, str], timeout: float) -> Creden
     written_keys = provider.field("access_key_id") is not None or provider.field("secret_access_key") is not None
 
     if written_keys:
-        facts = CredentialFacts("static", "access_key_id", tried=[SOURCE_NAMES["explicit"]], imds=imds)
+        facts = CredentialFacts("static", "access_key_id", tried=(SOURCE_NAMES["explicit"],), imds=imds)
         problems = [p for p in (key_problem, secret_problem) if p]
         if problems:
-            facts.error = "static keys are set in the config but " + "; ".join(problems)
-        elif not key_id or not secret:
+            return replace(facts, error="static keys are set in the config but " + "; ".join(problems))
+        if not key_id or not secret:
             missing = "secret_access_key" if key_id else "access_key_id"
-            facts.error = f"static keys are incomplete: `{missing}` is missing or empty"
-        if facts.error:
-            return facts
+            return replace(facts, error=f"static keys are incomplete: `{missing}` is missing or empty")
         try:
             with _LOCK:
                 session = _session(environ, None)
                 session.set_credentials(key_id, secret)
-            facts.method, facts.access_key, facts.botocore_session = "explicit", key_id, session
         except Exception as error:  # pragma: no cover - botocore refusing plain strings
-            facts.error = one_line(f"static keys could not be used: {error}", 300)
-        return facts
+            return replace(facts, error=one_line(f"static keys could not be used: {error}", 300))
+        return attach(replace(facts, method="explicit", access_key=key_id), session, timeout)
 
     if profile_problem:
         return CredentialFacts("profile", "profile", error=f"`profile` {profile_problem}", imds=imds)
@@ -124,26 +77,21 @@ def resolve(provider: Any, environ: Mapping[str, str], timeout: float) -> Creden
         with _LOCK:
             session = _session(environ, profile)
             resolver = _resolver(session, environ, explicit_profile=profile, imds=imds, timeout=timeout)
-            facts.tried = _describe(resolver, session, environ, imds)
+            facts = replace(facts, tried=tuple(_describe(resolver, session, environ, imds)))
             session.register_component("credential_provider", resolver)
     except Exception as error:
-        facts.error = _explain(error, profile)
-        return facts
+        return replace(facts, error=_explain(error, profile))
     try:
         credentials = session.get_credentials()
     except Exception as error:
-        facts.error = _explain(error, profile)
-        return facts
+        return replace(facts, error=_explain(error, profile))
     if credentials is None:
-        facts.error = "no source supplied credentials"
-        return facts
+        return replace(facts, error="no source supplied credentials")
     try:
         frozen = credentials.get_frozen_credentials()
     except Exception as error:
-        facts.error = f"{SOURCE_NAMES.get(credentials.method, credentials.method)} failed: {_explain(error, profile)}"
-        return facts
-    facts.method, facts.access_key, facts.botocore_session = credentials.method, frozen.access_key, session
-    return facts
+        return replace(facts, error=f"{SOURCE_NAMES.get(credentials.method, credentials.method)} failed: {_explain(error, profile)}")
+    return attach(replace(facts, method=credentials.method, access_key=frozen.access_key), session, timeout)
 
 
 def _session(environ: Mapping[str, str], profile: Optional[str]) -> Any:

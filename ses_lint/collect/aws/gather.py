@@ -103,9 +103,9 @@ class AccountReads(Phases):
         self.parallel(jobs)
 
     # phase 2: configuration sets, suppression list, advisor, other regions, IAM simulation
-    def phase_dependent(self, units: dict[tuple, list[Slot]], ready: list[Slot]) -> None:
+    def phase_dependent(self, grouped: dict[tuple, list[Slot]], ready: list[Slot]) -> None:
         jobs: list[Callable[[], Any]] = []
-        for members in units.values():
+        for members in grouped.values():
             for name in unique(subject.covering.configuration_set for subject in members
                                 if subject.covering is not None and subject.covering.configuration_set):
                 jobs.append(lambda m=members, n=name: self.configuration_set(m, n))

@@ -45,7 +45,7 @@ def write_config(folder: Path, url: str, keys: tuple[str, str], providers: int, 
 
 def measure(path: Path, environ: dict, probe: bool, state) -> tuple[float, Counter, Counter, int]:
     import ses_lint
-    from ses_lint.facts import aws as facts
+    from ses_lint.collect.aws import clients as facts
 
     before = Counter(facts.CALLS)
     seen_before = len(state.requests)

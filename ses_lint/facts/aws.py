@@ -15,7 +15,7 @@ Two fact types per enabled SES provider, both frozen and without I/O (the calls 
   verdict on the sends (SimulatePrincipalPolicy, once per principal and request context).
 
 Every failed read is an `Unknown` (SES740) naming what was not checked. This module imports only the
-standard library and pure helpers: it is imported on the static path whenever the aws rules load.
+standard library and pure helpers (core.findings, facts.hints, knowledge.aws): it is imported whenever the aws rules load.
 """
 from __future__ import annotations
 

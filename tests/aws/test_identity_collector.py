@@ -106,3 +106,24 @@ def test_facts_are_frozen_plain_data(module):
         hints = typing.get_type_hints(kind, vars(facts) | vars(importlib.import_module("ses_lint.source.config")))
         assert not [name for name, hint in hints.items() if hint is typing.Any or "session" in name or "client" in name], kind
         assert not [name for name in vars(kind) if name in ("run", "send", "collect", "client", "prepare", "confirm")], kind
+
+
+def test_why_a_probe_is_not_attempted_is_read_from_the_facts_alone(tmp_path):
+    from ses_lint.collect.probe import not_attempted
+    from ses_lint.facts.aws import CredentialFacts
+    from ses_lint.source.config import SesProvider
+
+    path = tmp_path / "ses.yaml"
+    path.write_text(config(provider()))
+    source = discover([str(path)])[0]
+    [ses] = Run(Options(), [load(source.path, source.raw)], environ={}).subjects(SesProvider)
+    keys = CredentialFacts("static", "access_key_id", method="explicit")
+    assert not_attempted(AwsProvider(ses)) == "the aws stage did not run"
+    assert not_attempted(AwsProvider(ses, checked=True)) == "no AWS credentials"
+    assert not_attempted(AwsProvider(ses, checked=True, credentials=CredentialFacts("chain", "", error="no source supplied credentials"))) \
+        == "no AWS credentials (no source supplied credentials)"
+    assert not_attempted(AwsProvider(ses, checked=True, credentials=keys, auth_error="sts:GetCallerIdentity credentials rejected")) \
+        == "AWS rejected the credentials (sts:GetCallerIdentity credentials rejected)"
+    assert not_attempted(AwsProvider(ses, checked=True, credentials=keys, unreachable="endpoint unreachable")) == "endpoint unreachable"
+    assert not_attempted(AwsProvider(ses, checked=True, credentials=keys)) == "`from` is not a valid address"
+    assert not_attempted(AwsProvider(ses, checked=True, credentials=keys, sender="noreply@example.com")) is None

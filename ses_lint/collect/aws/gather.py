@@ -47,7 +47,7 @@ from ses_lint.facts.aws import (
 )
 
 
-def collect(inputs: Any) -> list[Slot]:
+def collect(inputs: Any) -> list[AwsProvider]:
     """One `AwsProvider` per enabled SES provider, extending its `SesIdentities` (unchecked when the aws
     stage does not run)."""
     identities = inputs.get(SesIdentities)
@@ -69,7 +69,7 @@ class AccountReads(Phases):
         self.pacers: dict[tuple, Pacer] = {}
         self._pacers_lock = threading.Lock()
 
-    def collect(self) -> list[Slot]:
+    def collect(self) -> list[AwsProvider]:
         started = time.monotonic()
         ready = [slot for slot in self.slots if slot.checked and slot.ready]
         with self.running():

@@ -7,11 +7,10 @@ path (so findings have real lines), the facts are dataclasses filled with keywor
 construction (never mutated after), and the rules run through the engine's own dispatch, placing and
 grouping.
 
-Stand-ins the facts still need today (issue 10 removes the need):
-- `CredentialFacts.ok` is true only with a `botocore_session`: `SESSION` is a bare `object()` in its
-  place. No rule calls it; nothing here can.
+What the facts still need from elsewhere:
 - `SesProvider` and `NotifyStep` come from a static `Run` of the written config (they carry it).
-- `not_attempted()` runs `ProbeResult.prepare()`, which writes its answer into the result.
+- `not_attempted()` asks the probe's collector (`collect/probe.py` `not_attempted`, a pure function of
+  the aws facts) why it would not send.
 - `judge()` hands the subjects to a `Run` (`Run.supply`) and uses the engine's `_place` and `_finish`, so
   findings are placed, grouped and sorted exactly as in a run.
 """
@@ -21,7 +20,7 @@ import dataclasses
 import textwrap
 from typing import Any, Iterable, Optional
 
-from ses_lint.collect.aws.credentials import CredentialFacts
+from ses_lint.collect.probe import not_attempted as probe_not_attempted
 from ses_lint.core import engine
 from ses_lint.core.findings import Finding, Stage
 from ses_lint.core.isolation import judge_rule
@@ -34,6 +33,7 @@ from ses_lint.facts.aws import (
     AwsError,
     AwsProvider,
     ConfigurationSetFacts,
+    CredentialFacts,
     IamFacts,
     IdentityFacts,
     NotificationFacts,
@@ -50,7 +50,6 @@ from ses_lint.source.document import load
 ACCOUNT = "123456789012"
 USER = f"arn:aws:iam::{ACCOUNT}:user/mailer"
 SIMULATOR = "success@simulator.amazonses.com"
-SESSION = object()  # stand-in for CredentialFacts.botocore_session: `ok` needs one (see the module docstring)
 FILE = "ses.yaml"
 TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:feedback"
 
@@ -122,8 +121,7 @@ def credentials(mode: str = "static", *, method: Optional[str] = None, error: Op
     """What resolving credentials found: `static` keys (key access_key_id), a `profile`, or the default `chain`."""
     key = {"static": "access_key_id", "profile": "profile", "chain": ""}[mode]
     method = method or {"static": "explicit", "profile": "shared-credentials-file", "chain": "env"}[mode]
-    return CredentialFacts(mode, key, tried=list(tried), method=None if error else method, error=error,
-                           botocore_session=None if error else SESSION, profile=profile)
+    return CredentialFacts(mode, key, tried=tuple(tried), method=None if error else method, error=error, profile=profile)
 
 
 def identities(*items: IdentityFacts) -> dict[str, IdentityFacts]:
@@ -162,14 +160,14 @@ def sandbox(source: str = "v2", **fields: Any) -> AccountFacts:
 
 
 def verdict(action: str, decision: str = "allowed", denied: Iterable[tuple[str, str]] = (), keys: Iterable[str] = ()) -> ActionVerdict:
-    return ActionVerdict(action, decision, list(denied), list(keys))
+    return ActionVerdict(action, decision, tuple(denied), tuple(keys))
 
 
 def iam(principal: str = USER, resources: Iterable[str] = (), *, send_email: ActionVerdict | None = None,
         send_raw: ActionVerdict | None = None) -> IamFacts:
     """IAM's verdict on both send actions (each allowed unless given)."""
     actions = {"ses:SendEmail": send_email or verdict("ses:SendEmail"), "ses:SendRawEmail": send_raw or verdict("ses:SendRawEmail")}
-    return IamFacts(principal, list(resources), actions)
+    return IamFacts(principal, tuple(resources), actions)
 
 
 def configuration_set(name: str = "tx", identity_name: str = "example.com", exists: Optional[bool] = True, **fields: Any) -> ConfigurationSetFacts:
@@ -225,8 +223,7 @@ def healthy(config: Config, key: str = "email-ses") -> dict[str, Any]:
         "sender": sender.address, "from_value": sender.value, "credentials": credentials(), "caller_arn": USER,
         "account": ACCOUNT, "identities": identities(identity(domain)), "dkim_known": True, "mail_from_known": True,
         "account_facts": account(), "iam": iam(), "bounce_rate": 0.001, "complaint_rate": 0.0,
-        "notifications_known": True, "recommendations": [], "unit_lead": True,
-        "recipients": recipients(config, key),
+        "recommendations": (), "unit_lead": True, "recipients": tuple(recipients(config, key)),
     }
 
 
@@ -251,8 +248,7 @@ def probe(subject: AwsProvider, recipient_: str = SIMULATOR, **outcome: Any) -> 
 def not_attempted(result: ProbeResult) -> Optional[str]:
     """Why the probe would not be attempted for this provider (None: it would be sent): its pre-check,
     which reads only the facts."""
-    result.prepare()
-    return result.not_attempted
+    return probe_not_attempted(result.aws)
 
 
 def replace(fact: Any, **changes: Any) -> Any:

@@ -46,12 +46,14 @@ def test_optional_needs_only_when_their_stage_runs():
     assert dns_only[-1] == "ses_lint.collect.dns.gather:collect" and not any("aws" in function for function in dns_only)
     with_aws = [collector.function for collector in TABLE.plan([collect.SENDER_DOMAIN], AWS)]
     assert "ses_lint.collect.aws.dns_hints:collect" in with_aws and "ses_lint.collect.aws.gather:collect" not in with_aws
+    assert "ses_lint.collect.aws.identities:collect" in with_aws
 
 
-def test_hints_come_from_the_aws_facts_when_their_rules_run_anyway():
+def test_hints_and_the_aws_facts_share_the_identity_reads():
     plan = [collector.function for collector in TABLE.plan([collect.SENDER_DOMAIN, collect.AWS_PROVIDER], AWS)]
-    assert "ses_lint.collect.aws.dns_hints:from_aws_providers" in plan and "ses_lint.collect.aws.dns_hints:collect" not in plan
-    assert plan.index("ses_lint.collect.aws.gather:collect") < plan.index("ses_lint.collect.aws.dns_hints:from_aws_providers")
+    assert plan.count("ses_lint.collect.aws.identities:collect") == 1
+    identities = plan.index("ses_lint.collect.aws.identities:collect")
+    assert identities < plan.index("ses_lint.collect.aws.gather:collect") and identities < plan.index("ses_lint.collect.aws.dns_hints:collect")
 
 
 def test_late_phases_are_declared():

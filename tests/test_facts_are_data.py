@@ -1,6 +1,6 @@
-"""The dns stage's facts are plain data (issue 10): frozen dataclasses in modules that import only the
-standard library, the finding and config types and other fact modules; the parsers and walks that ask
-DNS live in ses_lint/collect/dns/."""
+"""The dns, aws and probe stages' facts are plain data (issue 10): frozen dataclasses in modules that
+import only the standard library, the finding and config types and other fact modules; the parsers and
+walks that ask DNS live in ses_lint/collect/dns/, the AWS calls in ses_lint/collect/aws/ and collect/probe.py."""
 from __future__ import annotations
 
 import ast
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-FACTS = ("answer", "spf", "dmarc", "dkim", "hints", "sender")
+FACTS = ("answer", "spf", "dmarc", "dkim", "hints", "sender", "aws", "probe")
 ALLOWED = ("ses_lint.facts.", "ses_lint.knowledge.", "ses_lint.core.findings", "ses_lint.source.config", "idna")  # idna: a pure helper (A-labels of `from`)
 
 

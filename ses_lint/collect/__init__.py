@@ -22,6 +22,7 @@ PROVIDER_VALUE = "ses_lint.source.config.ProviderValue"
 CREDENTIAL_SITE = "ses_lint.source.credential_sites.CredentialSite"
 SENDER_DOMAIN = "ses_lint.facts.sender.SenderDomain"
 DNS_HINTS = "ses_lint.facts.hints.DnsHints"
+SES_IDENTITIES = "ses_lint.facts.aws.SesIdentities"
 AWS_PROVIDER = "ses_lint.facts.aws.AwsProvider"
 PROBE_RESULT = "ses_lint.facts.probe.ProbeResult"
 UNUSED_SUPPRESSION = "ses_lint.facts.unused.UnusedSuppression"
@@ -43,11 +44,11 @@ COLLECTORS: tuple[Collector, ...] = (
     Collector(CREDENTIAL_SITE, f"{_STATIC}:credential_sites", Stage.STATIC, needs=(SES_PROVIDER,)),
     # the dns stage; the DKIM tokens, selectors and MAIL FROM domain SES knows come from the aws stage when it runs
     Collector(SENDER_DOMAIN, "ses_lint.collect.dns.gather:collect", Stage.DNS, needs=(SES_PROVIDER,), optional=(DNS_HINTS,)),
-    # the hints: from the aws stage's facts when its rules run anyway, else from the identity reads alone
-    Collector(DNS_HINTS, "ses_lint.collect.aws.dns_hints:from_aws_providers", Stage.AWS, needs=(AWS_PROVIDER,)),
-    Collector(DNS_HINTS, "ses_lint.collect.aws.dns_hints:collect", Stage.AWS, needs=(SES_PROVIDER,)),
+    # the hints: the identity reads alone (credentials, STS, identity attributes), which the aws stage extends
+    Collector(DNS_HINTS, "ses_lint.collect.aws.dns_hints:collect", Stage.AWS, needs=(SES_IDENTITIES,)),
     # the aws stage and the probe
-    Collector(AWS_PROVIDER, "ses_lint.collect.aws.gather:collect", Stage.AWS, needs=(SES_PROVIDER, NOTIFY_STEP)),
+    Collector(SES_IDENTITIES, "ses_lint.collect.aws.identities:collect", Stage.AWS, needs=(SES_PROVIDER, NOTIFY_STEP)),
+    Collector(AWS_PROVIDER, "ses_lint.collect.aws.gather:collect", Stage.AWS, needs=(SES_IDENTITIES,)),
     Collector(PROBE_RESULT, "ses_lint.collect.probe:collect", Stage.PROBE, needs=(AWS_PROVIDER,)),
     # late phases: what the run found decides these facts
     Collector(UNUSED_SUPPRESSION, "ses_lint.collect.late:unused_suppressions", Stage.STATIC, phase=Phase.AFTER_SUPPRESSIONS),

@@ -28,7 +28,6 @@ from ses_lint.facts.hints import DnsHints
 from ses_lint.knowledge.aws import DEFAULT_REGION
 
 if TYPE_CHECKING:
-    from ses_lint.core.run import Run
     from ses_lint.source.config import NotifyStep, SesProvider
 
 ATTEMPTS = 2  # total attempts per read call (botocore "standard" retry mode)
@@ -290,10 +289,6 @@ class SesIdentities:
     recipients: tuple[RecipientFact, ...] = ()
     unit_lead: bool = False  # the first provider of its (account, credentials, region, endpoint): account-wide notes go here
 
-    @classmethod
-    def gather(cls, run: "Run") -> list["SesIdentities"]:  # until the engine runs registered collectors
-        return _collected("ses_lint.collect.aws.identities", run)
-
     # ----- what the rules and the dns stage read
     @property
     def file(self) -> str:
@@ -378,23 +373,10 @@ class AwsProvider(SesIdentities):
     recommendations: Optional[tuple[Recommendation, ...]] = None  # None: not read (VDM off, or the call failed)
 
     @classmethod
-    def gather(cls, run: "Run") -> list["AwsProvider"]:  # until the engine runs registered collectors
-        return _collected("ses_lint.collect.aws.gather", run)
-
-    @classmethod
     def extending(cls, base: SesIdentities, /, **facts: Any) -> "AwsProvider":
         """The provider's `SesIdentities` with the aws stage's other facts."""
         own = {item.name: getattr(base, item.name) for item in fields(SesIdentities)}
         return cls(**{**own, **facts})
-
-
-def _collected(module: str, run: "Run") -> list:
-    """Run a collector of collect/aws on this run (imported by name: a fact module imports no collector)."""
-    import importlib
-
-    from ses_lint.collect.aws.inputs import RunInputs
-
-    return list(importlib.import_module(module).collect(RunInputs(run)))
 
 
 def candidates(address: str) -> list[str]:

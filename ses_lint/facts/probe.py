@@ -8,12 +8,9 @@ Its outcome is a fact, never an exception.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 from ses_lint.facts.aws import AwsError, AwsProvider
-
-if TYPE_CHECKING:
-    from ses_lint.core.run import Run
 
 
 @dataclass(frozen=True, eq=False)
@@ -30,14 +27,6 @@ class ProbeResult:
     bounce_type: Optional[str] = None
     unconfirmed: Optional[str] = None  # why delivery is not confirmed
     retried: bool = False  # a definite throttle was retried once
-
-    @classmethod
-    def gather(cls, run: "Run") -> list["ProbeResult"]:  # until the engine runs registered collectors
-        import importlib
-
-        from ses_lint.collect.aws.inputs import RunInputs
-
-        return list(importlib.import_module("ses_lint.collect.probe").collect(RunInputs(run)))
 
     @property
     def file(self) -> str:

@@ -7,13 +7,12 @@ import dataclasses
 
 import pytest
 
-from ses_lint.collect.aws import identities
 from ses_lint.collect.aws.clients import clients_of
-from ses_lint.collect.aws.inputs import RunInputs
 from ses_lint.core.engine import discover
 from ses_lint.core.findings import Stage
 from ses_lint.core.run import Options, Run
 from ses_lint.facts.aws import AwsProvider, SesIdentities
+from ses_lint.facts.hints import DnsHints
 from ses_lint.source.document import load
 
 from .conftest import config, provider
@@ -36,7 +35,7 @@ def test_reads_only_credentials_and_identities(moto):
     run = a_run(moto, config(provider(sender="a@mail.example.com", endpoint=moto.url, keys=moto.user()),
                              workflows=step("email-ses", "ops@example.com")))
     start = len(moto.state.requests)
-    [facts] = identities.collect(RunInputs(run))
+    [facts] = run.subjects(SesIdentities)
     operations = {operation for _, operation in moto.state.requests[start:]}
     assert operations == IDENTITY_READS, operations  # no IAM, CloudWatch or SES account call
     assert type(facts) is SesIdentities and facts.checked and facts.ready and facts.unit_lead
@@ -66,20 +65,18 @@ def test_the_aws_stage_extends_the_identities_without_reading_them_again(moto):
 def test_the_dns_stage_reads_only_the_identities(moto):
     moto.verify("example.com")
     run = a_run(moto, config(provider(endpoint=moto.url, keys=moto.user())), frozenset({Stage.STATIC, Stage.AWS, Stage.DNS}))
-    from ses_lint.collect.dns.gather import _aws_hints
-
     start = len(moto.state.requests)
-    hints = _aws_hints(run)
+    [hints] = run.subjects(DnsHints)
     operations = {operation for _, operation in moto.state.requests[start:]}
     assert operations == IDENTITY_READS, operations
-    assert [hint.identity_domain for hint in hints.values()] == ["example.com"]
+    assert (hints.identity_domain, hints.key) == ("example.com", "email-ses")
     assert AwsProvider not in dict(run.gathered())
 
 
 def test_without_the_aws_stage_nothing_is_read(moto):
     run = a_run(moto, config(provider(endpoint=moto.url)), frozenset({Stage.STATIC}))
     start = len(moto.state.requests)
-    [facts] = identities.collect(RunInputs(run))
+    [facts] = run.subjects(SesIdentities)
     assert moto.state.requests[start:] == []
     assert not facts.checked and facts.dns_hints is None and facts.identities is None
 
@@ -87,7 +84,7 @@ def test_without_the_aws_stage_nothing_is_read(moto):
 def test_unresolved_credentials_read_nothing(moto):
     run = a_run(moto, config(provider(endpoint=moto.url, keys=("${NO_SUCH_KEY}", "secret"))))
     start = len(moto.state.requests)
-    [facts] = identities.collect(RunInputs(run))
+    [facts] = run.subjects(SesIdentities)
     assert moto.state.requests[start:] == []
     assert facts.checked and not facts.ready and "NO_SUCH_KEY" in facts.credentials.error
     assert clients_of(facts.credentials) is None and facts.identities is None

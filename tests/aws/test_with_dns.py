@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import ses_lint
-from ses_lint.facts import aws as aws_facts
+from ses_lint.collect.aws import clients as aws_facts
 
 from .conftest import config, line_of, provider
 

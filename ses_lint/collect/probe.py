@@ -52,7 +52,8 @@ def not_attempted(aws: AwsProvider) -> Optional[str]:
     if aws.unreachable:
         return aws.unreachable
     if not aws.sender:
-        return "`from` is not a valid address"
+        sender = aws.provider.sender
+        return f"`from` `{sender.written}` {sender.unknown}" if sender and sender.unknown else "`from` is not a valid address"
     return None
 
 

@@ -20,7 +20,6 @@ standard library and pure helpers (core.findings, facts.hints, knowledge.aws): i
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from ses_lint.core.findings import one_line
@@ -118,7 +117,7 @@ class CredentialFacts:
 class Unknown:
     """A fact that could not be read (SES740): what was not checked, and the config key it concerns."""
 
-    key: str
+    key: tuple  # the config key path, ("config", "from")
     message: str
 
 
@@ -294,15 +293,16 @@ class SesIdentities:
     def file(self) -> str:
         return self.provider.file
 
-    def finding(self, key: str, message: str, at: str = "value"):
-        """A finding at a config key (`config.from`); "" is the provider's own key."""
+    def finding(self, key: tuple, message: str, at: str = "value"):
+        """A finding at a config key path (`("config", "from")`); `()` is the provider's own key."""
         if key:
             return self.provider.finding(key, message, at)
-        return self.provider.finding("", message, at="key")
+        return self.provider.finding((), message, at="key")
 
     @property
     def display_name(self) -> Optional[str]:
-        return display_name(self.from_value)
+        sender = self.provider.sender
+        return sender.display_name if sender is not None and self.from_value is not None else None
 
     @property
     def sender_domain(self) -> Optional[str]:
@@ -334,8 +334,8 @@ class SesIdentities:
         """The most specific verified domain identity covering `from` (its DKIM signs the mail)."""
         return next((identity for identity in self.existing if identity.verified and identity.is_domain), None)
 
-    def credential_key(self) -> str:
-        return "config." + self.credentials.key if self.credentials and self.credentials.key else ""
+    def credential_key(self) -> tuple:
+        return ("config", self.credentials.key) if self.credentials and self.credentials.key else ()
 
     @property
     def dns_hints(self) -> Optional[DnsHints]:
@@ -389,21 +389,6 @@ def candidates(address: str) -> list[str]:
     names = [f"{local}@{domain}"]
     names += [".".join(labels[index:]) for index in range(len(labels) - 1)]
     return names
-
-
-def sender_address(value: Any) -> Optional[str]:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    _, address = parseaddr(value)
-    return address if "@" in address else None
-
-
-def display_name(value: Optional[str]) -> Optional[str]:
-    """The display name of `"Name <addr>"` (what SES supplies as `ses:FromDisplayName`), None without one."""
-    if not value:
-        return None
-    name, _ = parseaddr(value)
-    return name or None
 
 
 def partition_of(region: str) -> str:

@@ -133,7 +133,7 @@ class AccountReads(Phases):
             failed = subject.raw.get("suppression-failed")
             if failed:  # one finding per provider, not one per recipient
                 names = ", ".join(f"`{address}`" for address, _ in failed[:3]) + (f" and {len(failed) - 3} more" if len(failed) > 3 else "")
-                subject.unknown("config.from", f"the account-level suppression list in {subject.region} not checked for "
+                subject.unknown(("config", "from"), f"the account-level suppression list in {subject.region} not checked for "
                                 f"{len(failed)} recipient(s) ({names}): {failed[0][1].describe()}")
 
     @staticmethod
@@ -183,7 +183,7 @@ class AccountReads(Phases):
         failed = unique(outcome.error.describe() for outcome in (v2, quota, enabled) if outcome.error)
         for subject in members:
             subject.set(account_facts=facts)
-            subject.unknown("config.region", f"{', '.join(missing)} in {subject.region} not checked: " + "; ".join(failed))
+            subject.unknown(("config", "region"), f"{', '.join(missing)} in {subject.region} not checked: " + "; ".join(failed))
 
     def reputation(self, members: list[Slot]) -> None:
         import datetime
@@ -198,7 +198,7 @@ class AccountReads(Phases):
                             StartTime=now - datetime.timedelta(days=1), EndTime=now, ScanBy="TimestampDescending")
         if not outcome.ok:
             for subject in members:
-                subject.unknown("config.region", f"bounce and complaint rates in {subject.region} not checked: {outcome.error.describe()}")
+                subject.unknown(("config", "region"), f"bounce and complaint rates in {subject.region} not checked: {outcome.error.describe()}")
             return
         latest = {}
         for result in outcome.value.get("MetricDataResults") or []:
@@ -248,7 +248,7 @@ class AccountReads(Phases):
                         identities[name] = replace(identity, notifications=NotificationFacts(
                             attributes.get("BounceTopic") or None, attributes.get("ComplaintTopic") or None, attributes.get("ForwardingEnabled")))
                 if not outcome.ok and any(identity.name in names for identity in subject.existing):
-                    subject.unknown("config.from", f"bounce and complaint notifications of the identities covering `{subject.sender}` "
+                    subject.unknown(("config", "from"), f"bounce and complaint notifications of the identities covering `{subject.sender}` "
                                     f"in {subject.region} not checked: {outcome.error.describe()}")
 
     def configuration_set(self, members: list[Slot], name: str) -> None:
@@ -274,13 +274,13 @@ class AccountReads(Phases):
                 elif found.error.kind == "notfound":
                     read["exists"] = False
                 else:
-                    subject.unknown("config.from", f"configuration set `{name}` (default of `{covering.name}`) in {subject.region} not read: {found.error.describe()}")
+                    subject.unknown(("config", "from"), f"configuration set `{name}` (default of `{covering.name}`) in {subject.region} not read: {found.error.describe()}")
                 if events.ok:
                     read["event_types"] = frozenset(
                         str(kind).upper() for destination in events.value.get("EventDestinations") or []
                         if destination.get("Enabled") for kind in destination.get("MatchingEventTypes") or [])
                 elif found.ok:
-                    subject.unknown("config.from", f"event destinations of configuration set `{name}` in {subject.region} not read: {events.error.describe()}")
+                    subject.unknown(("config", "from"), f"event destinations of configuration set `{name}` in {subject.region} not read: {events.error.describe()}")
                 subject.set(configuration_sets=subject.configuration_sets + (ConfigurationSetFacts(name, covering.name, **read),))
 
     def suppressed(self, members: list[Slot], address: str) -> None:
@@ -321,7 +321,7 @@ class AccountReads(Phases):
                 break
         for subject in members:
             if not outcome.ok:
-                subject.unknown("config.region", f"SES advisor recommendations in {subject.region} not read: {outcome.error.describe()}")
+                subject.unknown(("config", "region"), f"SES advisor recommendations in {subject.region} not read: {outcome.error.describe()}")
                 continue
             arns = {identity_arn(partition_of(subject.region), subject.region, subject.account, name) for name in subject.candidates}
             subject.set(recommendations=tuple(
@@ -455,7 +455,7 @@ class AccountReads(Phases):
             for subject in members:
                 if principal is None:
                     if note != "root":  # the account root may do anything: nothing to check
-                        subject.unknown(subject.credential_key() or "config.from", f"IAM permission to send as `{subject.sender}` not checked: {note}")
+                        subject.unknown(subject.credential_key() or ("config", "from"), f"IAM permission to send as `{subject.sender}` not checked: {note}")
                     continue
                 answers = subject.raw.get("iam-results", [])
                 failed = next((error for _, results, error in answers if results is None), None)
@@ -463,7 +463,7 @@ class AccountReads(Phases):
                     extra = f"; {note}" if note else ""
                     how = (f"; allow `iam:SimulatePrincipalPolicy` on `{principal}` to the credentials running ses-lint to check it"
                            if failed.kind == "denied" else "")
-                    subject.unknown(subject.credential_key() or "config.from", f"IAM permission to send as `{subject.sender}` not checked: {failed.describe()}{how}{extra}")
+                    subject.unknown(subject.credential_key() or ("config", "from"), f"IAM permission to send as `{subject.sender}` not checked: {failed.describe()}{how}{extra}")
                     continue
                 resources = subject.raw.get("iam-resources", [])
                 verdicts = {action: _Verdict(action) for action in SEND_ACTIONS}
@@ -487,7 +487,7 @@ class AccountReads(Phases):
                            "which ses-lint cannot know for this provider's sends") if names else ""
                     gaps = [name.strip("()") for name in keys if name.startswith("(")]
                     why += ("; " if why and gaps else "") + (f"iam:SimulatePrincipalPolicy gave {' and '.join(gaps)}" if gaps else "")
-                    subject.unknown(subject.credential_key() or "config.from",
+                    subject.unknown(subject.credential_key() or ("config", "from"),
                                     f"IAM permission for {' and '.join(actions)} as `{subject.sender}` not checked: {why}")
                 subject.set(iam=IamFacts(principal, tuple(resources), {action: verdict.frozen() for action, verdict in verdicts.items()}, note=note))
 

@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Any, Callable, Iterator, Optional
 
 from ses_lint.collect.aws.credentials import resolve
-from ses_lint.collect.aws.work import BATCH, Phases, Slot, expanded, lower_keys, unique, units
+from ses_lint.collect.aws.work import BATCH, Phases, Slot, lower_keys, unique, units
 from ses_lint.core.findings import Stage
 from ses_lint.facts.aws import (
     SIMULATOR_DOMAIN,
@@ -30,10 +30,10 @@ from ses_lint.facts.aws import (
     SesIdentities,
     candidates,
     partition_of,
-    sender_address,
 )
 from ses_lint.knowledge.aws import DEFAULT_REGION
 from ses_lint.source import references
+from ses_lint.source.addresses import split
 from ses_lint.source.config import NotifyStep, SesProvider
 
 
@@ -72,16 +72,16 @@ class IdentityReads(Phases):
 
     def prepare(self, slot: Slot) -> None:
         provider = slot.provider
-        region = expanded(provider.region, self.environ)
-        endpoint = provider.endpoint
-        resolved = expanded(endpoint, self.environ) if endpoint else None
-        from_value = expanded(provider.sender, self.environ) if provider.sender else None
-        slot.set(checked=True, region=region or DEFAULT_REGION, endpoint=resolved, from_value=from_value, sender=sender_address(from_value))
-        for name, written, value in (("endpoint", endpoint, resolved), ("region", provider.region, region)):
-            if written and value is None:
-                why = "is a template, not known until rendered" if references.is_template(written) else "references an unset environment variable"
-                slot.set(unreachable=f"`{name}` `{written}` {why}")
-                slot.unknown(f"config.{name}", f"nothing checked in AWS: {slot.unreachable}")
+        # every value as the static and dns stages judge it (`references.resolve`): a reference is known under --env only
+        sender = provider.sender
+        slot.set(checked=True, region=provider.resolved("region") or DEFAULT_REGION, endpoint=provider.resolved("endpoint") or None,
+                 from_value=sender.value if sender else None, sender=sender.address if sender else None)
+        for name in ("endpoint", "region"):
+            written = provider.field(name)
+            if written and not provider.known(name):
+                environ = self.environ if self.inputs.options.env else None
+                slot.set(unreachable=f"`{name}` `{written}` {references.unknown_reason(written, environ)}")
+                slot.unknown(("config", name), f"nothing checked in AWS: {slot.unreachable}")
                 return
         slot.set(credentials=self.credentials_for(slot))
         if slot.credentials.ok:
@@ -91,7 +91,7 @@ class IdentityReads(Phases):
                 validate_region_name(slot.region)
             except Exception:
                 slot.set(unreachable=f"region `{slot.region}` is not a usable region name")
-                slot.unknown("config.region", f"nothing checked in AWS: {slot.unreachable}")
+                slot.unknown(("config", "region"), f"nothing checked in AWS: {slot.unreachable}")
 
     def credentials_for(self, slot: Slot) -> CredentialFacts:
         provider = slot.provider
@@ -119,7 +119,7 @@ class IdentityReads(Phases):
                     slot.set(auth_error=outcome.error.describe())
                 else:
                     slot.set(unreachable=outcome.error.describe())
-                    slot.unknown(slot.credential_key() or "config.region",
+                    slot.unknown(slot.credential_key() or ("config", "region"),
                                  f"nothing checked in AWS (credentials, identity, sandbox, quota, IAM): {outcome.error.describe()}")
         return passed
 
@@ -160,7 +160,7 @@ class IdentityReads(Phases):
                     if any(name in names for name in slot.candidates):
                         recipients = len(slot.recipients)
                         also = f" and of its {recipients} workflow recipient(s)" if recipients else ""
-                        slot.unknown("config.from", f"identity verification of `{slot.sender}`{also} in {slot.region} not checked: {outcome.error.describe()}")
+                        slot.unknown(("config", "from"), f"identity verification of `{slot.sender}`{also} in {slot.region} not checked: {outcome.error.describe()}")
                     continue
                 raw.setdefault("verification", {}).update(
                     {name: (lower_keys(outcome.value.get("VerificationAttributes") or {})).get(name.lower()) for name in names})
@@ -181,7 +181,7 @@ class IdentityReads(Phases):
                     continue
                 if not outcome.ok:
                     slot.raw[field_name + "-failed"] = True
-                    slot.unknown("config.from", f"{what} of the identities covering `{slot.sender}` in {slot.region} not checked: {outcome.error.describe()}")
+                    slot.unknown(("config", "from"), f"{what} of the identities covering `{slot.sender}` in {slot.region} not checked: {outcome.error.describe()}")
                     continue
                 slot.raw.setdefault(field_name, {}).update(lower_keys(outcome.value.get(field_name) or {}))
 
@@ -228,7 +228,7 @@ class IdentityReads(Phases):
                 if outcome.ok:
                     slot.identities[name] = _with_v2(identity, outcome.value)
                 elif outcome.error.kind != "notfound":
-                    slot.unknown("config.from", f"SES v2 state of identity `{name}` in {slot.region} not read "
+                    slot.unknown(("config", "from"), f"SES v2 state of identity `{name}` in {slot.region} not read "
                                  f"(sending status, default configuration set, DKIM origin and key length, DKIM signing hosted zone): {outcome.error.describe()}")
 
     # ----- workflow recipients
@@ -243,7 +243,8 @@ class IdentityReads(Phases):
                 for index, value in enumerate(values):
                     if not isinstance(value, str):
                         continue
-                    address = sender_address(expanded(value, self.environ))
+                    judged = step.value("config", name, index)  # expanded under --env only, as every stage reads it
+                    address = split(judged)[1] if isinstance(judged, str) else None
                     # an unresolved ${NAME}: kept (not literal) so the IAM check knows a step's recipients are incomplete
                     yield RecipientFact(step, name, index, address or value, literal=address is not None)
 

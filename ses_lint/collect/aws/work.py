@@ -11,7 +11,6 @@ from typing import Any, Callable, Iterable, Mapping, Optional
 
 from ses_lint.collect.aws import clients
 from ses_lint.facts.aws import SesIdentities, Unknown
-from ses_lint.source import references
 
 WORKERS = 16
 BATCH = 100  # identities per v1 Get*Attributes call (the API's limit)
@@ -84,14 +83,6 @@ def units(slots: Iterable[Slot]) -> dict[tuple, list[Slot]]:
     for slot in slots:
         grouped[(slot.account, id(slot.credentials), slot.region, slot.endpoint)].append(slot)
     return grouped
-
-
-def expanded(value: Any, environ: Mapping[str, str]) -> Optional[str]:
-    if not isinstance(value, str) or references.is_template(value):
-        return None
-    if references.has_reference(value):
-        return references.expand(value, environ)
-    return value
 
 
 def unique(values: Iterable[Any]) -> list[Any]:

@@ -45,6 +45,8 @@ def not_attempted(aws: AwsProvider) -> Optional[str]:
     """Why the probe cannot be attempted (SES840), None when it can."""
     if not aws.checked:
         return "the aws stage did not run"
+    if aws.credentials is None and aws.unreachable:
+        return aws.unreachable  # the credentials were never resolved: `region` or `endpoint` is not known
     if aws.credentials is None or aws.credentials.error:
         return "no AWS credentials" + (f" ({aws.credentials.error})" if aws.credentials else "")
     if aws.auth_error:

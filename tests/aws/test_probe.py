@@ -112,6 +112,14 @@ def test_probe_without_credentials_is_unknown(moto):
     assert moto.sent() == []
 
 
+def test_probe_with_an_unknown_region_names_the_region_not_the_credentials(moto):
+    path = moto.write(config(provider(endpoint=moto.url, region="${SES_PROBE_REGION}", keys=moto.user())))
+    report, _ = check(moto, path, probe=True)
+    [finding] = found(report, "SES840")
+    assert "`region` `${SES_PROBE_REGION}`" in finding.message and "no AWS credentials" not in finding.message, finding.message
+    assert moto.sent() == []
+
+
 def test_calls_grow_with_regions_not_providers(moto):
     moto.verify("example.com")
     moto.verify("example.com", region="eu-west-1")

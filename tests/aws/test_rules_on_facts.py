@@ -864,12 +864,9 @@ PREPARE = [
      "sts:GetCallerIdentity endpoint unreachable (Could not connect)"),
     ("from-not-an-address", {"sender": None}, "`from` is not a valid address"),
     ("ready", {}, None),
-    pytest.param("unresolved-region-is-not-missing-credentials",
-                 {"credentials": None, "unreachable": "`region` `${REGION}` references an unset environment variable"},
-                 "`region` `${REGION}` references an unset environment variable",
-                 marks=pytest.mark.xfail(strict=True, reason="ProbeResult.prepare says `no AWS credentials` when the credentials were never "
-                                                             "resolved because `region` (or `endpoint`) could not be expanded: SES840 names "
-                                                             "the wrong cause while SES740 names the right one")),
+    ("unresolved-region-is-not-missing-credentials",
+     {"credentials": None, "unreachable": "`region` `${REGION}` references an unset environment variable"},
+     "`region` `${REGION}` references an unset environment variable"),
 ]
 
 

@@ -5,7 +5,7 @@ from typing import Iterator
 
 from ses_lint.core.findings import ERROR, INFO, STATIC, Finding, Fix
 from ses_lint.core.registry import rule
-from ses_lint.source import schema as model
+from ses_lint.source import schema
 from ses_lint.source.config import ProviderEntry, suggest_provider
 
 _EXPLICIT = {"email.ses": "ses", "email.smtp": "smtp", "email.acs": "acs"}
@@ -47,7 +47,7 @@ def platform_missing(entry: ProviderEntry) -> Iterator[Finding]:
     """
     if entry.provider_type != "email" or "platform" in entry.config:
         return
-    ses_settings = [name for name in model.SES_ONLY_SETTINGS if name in entry.config]
+    ses_settings = [name for name in schema.SES_ONLY_SETTINGS if name in entry.config]
     if ses_settings:
         yield entry.finding(("provider",), f"no `platform` given, so it defaults to `smtp`, but the config has SES settings ({', '.join(ses_settings)}); add `platform: ses`", suggestion="platform: ses")
     elif "host" not in entry.config:
@@ -90,13 +90,13 @@ def unknown_platform(entry: ProviderEntry) -> Iterator[Finding]:
         provider: email.ses
     """
     kind = entry.provider_type
-    if kind is not None and kind not in model.KNOWN_PROVIDERS:
+    if kind is not None and kind not in schema.KNOWN_PROVIDERS:
         suggestion = suggest_provider(kind)
         if suggestion:
             yield entry.finding(("provider",), f"unknown provider `{kind}`; did you mean `{suggestion}`?", suggestion=suggestion)
-    if kind in ("email", "email.ses", "email.smtp", "email.acs") and entry.platform is not None and entry.platform not in model.KNOWN_PLATFORMS:
-        suggestion = model.suggest_key(entry.platform.lower(), list(model.KNOWN_PLATFORMS)) or ("ses" if "aws" in entry.platform.lower() or "amazon" in entry.platform.lower() else None)
-        hint = f"; did you mean `{suggestion}`?" if suggestion else f"; use one of {', '.join(model.KNOWN_PLATFORMS)}"
+    if kind in ("email", "email.ses", "email.smtp", "email.acs") and entry.platform is not None and entry.platform not in schema.KNOWN_PLATFORMS:
+        suggestion = schema.suggest_key(entry.platform.lower(), list(schema.KNOWN_PLATFORMS)) or ("ses" if "aws" in entry.platform.lower() or "amazon" in entry.platform.lower() else None)
+        hint = f"; did you mean `{suggestion}`?" if suggestion else f"; use one of {', '.join(schema.KNOWN_PLATFORMS)}"
         yield entry.finding(("config", "platform"), f"unknown platform `{entry.platform}`{hint}", suggestion=suggestion)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from cli_support import run_cli
+from support import run_cli
 
 from .conftest import SIMULATOR, config, line_of, provider
 from .helpers import step

@@ -8,7 +8,7 @@ import json
 import threading
 
 import pytest
-from cli_support import run_cli
+from support import run_cli
 
 from ses_lint.facts.aws import AWS_MESSAGE_LIMIT
 

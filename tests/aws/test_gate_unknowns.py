@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from cli_support import run_cli
+from support import run_cli
 
 from .conftest import config, provider
 from .helpers import closed_port

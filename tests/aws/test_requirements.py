@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_support import run_cli
+from support import run_cli
 
 from .conftest import config, provider
 from .helpers import closed_port

@@ -158,7 +158,7 @@ def _run_lint(sources: list[Source], options: Options, environ: dict[str, str] |
             unjudged.setdefault(document.path, describe(error, "reading its suppressions"))
 
     def judge(chosen: list[Rule]) -> list[Finding]:
-        found = [finding for rule in chosen for finding in judge_rule(rule, run, lambda finding: _place(finding, run))]
+        found = [finding for rule in chosen for finding in judge_rule(rule, run, where=lambda finding: _where(finding, run))]
         return inline.apply(_drop_per_file_ignores(found, options, rules), run.suppressions)
 
     def level(rule: Rule) -> int:
@@ -222,13 +222,20 @@ def _with_unjudged(selected: list[Rule], rules: dict[str, Rule], options: Option
 
 
 def _place(finding: Finding, run: Run) -> Finding:
+    """The finding at its line and column (found from its key path when the rule gave none)."""
+    place = _where(finding, run)
+    return finding if place is None else finding.evolve(line=place[0], column=place[1], end_line=place[2], end_column=place[3])
+
+
+def _where(finding: Finding, run: Run) -> tuple | None:
+    """(line, column, end line, end column) of a finding the rule gave no line, from its key path; None
+    when it has one. `Rule.run` places each finding with it as it gives it the rule's code: one copy."""
     if finding.line is not None:
-        return finding
+        return None
     document = run.document(finding.file)
     if document is None or not document.loaded:
-        return finding.evolve(line=1, column=1)
-    line, column, end_line, end_column = document.locate(finding.path, finding.at)
-    return finding.evolve(line=line, column=column, end_line=end_line, end_column=end_column)
+        return 1, 1, finding.end_line, finding.end_column
+    return document.locate(finding.path, finding.at)
 
 
 def _drop_per_file_ignores(findings: list[Finding], options: Options, rules: dict[str, Rule]) -> list[Finding]:

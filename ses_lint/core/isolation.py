@@ -10,13 +10,14 @@ from ses_lint.core.registry import Rule
 from ses_lint.core.run import Run
 
 
-def judge_rule(rule: Rule, run: Run, place: Callable[[Finding], Finding]) -> list[Finding]:
-    """The findings of one rule over its subjects, each placed by `place`. An error gathering, judging
-    or placing one file's subjects marks that file as not judged (SES013) and the run goes on."""
+def judge_rule(rule: Rule, run: Run, place: Callable[[Finding], Finding] | None = None, where: Callable | None = None) -> list[Finding]:
+    """The findings of one rule over its subjects, each placed by `place`, or by `where` as the rule
+    makes them (`Rule.run`). An error gathering, judging or placing one file's subjects marks that file
+    as not judged (SES013) and the run goes on."""
     found: list[Finding] = []
     for subject in _gather(rule, run):
         try:
-            found += [place(finding) for finding in rule.run(subject)]
+            found += [place(finding) for finding in rule.run(subject, where)] if place is not None else rule.run(subject, where)
         except Exception as error:  # noqa: BLE001 - a rule bug costs a finding, never the run
             reraise_when_debugging()
             for path in _subject_files(subject, run):

@@ -70,9 +70,13 @@ class Rule:
         """The rule's source file in the repository (`rules/ses60_spf.py`)."""
         return f"rules/{self.module}.py"
 
-    def run(self, subject: object) -> Iterator[Finding]:
+    def run(self, subject: object, where: Callable[[Finding], tuple | None] | None = None) -> Iterator[Finding]:
+        """The rule's findings on `subject`, each carrying the rule's code, name, stage and severity, and
+        placed at what `where` gives for it (line, column, end line, end column; None: where it is), in
+        one copy per finding."""
+        code, name, stage, severity = self.code, self.name, self.stage, self.severity
         for finding in self.check(subject) or ():
-            yield finding.evolve(code=self.code, name=self.name, stage=self.stage, severity=finding.severity or self.severity)
+            yield finding.ruled(code, name, stage, severity, where(finding) if where is not None else None)
 
 
 RULES: dict[str, Rule] = {}

@@ -228,3 +228,14 @@ def test_ruled_copies_every_field_as_evolve_does():
     assert {name: getattr(placed, name) for name in ("fix", "extra")} == {"fix": "v-fix", "extra": "v-extra"}
     graded = Finding(**{**values, "severity": WARNING})
     assert graded.ruled("SES999", "n", STATIC, ERROR).severity == WARNING
+
+
+def test_exact_reads_a_mapping_through_its_index_as_the_scan_did():
+    """`Document.exact` (the fixes' key lookup) read a mapping by scanning it: 400 fixes in a 16,000-provider
+    file were 0.4 s. It reads the mapping's index: the last pair of a key, merge keys not followed."""
+    document = load("x.yaml", b"a: {k: 1, k2: 2}\nb: {<<: {m: 1}, 1: one, true: yes-true}\nlist: [x]\n")
+    assert document.exact(("a", "k")).value == 1 and document.exact(("a", "missing")) is None
+    assert document.root.index is not None  # the scan became a lookup
+    assert document.exact(("b", "m")) is None  # what a merge key brings is not written here
+    assert document.exact(("b", 1)).value == "yes-true"  # `1` and `true` are one key: the last pair wins
+    assert document.exact(("b", ["unhashable"])) is None and document.exact(("list", 0)).value == "x"

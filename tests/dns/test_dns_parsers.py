@@ -9,8 +9,9 @@ import sys
 import pytest
 from dnsfixtures import rsa_spki
 
-from ses_lint.collect.dns.resolver import Answer, parse_nameserver
 from ses_lint.collect.dns import dkim, dmarc, spf
+from ses_lint.collect.dns.resolver import parse_nameserver
+from ses_lint.facts.answer import Answer
 from ses_lint.source.sender import Sender
 
 

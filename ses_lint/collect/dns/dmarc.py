@@ -11,7 +11,8 @@ import re
 import threading
 from typing import Any, Optional
 
-from ses_lint.collect.dns.resolver import Answer, DnsCollector
+from ses_lint.collect.dns.resolver import DnsCollector
+from ses_lint.facts.answer import Answer
 from ses_lint.facts.dmarc import (
     POLICIES,
     WALK_LIMIT,

@@ -12,12 +12,12 @@ from ses_lint.collect.dns.dkim import is_dkim_key, parse_key
 from ses_lint.collect.dns.dmarc import discover, registrable, warm_public_suffix_list
 from ses_lint.collect.dns.resolver import (
     STAGE_TIMEOUT_FACTOR,
-    Answer,
     DnsCollector,
     progress_printer,
 )
 from ses_lint.collect.dns.spf import evaluate
 from ses_lint.core.collectors import Inputs
+from ses_lint.facts.answer import Answer
 from ses_lint.facts.hints import DnsHints
 from ses_lint.facts.sender import (
     DkimCheck,

@@ -22,18 +22,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Iterable, Optional, TypeVar
 
-from ses_lint.facts.answer import (  # noqa: F401 - the outcome of a lookup is a fact; named here too
-    ERROR,
-    FAULTS,
-    NODATA,
-    NXDOMAIN,
-    OK,
-    REFERRAL,
-    REFUSED,
-    SERVFAIL,
-    TIMEOUT,
-    Answer,
-)
+from ses_lint.facts.answer import ERROR, NXDOMAIN, TIMEOUT, Answer
 from ses_lint.knowledge.names import normalize
 
 T = TypeVar("T")

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ses_lint.collect.dns.resolver import Answer, DnsCollector
+from ses_lint.collect.dns.resolver import DnsCollector
+from ses_lint.facts.answer import Answer
 from ses_lint.facts.spf import (
     MAX_INCLUDES,
     MECHANISMS,

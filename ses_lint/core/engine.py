@@ -186,7 +186,8 @@ def _finish(findings: list[Finding], masker: Masker, overrides: dict[str, Severi
     """Merge grouped findings, mask secrets, apply severity overrides, drop repeats, sort."""
     final = {}
     for finding in _merge_groups(findings):
-        finding = mask_finding(finding, masker, severity=overrides.get(finding.code, finding.severity))
+        severity = overrides.get(finding.code) if overrides else None
+        finding = mask_finding(finding, masker) if severity is None else mask_finding(finding, masker, severity=severity)
         if (message := escape_line_breaks(finding.message)) != finding.message:
             finding = finding.evolve(message=message)
         final.setdefault((finding.code, finding.file, finding.line, finding.column, finding.message), finding)
@@ -197,13 +198,14 @@ def _merge_groups(findings: list[Finding]) -> list[Finding]:
     """One finding per (rule, group): at the first place, naming every provider the fact concerns."""
     groups: dict[tuple[str, str], list[Finding]] = {}
     result: list[Finding] = []
-    for finding in sorted(findings, key=Finding.sort_key):
-        group = finding.extra.get("group")
+    for finding in findings:
+        group = finding.extra.get("group") if finding.extra else None
         if group is None:
             result.append(finding)
         else:
             groups.setdefault((finding.code, group), []).append(finding)
     for members in groups.values():
+        members.sort(key=Finding.sort_key)  # the first place of the group's findings (the caller sorts the rest)
         first = members[0]
         providers = list(dict.fromkeys(member.provider for member in members if member.provider))
         if len(providers) > 1:

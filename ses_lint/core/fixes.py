@@ -21,6 +21,9 @@ from ses_lint.source.document import Document, Node, load
 _BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
 _CLEAN_KINDS = ("syntax", "unsafe", "duplicate-key")
 _NOT_LITERAL = ("${", "{{", "{%")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")  # a plain scalar in any context: no indicator, no space
+_BEFORE_A_VALUE = (" ", "\t", "[", ",")  # what may precede a value that a word takes the place of
+_AFTER_A_VALUE = ("", " ", "\t", "\r", "\n", ",", "]", "}")  # where a word ends as the value did
 
 
 @dataclass(frozen=True)
@@ -158,12 +161,29 @@ def plan(findings: Iterable[Finding], documents: dict[str, Document]) -> list[Fi
         for finding, edit in sorted(edits, key=lambda item: (item[1].start, item[1].end), reverse=True):
             if not _overlaps(edit, chosen):
                 chosen.append((finding, edit))  # an edit that overlaps one already taken is left out
-        accepted = _settle(path, document.text, _problems(document), chosen)
+        if all(_keeps_the_load(document.text, finding, edit) for finding, edit in chosen):
+            accepted = chosen  # loading the fixed text again could only say what these edits cannot change
+        else:
+            accepted = _settle(path, document.text, _problems(document), chosen)
         if accepted:
             after = _apply(document.text, [edit for _, edit in accepted])
             result.append(FileFix(path, document.text, after, sorted((finding for finding, _ in accepted), key=Finding.sort_key),
                                   {id(finding): edit for finding, edit in accepted}))
     return result
+
+
+def _keeps_the_load(text: str, finding: Finding, edit: Edit) -> bool:
+    """Whether an edit surely leaves the file loading as it did (`_CLEAN_KINDS` unchanged) without loading
+    it again: it writes a plain word (letters, digits, `.`, `_`, `-`, in the quotes it had) over a
+    one-line scalar *value*, after a space, a `[` or a `,` and before the line's end, a space or a flow
+    indicator. A key, a deletion or any other text is checked by loading the result."""
+    if finding.fix is None or finding.fix.action != "value" or not _WORD.match(finding.fix.text):
+        return False
+    written = text[edit.start:edit.end]
+    quote = written[:1] if written[:1] in ("'", '"') and edit.text[:1] == written[:1] else ""
+    if edit.text != f"{quote}{finding.fix.text}{quote}":
+        return False
+    return text[edit.start - 1:edit.start] in _BEFORE_A_VALUE and text[edit.end:edit.end + 1] in _AFTER_A_VALUE
 
 
 def _overlaps(edit: Edit, chosen: list[tuple[Finding, Edit]]) -> bool:

@@ -14,15 +14,26 @@ def judge_rule(rule: Rule, run: Run, place: Callable[[Finding], Finding] | None 
     """The findings of one rule over its subjects, each placed by `place`, or by `where` as the rule
     makes them (`Rule.run`). An error gathering, judging or placing one file's subjects marks that file
     as not judged (SES013) and the run goes on."""
+    def failed(subject: object, error: Exception) -> None:
+        reraise_when_debugging()
+        for path in _subject_files(subject, run):
+            run.unjudged.setdefault(path, describe(error, f"running {rule.code}"))
+
+    subjects = _gather(rule, run)
+    if place is None:
+        return rule.judge(subjects, where or _nowhere, failed)
     found: list[Finding] = []
-    for subject in _gather(rule, run):
+    for subject in subjects:
         try:
-            found += [place(finding) for finding in rule.run(subject, where)] if place is not None else rule.run(subject, where)
+            found += [place(finding) for finding in rule.run(subject, where)]
         except Exception as error:  # noqa: BLE001 - a rule bug costs a finding, never the run
-            reraise_when_debugging()
-            for path in _subject_files(subject, run):
-                run.unjudged.setdefault(path, describe(error, f"running {rule.code}"))
+            failed(subject, error)
     return found
+
+
+def _nowhere(finding: Finding) -> None:
+    """Every finding where its rule put it."""
+    return None
 
 
 def _gather(rule: Rule, run: Run) -> list:

@@ -78,6 +78,21 @@ class Rule:
         for finding in self.check(subject) or ():
             yield finding.ruled(code, name, stage, severity, where(finding) if where is not None else None)
 
+    def judge(self, subjects: Iterable[object], where: Callable[[Finding], tuple | None], failed: Callable[[object, Exception], None]) -> list[Finding]:
+        """`run` over every subject, into one list (a rule meets hundreds of thousands of subjects in a
+        2 MiB file: one loop, no generator of its own per subject); `failed(subject, error)` hears of a
+        subject the rule could not judge, and the rule goes on with the next."""
+        code, name, stage, severity, check = self.code, self.name, self.stage, self.severity, self.check
+        found: list[Finding] = []
+        add = found.append
+        for subject in subjects:
+            try:
+                for finding in check(subject) or ():
+                    add(finding.ruled(code, name, stage, severity, where(finding)))
+            except Exception as error:  # noqa: BLE001 - a rule bug costs a finding, never the run
+                failed(subject, error)
+        return found
+
 
 RULES: dict[str, Rule] = {}
 

@@ -113,6 +113,14 @@ class Masker:
         self._paths.update(AWS_SECRET_SHAPE.findall(path))
         self._memo.clear()
 
+    @property
+    def shortest(self) -> int:
+        """The length of the shortest string masking can change: an AWS-secret-shaped run, a known
+        secret's piece, or a short secret of its own."""
+        if self._short:
+            return MIN_LENGTH
+        return min(LONG, SHAPE_LENGTH) if self._pieces else SHAPE_LENGTH
+
     def __call__(self, text: str | None) -> str | None:
         if not text:
             return text
@@ -213,13 +221,16 @@ def mask_finding(finding: Finding, mask: Masker, **changes) -> Finding:
     """The finding with every string a formatter may write masked: message, rule name, suggestion,
     provider, the key path's parts, and strings in `extra` (and any other `changes`). The finding itself
     when nothing changes (most findings hold no secret)."""
-    changed = {name: value for name, value in changes.items() if value != getattr(finding, name)}
+    changed = {name: value for name, value in changes.items() if value != getattr(finding, name)} if changes else {}
+    shortest = mask.shortest  # a string shorter than this is never changed: most of a finding's strings
     for name in ("message", "name", "suggestion", "provider"):
         value = getattr(finding, name)
-        if value and (masked := mask(value)) != value:
+        if value and len(value) >= shortest and (masked := mask(value)) != value:
             changed[name] = masked
-    if any(isinstance(part, str) and mask(part) != part for part in finding.path):
-        changed["path"] = tuple(mask(part) if isinstance(part, str) else part for part in finding.path)
+    for part in finding.path:
+        if type(part) is str and len(part) >= shortest and mask(part) != part:
+            changed["path"] = tuple(mask(part) if isinstance(part, str) else part for part in finding.path)
+            break
     if finding.extra and (extra := _mask_value(finding.extra, mask)) != finding.extra:
         changed["extra"] = extra
     return finding.evolve(**changed) if changed else finding

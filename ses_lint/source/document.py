@@ -32,6 +32,9 @@ SAFE_TAGS = frozenset(
 ) | {"!"}
 _CONFIG_HINT = re.compile(r"^(providers|workflows)[ \t]*:", re.MULTILINE)
 _RESOLVER = yaml.resolver.Resolver()
+_STR = "tag:yaml.org,2002:str"
+# the first characters of a plain scalar that an implicit resolver may read as something else than a string
+_RESOLVED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers) if None not in _RESOLVER.yaml_implicit_resolvers else frozenset(map(chr, range(0x110000)))
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _SCALAR_CONSTRUCTORS = {
     "tag:yaml.org,2002:bool": _CONSTRUCTOR.construct_yaml_bool,
@@ -122,6 +125,7 @@ class Document:
     # 370,000 scalars, and two tuples each were 45 MB.
     _span_starts: array = field(default_factory=lambda: array("q"), repr=False)
     _span_ends: array = field(default_factory=lambda: array("q"), repr=False)
+    _heads: dict = field(default_factory=dict, repr=False)  # a path -> what `find` reached along it (its parents')
 
     @property
     def lines(self) -> list[str]:
@@ -152,8 +156,23 @@ class Document:
         return self._data
 
     def find(self, path: tuple[PathPart, ...]) -> tuple[Node | None, Node | None]:
-        """(key node, value node) at `path`; the deepest existing ancestor when the path runs out."""
-        key_node, node = None, self.root
+        """(key node, value node) at `path`; the deepest existing ancestor when the path runs out. The
+        parent's is remembered: a file's findings ask for thousands of keys of the same few mappings."""
+        if len(path) < 2:
+            return self._walk(path, None, self.root)[:2]
+        head = path[:-1]
+        try:
+            walked = self._heads.get(head)
+        except TypeError:  # an unhashable path part (a mapping used as a key)
+            return self._walk(path, None, self.root)[:2]
+        if walked is None:
+            walked = self._heads[head] = self._walk(head, None, self.root)
+        if not walked[2]:  # the parent's path runs out: so does this one, where the parent's does
+            return walked[:2]
+        return self._walk(path[-1:], walked[0], walked[1])[:2]
+
+    def _walk(self, path: tuple[PathPart, ...], key_node: Node | None, node: Node | None) -> tuple[Node | None, Node | None, bool]:
+        """`find` from (key node, node) down `path`: the nodes reached, and whether all of `path` was."""
         for part in path:
             if node is None:
                 break
@@ -166,7 +185,9 @@ class Document:
                 key_node, node = node.value[part], node.value[part]
             else:
                 break
-        return key_node, node
+        else:
+            return key_node, node, True
+        return key_node, node, False
 
     def exact(self, path: tuple[PathPart, ...]) -> Node | None:
         """The value node at exactly `path`, or None when the path does not exist."""
@@ -288,7 +309,11 @@ class _Builder:
             line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
             end_line, end_column = (end.line + 1, end.column + 1) if end is not None else (1, 1)
             plain = not event.style and bool(event.implicit[0])
-            tag, value = _resolve(event.tag, plain, event.value)
+            value = event.value
+            if event.tag is None and (not plain or (value and value[0] not in _RESOLVED_FIRST)):
+                tag = _STR  # what `_resolve` answers, without its cache: most keys of a large file are distinct
+            else:
+                tag, value = _resolve(event.tag, plain, value)
             node = Node("scalar", line, column, end_line, end_column, value, tag, plain, event.value)
             starts(line << 32 | column)
             ends(end_line << 32 | end_column)

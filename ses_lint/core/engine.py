@@ -5,7 +5,7 @@ import gc
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from ses_lint.collect.files import Source, UsageError, discover  # noqa: F401 - part of the engine's interface
 from ses_lint.core import suppressions as inline
@@ -157,8 +157,10 @@ def _run_lint(sources: list[Source], options: Options, environ: dict[str, str] |
             reraise_when_debugging()
             unjudged.setdefault(document.path, describe(error, "reading its suppressions"))
 
+    where = _placer(run)
+
     def judge(chosen: list[Rule]) -> list[Finding]:
-        found = [finding for rule in chosen for finding in judge_rule(rule, run, where=lambda finding: _where(finding, run))]
+        found = [finding for rule in chosen for finding in judge_rule(rule, run, where=where)]
         return inline.apply(_drop_per_file_ignores(found, options, rules), run.suppressions)
 
     def level(rule: Rule) -> int:
@@ -225,19 +227,32 @@ def _with_unjudged(selected: list[Rule], rules: dict[str, Rule], options: Option
 
 def _place(finding: Finding, run: Run) -> Finding:
     """The finding at its line and column (found from its key path when the rule gave none)."""
-    place = _where(finding, run)
+    place = _placer(run)(finding)
     return finding if place is None else finding.evolve(line=place[0], column=place[1], end_line=place[2], end_column=place[3])
 
 
-def _where(finding: Finding, run: Run) -> tuple | None:
-    """(line, column, end line, end column) of a finding the rule gave no line, from its key path; None
-    when it has one. `Rule.run` places each finding with it as it gives it the rule's code: one copy."""
-    if finding.line is not None:
-        return None
-    document = run.document(finding.file)
-    if document is None or not document.loaded:
-        return 1, 1, finding.end_line, finding.end_column
-    return document.locate(finding.path, finding.at)
+def _placer(run: Run) -> Callable[[Finding], tuple | None]:
+    """Where each finding of this run is: (line, column, end line, end column) from its key path when its
+    rule gave no line, None when it did. `Rule.run` places each finding with it as it gives it the
+    rule's code, in one copy; each file's document is looked up once (a file may have 184,000 findings)."""
+    loaded: dict[str, Document | None] = {}
+
+    def where(finding: Finding) -> tuple | None:
+        if finding.line is not None:
+            return None
+        document = loaded.get(finding.file, _UNSEEN)
+        if document is _UNSEEN:
+            document = loaded[finding.file] = run.document(finding.file)
+            if document is not None and not document.loaded:
+                document = loaded[finding.file] = None
+        if document is None:
+            return 1, 1, finding.end_line, finding.end_column
+        return document.locate(finding.path, finding.at)
+
+    return where
+
+
+_UNSEEN: Any = object()
 
 
 def _drop_per_file_ignores(findings: list[Finding], options: Options, rules: dict[str, Rule]) -> list[Finding]:

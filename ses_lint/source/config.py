@@ -478,14 +478,19 @@ class ProviderValue:
 
 
 def _strings(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every string in `data` with its path, in order; a generator only for each mapping and list."""
     if isinstance(data, str):
         yield path, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
+        return
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        if isinstance(value, str):
+            yield path + (key,), value
+        elif isinstance(value, (dict, list)):
             yield from _strings(value, path + (key,))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _strings(value, path + (index,))
+
+
+_PLAIN_TYPES = frozenset({int, float, bool, type(None)})  # scalars `_Values.judge` keeps as they are (exact types: no str, no subclass)
 
 
 class _Values:
@@ -511,7 +516,8 @@ class _Values:
             judged = self.judged[path] = self.judge(written, path)
             self._found.clear()
         fields, issues = model.validate(schema, judged, path, lambda at: self._find(at) is not references.UNKNOWN)
-        issues = [replace(issue, message=issue.message + explained) if (explained := self._explained(issue)) else issue for issue in issues]
+        if self.sources or self.quoted:  # only a value from references can be explained
+            issues = [replace(issue, message=issue.message + explained) if (explained := self._explained(issue)) else issue for issue in issues]
         if not isinstance(written, dict):
             return {}, issues
         return {name: self.templates.get(path + (key,), written[key]) for key, name in schema.keys.items() if name in fields}, issues
@@ -520,9 +526,12 @@ class _Values:
         if isinstance(data, dict):
             if self.templated and self._template_text(path) is not None:
                 return references.UNKNOWN
-            return {key: self.judge(value, path + (key,)) for key, value in data.items()}
+            judge = self.judge
+            return {key: value if type(value) in _PLAIN_TYPES else judge(value, path + (key,)) for key, value in data.items()}
         if isinstance(data, list):
             return [self.judge(value, path + (index,)) for index, value in enumerate(data)]
+        if not isinstance(data, str) or not ("$" in data or "{" in data):
+            return data  # what `resolve` judges it (no reference, no template): most values of a file
         resolved = references.resolve(data, self.environ, lambda text: self._read(path, text))
         if resolved.source is not None:
             self.sources[path] = resolved

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 from array import array
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Union
@@ -27,6 +28,8 @@ MAX_DEPTH = 64
 MAX_EXPANDED_NODES = 100_000
 
 YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
+# every way of writing them (`Yes`, `OFF`, `oN`): a value is looked up as written, without a call
+_YAML11_WRITTEN = frozenset("".join(letters) for word in YAML11_BOOLEANS for letters in itertools.product(*((c.lower(), c.upper()) for c in word)))
 SAFE_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq")
 ) | {"!"}
@@ -393,7 +396,7 @@ class _Builder:
         parent = entry[0]
         if parent.kind == "seq":
             parent.value.append(node)
-            if node.plain and len(node.text) <= 3:  # the YAML 1.1 booleans are 1 to 3 characters
+            if node.plain and node.text in _YAML11_WRITTEN:
                 self.check_boolean(node)
             return
         if entry[1] is None:
@@ -402,21 +405,17 @@ class _Builder:
         key = entry[1]
         entry[1] = None
         parent.value.append((key, node))
-        if node.plain and len(node.text) <= 3:
+        if node.plain and node.text in _YAML11_WRITTEN:
             self.check_boolean(node)
         if key.kind == "scalar":
             try:
-                identity = (key.tag, key.value)
-                repeated = identity in entry[2]
+                first = entry[2].setdefault((key.tag, key.value), key)
             except TypeError:  # an unhashable value (none of the scalar constructors makes one)
-                identity, repeated = None, False
-            if repeated:
-                first = entry[2][identity]
+                first = key
+            if first is not key:
                 self.document.problems.append(
                     LoadProblem("duplicate-key", f"duplicate key `{key.text}` (first at line {first.line}); YAML loaders silently keep the last one", key.line, key.column)
                 )
-            elif identity is not None:
-                entry[2][identity] = key
             if len(self.stack) == 1 and isinstance(key.value, str):
                 self.document.top_keys.append(key.value)
 
@@ -532,24 +531,43 @@ def to_python(root: Node, written: int = 0) -> Any:
             raise ExpansionError(top_key[0])
         if node.kind == "scalar":
             return node.value
+        inner = depth + 1
+        if inner > MAX_DEPTH and node.value:  # what converting a child would find: scalars are converted here
+            raise ExpansionError(top_key[0])
         if node.kind == "seq":
-            return [convert(item, depth + 1) for item in node.value]
+            result = [item.value if item.kind == "scalar" else convert(item, inner) for item in node.value]
+            budget[0] -= sum(1 for item in node.value if item.kind == "scalar")
+            if budget[0] < 0:
+                raise ExpansionError(top_key[0])
+            return result
         result: dict = {}
         merged: dict = {}
         for key_node, value_node in node.value:
             if key_node.kind == "scalar" and key_node.plain and key_node.text == "<<":
                 sources = value_node.value if value_node.kind == "seq" else [value_node]
                 for source in sources:
-                    value = convert(source, depth + 1)
+                    value = convert(source, inner)
                     if isinstance(value, dict):
                         merged = {**value, **merged}
                 continue
             if depth == 0:
                 top_key[0] = key_node
-            key = convert(key_node, depth + 1) if key_node.kind == "scalar" else ComplexKey.of(key_node)
-            if not _hashable(key):
+            if key_node.kind == "scalar":
+                budget[0] -= 1
+                key = key_node.value
+            else:
                 key = ComplexKey.of(key_node)
-            result[key] = convert(value_node, depth + 1)
+            if value_node.kind == "scalar":
+                budget[0] -= 1
+                value = value_node.value
+            else:
+                value = convert(value_node, inner)
+            if budget[0] < 0:
+                raise ExpansionError(top_key[0])
+            try:
+                result[key] = value
+            except TypeError:  # an unhashable key (none of the scalar constructors makes one)
+                result[ComplexKey.of(key_node)] = value
         return {**merged, **result} if merged else result
 
     return convert(root, 0)

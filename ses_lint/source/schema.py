@@ -187,6 +187,22 @@ def accepts(schema: Schema, value: Any) -> bool:
     return False
 
 
+_FAST_CHECK_SIZE = 1000  # `accepts` walks every value in Python: a larger mapping goes to pydantic-core at once
+
+
+def _at_most(data: Any, limit: int) -> bool:
+    """Whether `data` holds at most `limit` mappings, lists and their items (counted until past it)."""
+    pending, seen = [data], 0
+    while pending:
+        value = pending.pop()
+        if isinstance(value, (dict, list)):
+            seen += len(value)
+            if seen > limit:
+                return False
+            pending += value.values() if isinstance(value, dict) else value
+    return True
+
+
 def _unicode(text: str) -> bool:
     """pydantic-core refuses a string that is not valid Unicode (a lone surrogate from a `\\ud800` escape)."""
     if text.isascii():
@@ -228,7 +244,7 @@ def validate(model: Model, data: Any, prefix: tuple = (), judged: Callable[[tupl
             return {}, []
         return {}, [SchemaIssue("wrong-type", prefix, f"{what} must be a mapping, not {_type_name(data)} `{_short(data)}`")]
     global _fast_checks_left
-    if _fast_checks_left > 0 and model._validator is None:
+    if _fast_checks_left > 0 and model._validator is None and _at_most(data, _FAST_CHECK_SIZE):
         _fast_checks_left -= 1
         if accepts(model.schema, data):
             return {model.keys[key]: value for key, value in data.items() if key in model.keys}, []

@@ -5,11 +5,11 @@ from typing import Iterator
 
 from ses_lint.core.findings import ERROR, INFO, STATIC, WARNING, Finding, Fix
 from ses_lint.core.registry import rule
-from ses_lint.source.config import ProviderEntry, SchemaProblem
+from ses_lint.source.config import MissingField, ProviderEntry, UnknownKey, WrongType
 
 
 @rule("SES101", "missing-field", stage=STATIC, severity=ERROR)
-def missing_field(problem: SchemaProblem) -> Iterator[Finding]:
+def missing_field(problem: MissingField) -> Iterator[Finding]:
     """A required field is missing or empty: a provider's `provider` or `config`, an SES config's `from`,
     a notify step's `config` or its `provider`.
 
@@ -26,12 +26,11 @@ def missing_field(problem: SchemaProblem) -> Iterator[Finding]:
           provider: email.ses
           config: {from: noreply@mycompany.com, region: us-east-1}
     """
-    if problem.issue.kind == "missing":
-        yield problem.finding(problem.issue.message)
+    yield problem.finding(problem.issue.message)
 
 
 @rule("SES102", "wrong-type", stage=STATIC, severity=ERROR)
-def wrong_type(problem: SchemaProblem) -> Iterator[Finding]:
+def wrong_type(problem: WrongType) -> Iterator[Finding]:
     """A field has the wrong type: `enabled: "true"` (a string), `imds_disable: 1`, `providers` as a
     list, a notify step's `to` as a single string.
 
@@ -49,12 +48,11 @@ def wrong_type(problem: SchemaProblem) -> Iterator[Finding]:
         enabled: true
         to: [user@mycompany.com]
     """
-    if problem.issue.kind == "wrong-type":
-        yield problem.finding(problem.issue.message)
+    yield problem.finding(problem.issue.message)
 
 
 @rule("SES103", "unknown-key", stage=STATIC, severity=ERROR)
-def unknown_key(problem: SchemaProblem) -> Iterator[Finding]:
+def unknown_key(problem: UnknownKey) -> Iterator[Finding]:
     """A key that a provider entry or an SES config does not have, with a "did you mean" for near misses
     (`acces_key_id`, `aws_region`, `from_address`, `secret_key`).
 
@@ -69,11 +67,10 @@ def unknown_key(problem: SchemaProblem) -> Iterator[Finding]:
     Good:
         config: {from: noreply@mycompany.com, region: eu-west-1}
     """
-    if problem.issue.kind == "unknown-key":
-        finding = problem.finding(problem.issue.message)
-        if problem.issue.confident:
-            finding = finding.evolve(fix=Fix("key", f"rename to `{problem.issue.suggestion}`", problem.issue.suggestion or "", keep_quotes=True))
-        yield finding
+    finding = problem.finding(problem.issue.message)
+    if problem.issue.confident:
+        finding = finding.evolve(fix=Fix("key", f"rename to `{problem.issue.suggestion}`", problem.issue.suggestion or "", keep_quotes=True))
+    yield finding
 
 
 @rule("SES104", "unused-provider", stage=STATIC, severity=INFO)

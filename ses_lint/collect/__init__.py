@@ -13,6 +13,9 @@ from ses_lint.core.findings import Stage
 # the fact types, by qualified name (no fact module is imported here)
 SOURCE_FILE = "ses_lint.source.config.SourceFile"
 SCHEMA_PROBLEM = "ses_lint.source.config.SchemaProblem"
+MISSING_FIELD = "ses_lint.source.config.MissingField"
+WRONG_TYPE = "ses_lint.source.config.WrongType"
+UNKNOWN_KEY = "ses_lint.source.config.UnknownKey"
 CONFIGURATION = "ses_lint.source.config.Configuration"
 PROVIDER_ENTRY = "ses_lint.source.config.ProviderEntry"
 SES_PROVIDER = "ses_lint.source.config.SesProvider"
@@ -39,6 +42,9 @@ COLLECTORS: tuple[Collector, ...] = (
     Collector(NOTIFY_STEP, f"{_CONFIG}:NotifyStep.gather", Stage.STATIC, needs=(CONFIGURATION,)),
     Collector(SES_PROVIDER, f"{_CONFIG}:SesProvider.gather", Stage.STATIC, needs=(PROVIDER_ENTRY,)),
     Collector(SCHEMA_PROBLEM, f"{_CONFIG}:SchemaProblem.gather", Stage.STATIC, needs=(PROVIDER_ENTRY, NOTIFY_STEP)),
+    Collector(MISSING_FIELD, f"{_CONFIG}:MissingField.gather", Stage.STATIC, needs=(SCHEMA_PROBLEM,)),
+    Collector(WRONG_TYPE, f"{_CONFIG}:WrongType.gather", Stage.STATIC, needs=(SCHEMA_PROBLEM,)),
+    Collector(UNKNOWN_KEY, f"{_CONFIG}:UnknownKey.gather", Stage.STATIC, needs=(SCHEMA_PROBLEM,)),
     Collector(ADDRESS_USE, f"{_CONFIG}:AddressUse.gather", Stage.STATIC, needs=(SES_PROVIDER, NOTIFY_STEP)),
     Collector(PROVIDER_VALUE, f"{_CONFIG}:ProviderValue.gather", Stage.STATIC, needs=(PROVIDER_ENTRY, NOTIFY_STEP)),
     Collector(CREDENTIAL_SITE, "ses_lint.source.credential_sites:CredentialSite.gather", Stage.STATIC, needs=(SES_PROVIDER,)),

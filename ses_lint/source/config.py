@@ -85,20 +85,47 @@ class SchemaProblem:
     provider: Optional[str] = None
 
     @classmethod
-    def gather(cls, run: Run) -> Iterator["SchemaProblem"]:
+    def gather(cls, run: Run) -> list["SchemaProblem"]:
+        """Every schema problem of the run, each as the type of its kind (`MissingField`, `WrongType`,
+        `UnknownKey`); asked of a kind, that kind's alone: a rule meets only the problems it judges."""
+        if cls is not SchemaProblem:
+            return [problem for problem in run.subjects(SchemaProblem) if type(problem) is cls]
+        problems = []
         for document in run.documents:
             data = document.data() if document.loaded else None
-            if not isinstance(data, dict):
-                continue
-            yield from (cls(document.path, issue) for issue in model.validate(model.FileModel, data)[1])
+            if isinstance(data, dict):
+                problems += [_of_kind(issue)(document.path, issue) for issue in model.validate(model.FileModel, data)[1]]
         for entry in run.subjects(ProviderEntry):
-            yield from (cls(entry.file, issue, entry.key) for issue in entry.issues)
+            problems += [_of_kind(issue)(entry.file, issue, entry.key) for issue in entry.issues]
         for step in run.subjects(NotifyStep):
-            yield from (cls(step.file, issue) for issue in step.issues)
+            problems += [_of_kind(issue)(step.file, issue) for issue in step.issues]
+        return problems
 
     def finding(self, message: str) -> Finding:
         at = "value" if self.issue.kind == "wrong-type" and not self.issue.on_key else "key"
         return Finding(message, self.file, path=self.issue.path, at=at, provider=self.provider, suggestion=self.issue.suggestion)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class MissingField(SchemaProblem):
+    """A required field missing or empty (SES101's subject)."""
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class WrongType(SchemaProblem):
+    """A value or a key of the wrong type (SES102's subject)."""
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class UnknownKey(SchemaProblem):
+    """A key the schema does not have (SES103's subject)."""
+
+
+_KINDS = {"missing": MissingField, "wrong-type": WrongType, "unknown-key": UnknownKey}
+
+
+def _of_kind(issue: model.SchemaIssue) -> type[SchemaProblem]:
+    return _KINDS.get(issue.kind, SchemaProblem)
 
 
 @dataclass(eq=False)

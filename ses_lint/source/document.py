@@ -270,7 +270,7 @@ class _Builder:
 
     def __init__(self, document: Document) -> None:
         self.document = document
-        self.stack: list[list] = []  # [container node, pending key node or None, seen keys]
+        self.stack: list[list] = []  # [container node, pending key node or None]
         self.anchors: dict[str, Node] = {}
         self.documents = 0
 
@@ -298,40 +298,69 @@ class _Builder:
             self.document.root = None
 
     def events(self, next_event: Any) -> None:
-        """Every event of the stream, in order. A scalar's is handled here, as `handle` would: it is one
-        event of two in most files (370,000 in a 2 MiB one), so its path makes no call it can avoid."""
-        scalar, handle, attach, safe = yaml.ScalarEvent, self.handle, self.attach, SAFE_TAGS
-        starts, ends = self.document._span_starts.append, self.document._span_ends.append
-        while (event := next_event()) is not None:
-            if type(event) is not scalar:
-                handle(event)
-                continue
-            if event.tag and event.tag not in safe:
-                self.check_tag(event)
-            mark, end = event.start_mark, event.end_mark
-            line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-            end_line, end_column = (end.line + 1, end.column + 1) if end is not None else (1, 1)
-            plain = not event.style and bool(event.implicit[0])
-            value = event.value
-            if event.tag is None and (not plain or (value and value[0] not in _RESOLVED_FIRST)):
-                tag = _STR  # what `_resolve` answers, without its cache: most keys of a large file are distinct
-            else:
-                tag, value = _resolve(event.tag, plain, value)
-            node = Node("scalar", line, column, end_line, end_column, value, tag, plain, event.value)
-            starts(line << 32 | column)
-            ends(end_line << 32 | end_column)
-            if event.anchor:
-                self.anchors[event.anchor] = node
-            building = self.documents <= 1
-            self.document.nodes += building
-            attach(node, event, building)
+        """Every event of the stream, in order. A scalar's is handled here (one event of two in most
+        files, 370,000 in a 2 MiB one, so its path makes no call it can avoid), any other by `handle`,
+        which gives the node of a container's start or an alias; each node is attached here."""
+        scalar, alias, handle, safe, stack = yaml.ScalarEvent, yaml.AliasEvent, self.handle, SAFE_TAGS, self.stack
+        starts, ends, booleans = self.document._span_starts.append, self.document._span_ends.append, _YAML11_WRITTEN
+        built = 0  # the first document's nodes (aliases not counted)
+        try:
+            while (event := next_event()) is not None:
+                kind = type(event)
+                if kind is scalar:
+                    if event.tag and event.tag not in safe:
+                        self.check_tag(event)
+                    mark, end = event.start_mark, event.end_mark
+                    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+                    end_line, end_column = (end.line + 1, end.column + 1) if end is not None else (1, 1)
+                    plain = not event.style and bool(event.implicit[0])
+                    value = event.value
+                    if event.tag is None and (not plain or (value and value[0] not in _RESOLVED_FIRST)):
+                        tag = _STR  # what `_resolve` answers, without its cache: most keys of a large file are distinct
+                    else:
+                        tag, value = _resolve(event.tag, plain, value)
+                    node = Node("scalar", line, column, end_line, end_column, value, tag, plain, event.value)
+                    starts(line << 32 | column)
+                    ends(end_line << 32 | end_column)
+                    if event.anchor:
+                        self.anchors[event.anchor] = node
+                elif (node := handle(event)) is None:
+                    continue
+                if self.documents <= 1:  # the first document is built; the others are only parsed
+                    built += kind is not alias
+                    if not stack:
+                        self.document.root = node
+                    elif (entry := stack[-1])[0].kind == "seq":
+                        entry[0].value.append(node)
+                        if node.plain and node.text in booleans:
+                            self.check_boolean(node)
+                    elif entry[1] is None:
+                        entry[1] = node  # a key, waiting for its value
+                    else:
+                        entry[0].value.append((entry[1], node))
+                        entry[1] = None
+                        if node.plain and node.text in booleans:
+                            self.check_boolean(node)
+                if kind is not scalar and kind is not alias:
+                    if len(stack) >= MAX_DEPTH:
+                        self.fail("unsafe", f"nesting deeper than {MAX_DEPTH} levels; the file is not loaded", event)
+                    stack.append([node, None])
+        finally:
+            self.document.nodes += built
+            for entry in stack:  # mappings the load stopped inside
+                if entry[0].kind == "map":
+                    self.check_duplicates(entry[0])
+            root = self.document.root
+            if root is not None and root.kind == "map":
+                self.document.top_keys = [key.value for key, _ in root.value if key.kind == "scalar" and isinstance(key.value, str)]
 
     def fail(self, kind: str, message: str, event: yaml.Event) -> None:
         line, column = _position(event.start_mark)
         self.document.problems.append(LoadProblem(kind, message, line, column))
         raise _Abort
 
-    def handle(self, event: yaml.Event) -> None:
+    def handle(self, event: yaml.Event) -> Node | None:
+        """What an event other than a scalar's does; the node to attach for a container's start or an alias."""
         kind = type(event)  # the parsers make these exact classes; `is` tests keep the hot path short
         if kind is yaml.DocumentStartEvent:
             self.documents += 1
@@ -340,42 +369,52 @@ class _Builder:
                 self.document.problems.append(
                     LoadProblem("multiple-documents", "the file holds more than one YAML document; only the first is read", line, column)
                 )
-            return
+            return None
         if kind is yaml.StreamStartEvent or kind is yaml.StreamEndEvent or kind is yaml.DocumentEndEvent:
-            return
-        building = self.documents <= 1
+            return None
         if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             container = self.stack.pop()[0]
             container.end_line, container.end_column = _position(event.end_mark)
-            return
-        if kind is not yaml.AliasEvent and event.tag and event.tag not in SAFE_TAGS:
-            self.check_tag(event)
+            if kind is yaml.MappingEndEvent:
+                self.check_duplicates(container)
+            return None
         if kind is yaml.AliasEvent:
             # Aliases cost nothing here (the node is shared); what they expand to is bounded in to_python.
             node = self.anchors.get(event.anchor)
             if node is None:
                 self.fail("syntax", f"found undefined alias '{event.anchor}'", event)
-            self.attach(node, event, building)
-            return
+            return node
+        if event.tag and event.tag not in SAFE_TAGS:
+            self.check_tag(event)
         line, column = _position(event.start_mark)
-        if kind is yaml.ScalarEvent:
-            node = Node("scalar", line, column, *_position(event.end_mark), text=event.value)
-            self.document._span_starts.append(line << 32 | column)
-            self.document._span_ends.append(node.end_line << 32 | node.end_column)
-            node.plain = not event.style and bool(event.implicit[0])
-            node.tag, node.value = _resolve_scalar(event)
-        elif kind is yaml.MappingStartEvent:
-            node = Node("map", line, column, value=[])
-        else:
-            node = Node("seq", line, column, value=[])
+        node = Node("map" if kind is yaml.MappingStartEvent else "seq", line, column, value=[])
         if event.anchor:
             self.anchors[event.anchor] = node
-        self.document.nodes += building
-        self.attach(node, event, building)
-        if node.kind != "scalar":
-            if len(self.stack) >= MAX_DEPTH:
-                self.fail("unsafe", f"nesting deeper than {MAX_DEPTH} levels; the file is not loaded", event)
-            self.stack.append([node, None, {}])
+        return node
+
+    def check_duplicates(self, mapping: Node) -> None:
+        """A scalar key written twice in `mapping` (as YAML compares keys: the same tag and value) is a
+        problem at the repeat, naming the first; the keys are compared at once when the mapping ends."""
+        keys = [(key.tag, key.value) for key, _ in mapping.value if key.kind == "scalar"]
+        try:
+            if len(set(keys)) == len(keys):
+                return
+        except TypeError:  # an unhashable value (none of the scalar constructors makes one)
+            pass
+        first: dict = {}
+        for key, _ in mapping.value:
+            if key.kind != "scalar":
+                continue
+            try:
+                earlier = first.get((key.tag, key.value))
+                if earlier is None:
+                    first[(key.tag, key.value)] = key
+                    continue
+            except TypeError:
+                continue
+            self.document.problems.append(
+                LoadProblem("duplicate-key", f"duplicate key `{key.text}` (first at line {earlier.line}); YAML loaders silently keep the last one", key.line, key.column)
+            )
 
     def check_tag(self, event: yaml.Event) -> None:
         tag = getattr(event, "tag", None)
@@ -385,39 +424,6 @@ class _Builder:
             return
         shown = tag.replace("tag:yaml.org,2002:", "!!")
         self.fail("unsafe", f"tag `{shown}` is not allowed: ses-lint never constructs tagged objects", event)
-
-    def attach(self, node: Node, event: yaml.Event, building: bool) -> None:
-        if not building:
-            return
-        if not self.stack:
-            self.document.root = node
-            return
-        entry = self.stack[-1]
-        parent = entry[0]
-        if parent.kind == "seq":
-            parent.value.append(node)
-            if node.plain and node.text in _YAML11_WRITTEN:
-                self.check_boolean(node)
-            return
-        if entry[1] is None:
-            entry[1] = node
-            return
-        key = entry[1]
-        entry[1] = None
-        parent.value.append((key, node))
-        if node.plain and node.text in _YAML11_WRITTEN:
-            self.check_boolean(node)
-        if key.kind == "scalar":
-            try:
-                first = entry[2].setdefault((key.tag, key.value), key)
-            except TypeError:  # an unhashable value (none of the scalar constructors makes one)
-                first = key
-            if first is not key:
-                self.document.problems.append(
-                    LoadProblem("duplicate-key", f"duplicate key `{key.text}` (first at line {first.line}); YAML loaders silently keep the last one", key.line, key.column)
-                )
-            if len(self.stack) == 1 and isinstance(key.value, str):
-                self.document.top_keys.append(key.value)
 
     def check_boolean(self, node: Node) -> None:
         if node.kind == "scalar" and node.plain and node.text.lower() in YAML11_BOOLEANS:

@@ -664,8 +664,8 @@ class Moto:
         _post(f"{self.url}/moto-api/reset-auth", b"0" if on else b"inf")
 
 
-@pytest.fixture
-def moto(moto_server, tmp_path):
+def reset_emulator(moto_server: str) -> None:
+    """moto's backends and auth, and every table of STATE, as a fresh emulator has them."""
     _post(f"{moto_server}/moto-api/reset")
     _post(f"{moto_server}/moto-api/reset-auth", b"inf")
     STATE.accounts.clear()
@@ -681,6 +681,11 @@ def moto(moto_server, tmp_path):
     STATE.enforce_rate = False
     STATE.signing_zone = "dkim.amazonses.com"
     STATE.enforce_sandbox = True
+
+
+@pytest.fixture
+def moto(moto_server, tmp_path):
+    reset_emulator(moto_server)
     yield Moto(moto_server, tmp_path)
     _post(f"{moto_server}/moto-api/reset-auth", b"inf")
     STATE.faults.clear()

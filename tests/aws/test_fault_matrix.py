@@ -45,7 +45,7 @@ import pytest
 import ses_lint
 from ses_lint.facts.aws import ATTEMPTS
 
-from .conftest import ACCOUNT_ID, STATE, Moto, _post, config, line_of, provider
+from .conftest import ACCOUNT_ID, STATE, Moto, _post, config, line_of, provider, reset_emulator
 from .helpers import closed_port
 
 TIMEOUT = 1.0  # --timeout of every run against moto
@@ -110,13 +110,7 @@ class Scenario:
 
 
 def _build(url: str, folder) -> Scenario:
-    _post(f"{url}/moto-api/reset")
-    _post(f"{url}/moto-api/reset-auth", b"inf")
-    for table in (STATE.accounts, STATE.faults, STATE.fault_counts, STATE.fault_budget, STATE.identities, STATE.suppressed, STATE.recommendations,
-                  STATE.event_destinations, STATE.insights):
-        table.clear()
-    STATE.requests.clear()
-    STATE.signing_zone, STATE.enforce_sandbox = "dkim.amazonses.com", True
+    reset_emulator(url)
     moto = Moto(url, folder)
     moto.verify("pending.org", "dkim.org", "sets.org")
     moto.identity("pending.org", status="Pending")
@@ -155,7 +149,7 @@ def _intact() -> bool:
 @pytest.fixture(scope="module")
 def _scenario(moto_server, tmp_path_factory):
     holder = {"folder": tmp_path_factory.mktemp("aws-matrix")}
-    holder["scenario"] = _build(moto_server, holder["folder"])
+    holder["scenario"], holder["builds"] = _build(moto_server, holder["folder"]), 1
     yield holder
     STATE.faults.clear()
     _post(f"{moto_server}/moto-api/reset-auth", b"inf")
@@ -166,6 +160,7 @@ def world(_scenario, moto_server) -> Scenario:
     """The scenario, rebuilt if another module's `moto` fixture reset the emulator; no faults injected."""
     if not _intact():
         _scenario["scenario"] = _build(moto_server, _scenario["folder"])
+        _scenario["builds"] += 1
     STATE.faults.clear()
     STATE.fault_counts.clear()
     STATE.fault_budget.clear()
@@ -426,3 +421,11 @@ def test_failed_read_silences_its_rules_and_is_named(call, failure, world):
 def _labels(call: Call) -> list[str]:
     return [f"{service}:{operation}" for operation in call.operations
             for service in ("sesv2", "ses", "iam", "cloudwatch", "sts")]
+
+
+def test_the_faults_leave_the_scenario_as_it_was(world, _scenario):
+    """Run after every fault above (pytest keeps the file's order): with the faults reset, the scenario built
+    once for them all answers exactly as when it was built, so no case leaked state into the cases after it."""
+    assert _scenario["builds"] == 1  # not rebuilt in between: the cases above all ran on the one scenario
+    assert not STATE.faults and not STATE.fault_budget
+    assert pairs(bounded_lint(world.path, world.moto.environ())) == world.baseline == EXPECTED

@@ -1,6 +1,7 @@
 """The aws and probe stages against a real emulator: moto in server mode on loopback.
 
-One `ThreadedMotoServer(ip_address="127.0.0.1", port=0)` per test session, reset between tests. ses-lint
+One `ThreadedMotoServer(ip_address="127.0.0.1", port=0)` per test session, reset between tests
+(`reset_emulator`; a module that shares one scenario between its tests builds it after the same reset). ses-lint
 reaches it ONLY through the config's `endpoint` (dummy keys, as in the provider documentation's LocalStack
 example); boto3 is not patched. moto lacks some calls and differs from SES in places: those gaps are
 closed here, inside the test process, by extending moto's own response classes and backends. Each

@@ -20,6 +20,7 @@ workflows:
           to: [someone@customer.org]
           body: {text: hi}
 """
+RATE = 10.0  # the emulated account's MaxSendRate in the pacing tests: a 0.1 s interval (the sandbox's 1/s would cost 1 s a send)
 
 
 def _two_providers(moto):
@@ -146,9 +147,6 @@ def _senders(moto, count: int = 2):
     moto.verify("example.com")
     keys = moto.user()
     return moto.write(config(*[provider(f"p{index}", sender=f"bot{index}@example.com", endpoint=moto.url, keys=keys) for index in range(count)]))
-
-
-RATE = 10.0  # the emulated account's MaxSendRate in the pacing tests: a 0.1 s interval (the sandbox's 1/s would cost 1 s a send)
 
 
 def test_sends_are_paced_to_the_accounts_send_rate(moto):

@@ -111,7 +111,7 @@ def test_imds_disable_is_per_provider_and_a_silent_imds_is_bounded(moto):
             provider("with-imds", endpoint=moto.url, keys=False),
             provider("no-imds", endpoint=moto.url, keys=False, extra="imds_disable: true"),
         ))
-        report, seconds = check(moto, path, environ=environ, timeout=1)
+        report, seconds = check(moto, path, environ=environ, timeout=0.3)  # the silent IMDS: each wait bounded by --timeout
         assert seconds < 8, seconds
         by_provider = {finding.provider: finding.message for finding in found(report, "SES701")}
         assert "instance role (EC2 instance metadata, IMDS)" in by_provider["with-imds"]
@@ -143,3 +143,21 @@ def test_invalid_credentials_in_auth_mode(moto):
     assert rejected["unknown-key"].line == line_of(path, "access_key_id:", 1)
     assert {finding.provider for finding in found(report, "SES713")} == {"good"}
     assert {finding.provider for finding in found(report, "SES840")} == {"unknown-key", "wrong-secret"}
+
+
+def test_sessions_share_the_service_models_but_not_the_credentials(moto):
+    """botocore parses its service models once per Loader: every session of a run shares one Loader per
+    AWS_DATA_PATH, and nothing else (each provider keeps its own credentials and configuration)."""
+    from ses_lint.collect.aws.credentials import _session
+
+    environ = moto.environ()
+    first, second = _session(environ, None), _session(environ, None)
+    first.set_credentials("AKIAFIRSTFIRSTFIRST1", "first")
+    second.set_credentials("AKIASECONDSECONDSEC2", "second")
+    assert first.get_component("data_loader") is second.get_component("data_loader")
+    assert first.get_credentials().access_key == "AKIAFIRSTFIRSTFIRST1" and second.get_credentials().access_key == "AKIASECONDSECONDSEC2"
+    assert first.get_component("credential_provider") is not second.get_component("credential_provider")
+    models = moto.tmp_path / "models"
+    other = _session(moto.environ(AWS_DATA_PATH=str(models)), None)
+    assert other.get_component("data_loader") is not first.get_component("data_loader")
+    assert str(models) in other.get_component("data_loader").search_paths

@@ -5,12 +5,13 @@ of the whole aws stage and probe (STATE.answers), so a shape the code under test
 sends cannot hide behind botocore's parser (which drops unknown members silently)."""
 from __future__ import annotations
 
+import copy
 import datetime
 
 import botocore.session
 import pytest
 
-from .conftest import STATE, config, provider
+from .conftest import STATE, Moto, config, provider, reset_emulator
 from .helpers import check, step
 
 SERVICES = {
@@ -95,22 +96,31 @@ def _everything(moto) -> None:
     start = len(STATE.requests)
     report, _ = check(moto, path, probe=True)
     report.requests = [operation for _, operation in STATE.requests[start:]]
+    report.answers = copy.deepcopy(STATE.answers)  # every raw answer the emulator produced in that run
     return report
 
 
-def test_every_emulated_answer_has_botocore_output_shape(moto):
-    report = _everything(moto)
-    assert set(STATE.answers) == set(SERVICES), (set(SERVICES) ^ set(STATE.answers), "\n".join(f.code + " " + f.message for f in report.findings))
-    for operation, answers in STATE.answers.items():
+@pytest.fixture(scope="module")
+def everything(moto_server, tmp_path_factory):
+    """The one run of `_everything` the tests below judge (what it reads, answers and sends), from a reset
+    emulator; nothing of it is changed by the tests, which only read the report and its copies."""
+    reset_emulator(moto_server)
+    yield _everything(Moto(moto_server, tmp_path_factory.mktemp("aws-shapes")))
+    reset_emulator(moto_server)
+
+
+def test_every_emulated_answer_has_botocore_output_shape(everything):
+    report = everything
+    assert set(report.answers) == set(SERVICES), (set(SERVICES) ^ set(report.answers), "\n".join(f.code + " " + f.message for f in report.findings))
+    for operation, answers in report.answers.items():
         shape = output_shape(operation)
         for answer in answers:
             assert problems(answer, shape) == [], (operation, answer)
 
 
 @pytest.mark.parametrize("operation", ["SimulatePrincipalPolicy"])
-def test_simulation_answers_per_resource_as_the_model_says(moto, operation):
-    _everything(moto)
-    [answer, *_] = STATE.answers[operation]
+def test_simulation_answers_per_resource_as_the_model_says(everything, operation):
+    [answer, *_] = everything.answers[operation]
     for result in answer["EvaluationResults"]:
         # with ResourceArns the top level names the ARN template, the resources are in ResourceSpecificResults
         assert "${IdentityName}" in result["EvalResourceName"]
@@ -118,10 +128,9 @@ def test_simulation_answers_per_resource_as_the_model_says(moto, operation):
             "arn:aws:ses:us-east-1:123456789012:identity/noreply@example.com"}
 
 
-def test_read_only_but_the_probe_send(moto):
+def test_read_only_but_the_probe_send(everything):
     """With every fact this stage reads present, it calls only Get/List/Describe/Simulate, plus the probe's one send."""
-    report = _everything(moto)
-    operations = report.requests
+    operations = everything.requests
     assert operations.count("SendEmail") == 1
     assert all(operation.startswith(("Get", "List", "Describe", "Simulate")) for operation in operations if operation != "SendEmail"), operations
     assert {"GetSuppressedDestination", "ListRecommendations", "GetConfigurationSet", "GetMessageInsights"} <= set(operations)

@@ -45,13 +45,17 @@ import pytest
 import ses_lint
 from ses_lint.facts.aws import ATTEMPTS
 
-from .conftest import ACCOUNT_ID, STATE, Moto, _post, config, line_of, provider
+from .conftest import ACCOUNT_ID, STATE, Moto, _post, config, line_of, provider, reset_emulator
 from .helpers import closed_port
 
-TIMEOUT = 1.0  # --timeout of every run: a silent endpoint costs ATTEMPTS of it
+TIMEOUT = 1.0  # --timeout of every run against moto
+SILENT_TIMEOUT = 0.25  # --timeout of the run against the silent endpoint: it costs ATTEMPTS of it
 CALL_ROUNDS = 5  # sequential rounds: STS; account/identities; v2 identities/context keys; configuration set and its destinations; simulation
 SLACK = 6.0  # seconds beyond the calls' own bound: credential resolution, throttling back-off, the rules
-BOUND = CALL_ROUNDS * ATTEMPTS * TIMEOUT + SLACK
+
+
+def bound(timeout: float) -> float:
+    return CALL_ROUNDS * ATTEMPTS * timeout + SLACK
 
 PROVIDERS = ("unverified", "pending", "dkim", "sets")
 SENDERS = {"unverified": "noreply@example.com", "pending": "noreply@pending.org", "dkim": "noreply@dkim.org", "sets": "noreply@sets.org"}
@@ -106,13 +110,7 @@ class Scenario:
 
 
 def _build(url: str, folder) -> Scenario:
-    _post(f"{url}/moto-api/reset")
-    _post(f"{url}/moto-api/reset-auth", b"inf")
-    for table in (STATE.accounts, STATE.faults, STATE.fault_counts, STATE.fault_budget, STATE.identities, STATE.suppressed, STATE.recommendations,
-                  STATE.event_destinations, STATE.insights):
-        table.clear()
-    STATE.requests.clear()
-    STATE.signing_zone, STATE.enforce_sandbox = "dkim.amazonses.com", True
+    reset_emulator(url)
     moto = Moto(url, folder)
     moto.verify("pending.org", "dkim.org", "sets.org")
     moto.identity("pending.org", status="Pending")
@@ -151,7 +149,7 @@ def _intact() -> bool:
 @pytest.fixture(scope="module")
 def _scenario(moto_server, tmp_path_factory):
     holder = {"folder": tmp_path_factory.mktemp("aws-matrix")}
-    holder["scenario"] = _build(moto_server, holder["folder"])
+    holder["scenario"], holder["builds"] = _build(moto_server, holder["folder"]), 1
     yield holder
     STATE.faults.clear()
     _post(f"{moto_server}/moto-api/reset-auth", b"inf")
@@ -162,6 +160,7 @@ def world(_scenario, moto_server) -> Scenario:
     """The scenario, rebuilt if another module's `moto` fixture reset the emulator; no faults injected."""
     if not _intact():
         _scenario["scenario"] = _build(moto_server, _scenario["folder"])
+        _scenario["builds"] += 1
     STATE.faults.clear()
     STATE.fault_counts.clear()
     STATE.fault_budget.clear()
@@ -172,21 +171,22 @@ def world(_scenario, moto_server) -> Scenario:
 
 
 # -- running -------------------------------------------------------------------------------------------
-def bounded_lint(path, environ, **options):
-    """Lint (aws stage; probe with probe=True) in a worker thread that must finish within BOUND seconds."""
+def bounded_lint(path, environ, timeout: float = TIMEOUT, **options):
+    """Lint (aws stage; probe with probe=True) with --timeout `timeout` in a worker thread that must finish
+    within `bound(timeout)` seconds."""
     outcome: dict[str, Any] = {}
 
     def work() -> None:
         try:
-            outcome["report"] = ses_lint.lint([str(path)], aws=True, environ=environ, timeout=TIMEOUT,
+            outcome["report"] = ses_lint.lint([str(path)], aws=True, environ=environ, timeout=timeout,
                                               select=["SES7", "SES8"], **options)
         except BaseException as error:  # re-raised in the test thread: a traceback is a failure
             outcome["error"] = error
 
     worker = threading.Thread(target=work, daemon=True, name="aws-fault-matrix")
     worker.start()
-    worker.join(BOUND)
-    assert not worker.is_alive(), f"the aws stage did not finish within {BOUND:g} s (--timeout {TIMEOUT:g})"
+    worker.join(bound(timeout))
+    assert not worker.is_alive(), f"the aws stage did not finish within {bound(timeout):g} s (--timeout {timeout:g})"
     if "error" in outcome:
         raise outcome["error"]
     return outcome["report"]
@@ -262,12 +262,12 @@ STAGE_FAILURES = [
 
 @pytest.mark.parametrize("failure", STAGE_FAILURES, ids=[item.id for item in STAGE_FAILURES])
 def test_stage_failure_is_named_and_nothing_passes(failure, world):
-    path, environ, listener = world.path, world.moto.environ(), None
+    path, environ, listener, timeout = world.path, world.moto.environ(), None, TIMEOUT
     if failure.id == "unreachable":
         path = world.write("unreachable.yaml", endpoint=f"http://127.0.0.1:{closed_port()}")
     elif failure.id == "silent-endpoint":
         listener = SilentEndpoint()
-        path = world.write("silent.yaml", endpoint=listener.url)
+        path, timeout = world.write("silent.yaml", endpoint=listener.url), SILENT_TIMEOUT  # the wait derives from --timeout
     elif failure.id == "sts-denied":
         STATE.faults["GetCallerIdentity"] = ("AccessDenied", "not authorized to perform: sts:GetCallerIdentity")
     elif failure.id == "sts-throttled":
@@ -280,7 +280,7 @@ def test_stage_failure_is_named_and_nothing_passes(failure, world):
     elif failure.id == "no-credentials":
         path = world.write("no-credentials.yaml", keys=False, extra="profile: absent")
     try:
-        report = bounded_lint(path, environ, probe=True)
+        report = bounded_lint(path, environ, timeout, probe=True)
     finally:
         world.moto.auth(False)
         if listener is not None:
@@ -421,3 +421,11 @@ def test_failed_read_silences_its_rules_and_is_named(call, failure, world):
 def _labels(call: Call) -> list[str]:
     return [f"{service}:{operation}" for operation in call.operations
             for service in ("sesv2", "ses", "iam", "cloudwatch", "sts")]
+
+
+def test_the_faults_leave_the_scenario_as_it_was(world, _scenario):
+    """Run after every fault above (pytest keeps the file's order): with the faults reset, the scenario built
+    once for them all answers exactly as when it was built, so no case leaked state into the cases after it."""
+    assert _scenario["builds"] == 1  # not rebuilt in between: the cases above all ran on the one scenario
+    assert not STATE.faults and not STATE.fault_budget
+    assert pairs(bounded_lint(world.path, world.moto.environ())) == world.baseline == EXPECTED

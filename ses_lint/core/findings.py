@@ -72,7 +72,11 @@ class Fix:
     keep_quotes: bool = False
 
 
-@dataclass(frozen=True, slots=True)  # slots: a 2 MiB file can hold 184,000 findings; a dict each was 300 bytes more
+# slots: a 2 MiB file can hold 184,000 findings; a dict each was 300 bytes more. Not frozen: a frozen
+# dataclass sets each of its 16 fields through `object.__setattr__`, four times slower to make, and a
+# run makes two a finding (the rule's, then `ruled`). Nothing assigns to a finding once made: `evolve`
+# makes a changed copy (tests/test_findings_unchanged.py checks the sources).
+@dataclass(slots=True, unsafe_hash=True)
 class Finding:
     """One problem at one place.
 
@@ -117,22 +121,22 @@ class Finding:
         if not _FIELDS.issuperset(changes):
             raise TypeError(f"Finding has no field {', '.join(sorted(changes.keys() - _FIELDS))}")
         new, get = object.__new__(type(self)), changes.get  # one line a field: a loop took a third longer
-        _SET(new, "message", get("message", self.message))
-        _SET(new, "file", get("file", self.file))
-        _SET(new, "path", get("path", self.path))
-        _SET(new, "at", get("at", self.at))
-        _SET(new, "line", get("line", self.line))
-        _SET(new, "column", get("column", self.column))
-        _SET(new, "end_line", get("end_line", self.end_line))
-        _SET(new, "end_column", get("end_column", self.end_column))
-        _SET(new, "provider", get("provider", self.provider))
-        _SET(new, "code", get("code", self.code))
-        _SET(new, "name", get("name", self.name))
-        _SET(new, "stage", get("stage", self.stage))
-        _SET(new, "severity", get("severity", self.severity))
-        _SET(new, "suggestion", get("suggestion", self.suggestion))
-        _SET(new, "fix", get("fix", self.fix))
-        _SET(new, "extra", get("extra", self.extra))
+        new.message = get("message", self.message)
+        new.file = get("file", self.file)
+        new.path = get("path", self.path)
+        new.at = get("at", self.at)
+        new.line = get("line", self.line)
+        new.column = get("column", self.column)
+        new.end_line = get("end_line", self.end_line)
+        new.end_column = get("end_column", self.end_column)
+        new.provider = get("provider", self.provider)
+        new.code = get("code", self.code)
+        new.name = get("name", self.name)
+        new.stage = get("stage", self.stage)
+        new.severity = get("severity", self.severity)
+        new.suggestion = get("suggestion", self.suggestion)
+        new.fix = get("fix", self.fix)
+        new.extra = get("extra", self.extra)
         return new
 
     def ruled(self, code: str, name: str, stage: Stage, severity: Severity, place: tuple | None = None) -> "Finding":
@@ -140,28 +144,28 @@ class Finding:
         `place` (line, column, end line, end column) when given: what `evolve` with those changes
         makes, in one copy without its keyword handling, since every finding of a run passes here."""
         new = object.__new__(type(self))
-        _SET(new, "message", self.message)
-        _SET(new, "file", self.file)
-        _SET(new, "path", self.path)
-        _SET(new, "at", self.at)
+        new.message = self.message
+        new.file = self.file
+        new.path = self.path
+        new.at = self.at
         if place is None:
-            _SET(new, "line", self.line)
-            _SET(new, "column", self.column)
-            _SET(new, "end_line", self.end_line)
-            _SET(new, "end_column", self.end_column)
+            new.line = self.line
+            new.column = self.column
+            new.end_line = self.end_line
+            new.end_column = self.end_column
         else:
-            _SET(new, "line", place[0])
-            _SET(new, "column", place[1])
-            _SET(new, "end_line", place[2])
-            _SET(new, "end_column", place[3])
-        _SET(new, "provider", self.provider)
-        _SET(new, "code", code)
-        _SET(new, "name", name)
-        _SET(new, "stage", stage)
-        _SET(new, "severity", self.severity or severity)
-        _SET(new, "suggestion", self.suggestion)
-        _SET(new, "fix", self.fix)
-        _SET(new, "extra", self.extra)
+            new.line = place[0]
+            new.column = place[1]
+            new.end_line = place[2]
+            new.end_column = place[3]
+        new.provider = self.provider
+        new.code = code
+        new.name = name
+        new.stage = stage
+        new.severity = self.severity or severity
+        new.suggestion = self.suggestion
+        new.fix = self.fix
+        new.extra = self.extra
         return new
 
     def grouped(self, key: str) -> "Finding":
@@ -171,4 +175,4 @@ class Finding:
         return self.evolve(extra={**self.extra, "group": key})
 
 
-_FIELDS, _SET = frozenset(item.name for item in fields(Finding)), object.__setattr__
+_FIELDS = frozenset(item.name for item in fields(Finding))

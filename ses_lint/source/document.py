@@ -36,6 +36,7 @@ SAFE_TAGS = frozenset(
 _CONFIG_HINT = re.compile(r"^(providers|workflows)[ \t]*:", re.MULTILINE)
 _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
+_MAPPING_START, _MAPPING_END, _SEQUENCE_START, _SEQUENCE_END = yaml.MappingStartEvent, yaml.MappingEndEvent, yaml.SequenceStartEvent, yaml.SequenceEndEvent
 # the first characters of a plain scalar that an implicit resolver may read as something else than a string
 _RESOLVED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers) if None not in _RESOLVER.yaml_implicit_resolvers else frozenset(map(chr, range(0x110000)))
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -362,6 +363,28 @@ class _Builder:
     def handle(self, event: yaml.Event) -> Node | None:
         """What an event other than a scalar's does; the node to attach for a container's start or an alias."""
         kind = type(event)  # the parsers make these exact classes; `is` tests keep the hot path short
+        if kind is _MAPPING_END or kind is _SEQUENCE_END:  # the commonest first: a container ends, one starts
+            container = self.stack.pop()[0]
+            mark = event.end_mark
+            container.end_line, container.end_column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+            if kind is _MAPPING_END and len(container.value) > 1:
+                self.check_duplicates(container)
+            return None
+        if kind is _MAPPING_START or kind is _SEQUENCE_START:
+            if event.tag and event.tag not in SAFE_TAGS:
+                self.check_tag(event)
+            mark = event.start_mark
+            line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+            node = Node("map" if kind is _MAPPING_START else "seq", line, column, 0, 0, [])
+            if event.anchor:
+                self.anchors[event.anchor] = node
+            return node
+        if kind is yaml.AliasEvent:
+            # Aliases cost nothing here (the node is shared); what they expand to is bounded in to_python.
+            node = self.anchors.get(event.anchor)
+            if node is None:
+                self.fail("syntax", f"found undefined alias '{event.anchor}'", event)
+            return node
         if kind is yaml.DocumentStartEvent:
             self.documents += 1
             if self.documents == 2:
@@ -369,28 +392,7 @@ class _Builder:
                 self.document.problems.append(
                     LoadProblem("multiple-documents", "the file holds more than one YAML document; only the first is read", line, column)
                 )
-            return None
-        if kind is yaml.StreamStartEvent or kind is yaml.StreamEndEvent or kind is yaml.DocumentEndEvent:
-            return None
-        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            container = self.stack.pop()[0]
-            container.end_line, container.end_column = _position(event.end_mark)
-            if kind is yaml.MappingEndEvent:
-                self.check_duplicates(container)
-            return None
-        if kind is yaml.AliasEvent:
-            # Aliases cost nothing here (the node is shared); what they expand to is bounded in to_python.
-            node = self.anchors.get(event.anchor)
-            if node is None:
-                self.fail("syntax", f"found undefined alias '{event.anchor}'", event)
-            return node
-        if event.tag and event.tag not in SAFE_TAGS:
-            self.check_tag(event)
-        line, column = _position(event.start_mark)
-        node = Node("map" if kind is yaml.MappingStartEvent else "seq", line, column, value=[])
-        if event.anchor:
-            self.anchors[event.anchor] = node
-        return node
+        return None  # the stream's start and end, a document's end
 
     def check_duplicates(self, mapping: Node) -> None:
         """A scalar key written twice in `mapping` (as YAML compares keys: the same tag and value) is a

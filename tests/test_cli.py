@@ -59,7 +59,7 @@ def test_seed_examples_text():
 
 
 def test_whole_examples_folder_text_agrees_with_json():
-    code, out, err = run_installed("examples/")
+    code, out, err = run_cli("examples/")  # the installed script's folder run: test_seed_examples_text
     assert code == 1, err
     assert "Traceback" not in out + err
     rows = parse_text(out)
@@ -182,7 +182,7 @@ def test_stdin_is_shown_as_dash(workdir):
     assert code == 1
     assert [row[0] for row in parse_text(out)] == ["-", "-", "-"]
     assert codes(out) == ["SES309", "SES302", "SES301"]
-    code, out, _ = run_installed("--format", "json", "-", input=HARDCODED, cwd=workdir)
+    code, out, _ = run_cli("--format", "json", "-", input=HARDCODED, cwd=workdir)
     document = json.loads(out)
     assert {finding["file"] for finding in document["findings"]} == {"-"}
     assert document["summary"]["files"] == 1
@@ -344,7 +344,7 @@ def test_output_file(write, workdir):
     assert (code, out, err) == (1, "", "")
     document = json.loads((workdir / "report.json").read_text(encoding="utf-8"))
     assert [f["code"] for f in document["findings"]] == ["SES309", "SES302", "SES301"]
-    code, out, _ = run_installed("-o", "report.txt", "keys.yaml", cwd=workdir)
+    code, out, _ = run_cli("-o", "report.txt", "keys.yaml", cwd=workdir)
     assert out == ""
     assert ESCAPE not in (workdir / "report.txt").read_text(encoding="utf-8")
 
@@ -370,8 +370,10 @@ def test_github_actions_makes_github_the_default(write, workdir):
 
 def test_no_escape_codes_when_not_a_terminal(write, workdir):
     write("keys.yaml", HARDCODED)
-    for env in ({}, {"NO_COLOR": "1"}, {"FORCE_COLOR": None}):
-        _, out, err = run_installed("keys.yaml", cwd=workdir, env=env)
+    _, out, err = run_installed("keys.yaml", cwd=workdir)
+    assert ESCAPE not in out + err
+    for env in ({"NO_COLOR": "1"}, {"FORCE_COLOR": None}):  # the same pipes, in-process
+        _, out, err = run_cli("keys.yaml", cwd=workdir, env=env)
         assert ESCAPE not in out + err
 
 
@@ -616,7 +618,7 @@ def test_help():
     code, out, _ = run_installed("--help")
     assert code == 0
     assert "check" in out and "explain" in out
-    code, out, _ = run_installed("check", "--help")
+    code, out, _ = run_cli("check", "--help")
     assert code == 0
     for flag in ("--select", "--ignore", "--extend-select", "--severity", "--fail-on", "--format", "--output", "--quiet"):
         assert flag in out

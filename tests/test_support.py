@@ -39,7 +39,7 @@ def test_in_process_run_is_the_installed_script(args, env, stdin, workdir):
 def test_a_hang_fails_within_the_timeout(workdir):
     os.mkfifo(workdir / "pipe.yaml")  # named, a FIFO is read like standard input: nobody writes to it
     with pytest.raises(subprocess.TimeoutExpired):
-        run_cli("--quiet", "pipe.yaml", cwd=workdir, timeout=1)
+        run_cli("--quiet", "pipe.yaml", cwd=workdir, timeout=0.25)
     with open(workdir / "pipe.yaml", "w"):  # let the stuck run end (an empty file: nothing to print)
         pass
     for thread in threading.enumerate():

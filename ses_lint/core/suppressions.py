@@ -42,6 +42,7 @@ def parse(path: str, text: str, inside_scalar: Callable[[int, int], bool] = _nev
     `|`) is text, not a comment: `inside_scalar(line, column)` says where scalars are."""
     suppressions = []
     lines = text.splitlines()
+    last_search: list = [-1, None]  # _next_content_line's last search: consecutive directives scan their lines once
     for index, line in enumerate(lines):
         if MARKER not in line:
             continue
@@ -57,17 +58,23 @@ def parse(path: str, text: str, inside_scalar: Callable[[int, int], bool] = _nev
         elif line[: match.start()].strip():
             target = index + 1
         else:
-            target = _next_content_line(lines, index)
+            target = _next_content_line(lines, index, last_search)
         suppressions.append(Suppression(path, index + 1, column, target, codes, reason=reason.strip() or None if separator else None))
     return suppressions
 
 
-def _next_content_line(lines: list[str], index: int) -> int:
-    for following in range(index + 1, len(lines)):
-        stripped = lines[following].strip()
-        if stripped and not stripped.startswith("#"):
-            return following + 1
-    return index + 2
+def _next_content_line(lines: list[str], index: int, last: list | None = None) -> int:
+    """The line a directive on a line of its own applies to: the next one that is not blank or a comment.
+    `last` holds the previous search's start and what it found (None: nothing to the end); a directive
+    between the two has the same answer, so a run of directives is scanned once, not once each."""
+    if last is not None and last[0] >= 0 and last[0] <= index and (last[1] is None or index < last[1]):
+        found = last[1]
+    else:
+        found = next((following for following in range(index + 1, len(lines))
+                      if lines[following].strip() and not lines[following].strip().startswith("#")), None)
+        if last is not None:
+            last[:] = [index, found]
+    return found + 1 if found is not None else index + 2
 
 
 def apply(findings: list[Finding], suppressions: list[Suppression]) -> list[Finding]:

@@ -1,25 +1,21 @@
 """A DNS lookup that failed fails the gate (SES640 is an error by default) and is reported once per name
-and type, listing the providers it concerns; through the installed `ses-lint`, against dnslib on loopback."""
+and type, listing the providers it concerns; the command line in-process (`support.run_cli`; the installed
+script's `--dns` path is test_dns_cli.py's), against dnslib on loopback."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 from dnsfixtures import write_config
+from support import run_cli
 
-SCRIPT = shutil.which("ses-lint", path=str(Path(sys.executable).parent)) or "ses-lint"
 GOOD = ('{d}. TXT "v=spf1 include:amazonses.com -all"\n_dmarc.{d}. TXT "v=DMARC1; p=none"\n'
         "_domainkey.{d}. TXT \"\"\n")
 
 
 def check(server, *args: str, timeout: str = "1") -> tuple[int, dict]:
-    command = [SCRIPT, "check", "--dns", "--nameserver", server.nameserver, "--timeout", timeout, "--format", "json", *args]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
-    assert result.returncode in (0, 1), result.stderr
-    return result.returncode, json.loads(result.stdout)
+    result = run_cli("check", "--dns", "--nameserver", server.nameserver, "--timeout", timeout, "--format", "json", *args, timeout=60)
+    assert result.code in (0, 1), result.err
+    return result.code, json.loads(result.out)
 
 
 def test_a_failed_lookup_fails_the_gate_once_for_every_provider(tmp_path, faults):
@@ -39,7 +35,7 @@ def test_a_failed_lookup_fails_the_gate_once_for_every_provider(tmp_path, faults
 def test_accepting_flaky_dns_is_a_severity_override(tmp_path, faults):
     faults.resolver.reset("", faults={("sf.test", "TXT"): "timeout"})
     path = write_config(tmp_path, ("a", "a@sf.test"))
-    code, document = check(faults, "--select", "SES640", "--severity", "SES640=warning", path, timeout="0.5")
+    code, document = check(faults, "--select", "SES640", "--severity", "SES640=warning", path, timeout="0.3")
     assert code == 0 and [f["severity"] for f in document["findings"]] == ["warning"]
-    code, _ = check(faults, "--select", "SES640", "--severity", "SES640=warning", "--fail-on", "warning", path, timeout="0.5")
+    code, _ = check(faults, "--select", "SES640", "--severity", "SES640=warning", "--fail-on", "warning", path, timeout="0.3")
     assert code == 1

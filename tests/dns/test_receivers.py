@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from dnsfixtures import FROM_COLUMN, FROM_LINE, Nsd, codes, run_dns, write_config
+from support import run_cli
 
 from ses_lint.facts.hints import DnsHints
 
@@ -144,9 +145,9 @@ def test_json_carries_the_spf_tree_and_verbose_shows_it(tmp_path, server):
     path = write_config(tmp_path, ("email-ses", "a@incall.test", "eu-west-1"))
     base = [SCRIPT, "check", "--dns", "--nameserver", server.nameserver, "--timeout", "2", "--select", "SES6",
             "--dns-concurrency", "8", path]
-    result = subprocess.run(base + ["--format", "json"], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 1, result.stderr
-    (domain,) = json.loads(result.stdout)["dns"]["domains"]
+    result = run_cli(*base[1:], "--format", "json", timeout=60)  # in-process: test_dns_cli runs --dns JSON through the script
+    assert result.code == 1, result.err
+    (domain,) = json.loads(result.out)["dns"]["domains"]
     spf = domain["spf"]
     assert (domain["domain"], spf["lookups"], spf["voids"]) == ("incall.test", 4, 0)
     first = spf["tree"][0]
@@ -157,8 +158,7 @@ def test_json_carries_the_spf_tree_and_verbose_shows_it(tmp_path, server):
     assert "\n    include:old.incall.test (_spf.incall.test; 2 lookups): matches every sender" in text
 
 
-@pytest.mark.skipif(SCRIPT is None, reason="the ses-lint console script is not installed")
 def test_dns_concurrency_is_checked(tmp_path):
     path = write_config(tmp_path, ("email-ses", "a@x.test", "eu-west-1"))
-    result = subprocess.run([SCRIPT, "check", "--dns-concurrency", "0", path], capture_output=True, text=True, timeout=60)
-    assert result.returncode == 2 and "--dns-concurrency must be a number from 1 to 4096" in result.stderr
+    result = run_cli("check", "--dns-concurrency", "0", path)  # a usage error: test_cli runs one through the script
+    assert result.code == 2 and "--dns-concurrency must be a number from 1 to 4096" in result.err

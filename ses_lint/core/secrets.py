@@ -98,6 +98,9 @@ class Masker:
         self._known: set[str] = set()
         self._paths: set[str] = set()  # secret-shaped runs of the run's file paths: paths are shown as they are
         self._memo: dict[str, str] = {}  # short strings masked so far: every finding repeats its rule's name, its path's keys
+        # the length of the shortest string masking can change: an AWS-secret-shaped run, a known
+        # secret's piece, or a short secret of its own
+        self.shortest = SHAPE_LENGTH
         for secret in secrets:
             self.add(secret)
 
@@ -108,21 +111,15 @@ class Masker:
         self._memo.clear()
         if len(secret) < LONG:
             self._short.add(secret)
+            self.shortest = MIN_LENGTH
         else:
             self._pieces.update(secret[start : start + PIECE] for start in range(len(secret) - PIECE + 1))
+            self.shortest = min(self.shortest, LONG)
 
     def allow_path(self, path: str) -> None:
         """A file path of the run is never a secret: a message that names it (SES105) shows it whole."""
         self._paths.update(AWS_SECRET_SHAPE.findall(path))
         self._memo.clear()
-
-    @property
-    def shortest(self) -> int:
-        """The length of the shortest string masking can change: an AWS-secret-shaped run, a known
-        secret's piece, or a short secret of its own."""
-        if self._short:
-            return MIN_LENGTH
-        return min(LONG, SHAPE_LENGTH) if self._pieces else SHAPE_LENGTH
 
     def __call__(self, text: str | None) -> str | None:
         if not text:
@@ -220,21 +217,27 @@ def collect(documents: "list[Document]", environ: "Mapping[str, str] | None" = N
     return masker
 
 
+_MASKED_FIELDS = ("message", "name", "suggestion", "provider")
+
+
 def mask_finding(finding: Finding, mask: Masker, **changes) -> Finding:
     """The finding with every string a formatter may write masked: message, rule name, suggestion,
     provider, the key path's parts, and strings in `extra` (and any other `changes`). The finding itself
     when nothing changes (most findings hold no secret)."""
-    changed = {name: value for name, value in changes.items() if value != getattr(finding, name)} if changes else {}
+    changed = {name: value for name, value in changes.items() if value != getattr(finding, name)} if changes else None
     shortest = mask.shortest  # a string shorter than this is never changed: most of a finding's strings
-    for name in ("message", "name", "suggestion", "provider"):
+    for name in _MASKED_FIELDS:
         value = getattr(finding, name)
         if value and len(value) >= shortest and (masked := mask(value)) != value:
+            changed = changed or {}
             changed[name] = masked
     for part in finding.path:
         if type(part) is str and len(part) >= shortest and mask(part) != part:
+            changed = changed or {}
             changed["path"] = tuple(mask(part) if isinstance(part, str) else part for part in finding.path)
             break
     if finding.extra and (extra := _mask_value(finding.extra, mask)) != finding.extra:
+        changed = changed or {}
         changed["extra"] = extra
     return finding.evolve(**changed) if changed else finding
 

@@ -36,7 +36,6 @@ SAFE_TAGS = frozenset(
 _CONFIG_HINT = re.compile(r"^(providers|workflows)[ \t]*:", re.MULTILINE)
 _RESOLVER = yaml.resolver.Resolver()
 _STR = "tag:yaml.org,2002:str"
-_MAPPING_START, _MAPPING_END, _SEQUENCE_START, _SEQUENCE_END = yaml.MappingStartEvent, yaml.MappingEndEvent, yaml.SequenceStartEvent, yaml.SequenceEndEvent
 # the first characters of a plain scalar that an implicit resolver may read as something else than a string
 _RESOLVED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers) if None not in _RESOLVER.yaml_implicit_resolvers else frozenset(map(chr, range(0x110000)))
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -278,7 +277,6 @@ class _Builder:
         self.stack: list[list] = []  # [container node, pending key node or None]
         self.anchors: dict[str, Node] = {}
         self.documents = 0
-        self.line = 0  # the line of the last node made, whose int object the nodes of that line share
 
     def build(self) -> None:
         try:
@@ -304,12 +302,16 @@ class _Builder:
             self.document.root = None
 
     def events(self, next_event: Any) -> None:
-        """Every event of the stream, in order. A scalar's is handled here (one event of two in most
-        files, 370,000 in a 2 MiB one, so its path makes no call it can avoid), any other by `handle`,
-        which gives the node of a container's start or an alias; each node is attached here."""
+        """Every event of the stream, in order. A scalar's and a container's start and end are handled
+        here (all but a few events of any file, 940,000 in a 2 MiB one, so their path makes no call it
+        can avoid), the rest by `handle`, which gives the node of an alias; each node is attached here."""
         scalar, alias, handle, safe, stack = yaml.ScalarEvent, yaml.AliasEvent, self.handle, SAFE_TAGS, self.stack
+        map_start, map_end, seq_start, seq_end = yaml.MappingStartEvent, yaml.MappingEndEvent, yaml.SequenceStartEvent, yaml.SequenceEndEvent
         starts, ends, booleans = self.document._span_starts.append, self.document._span_ends.append, _YAML11_WRITTEN
         built = 0  # the first document's nodes (aliases not counted)
+        # the line of the last node made: the nodes of a line share its int (a line past 256 is an object
+        # of its own, and 7,600 lines of 60-deep keys held 56 MiB of them)
+        previous = 0
         try:
             while (event := next_event()) is not None:
                 kind = type(event)
@@ -319,10 +321,10 @@ class _Builder:
                     mark, end = event.start_mark, event.end_mark
                     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
                     end_line, end_column = (end.line + 1, end.column + 1) if end is not None else (1, 1)
-                    if line == self.line:  # one int of each line for all its nodes: a line past 256 is
-                        line = self.line  # an object of its own, and 7,600 lines of 60-deep keys were 56 MiB
+                    if line == previous:
+                        line = previous
                     else:
-                        self.line = line
+                        previous = line
                     if end_line == line:
                         end_line = line
                     plain = not event.style and bool(event.implicit[0])
@@ -334,6 +336,26 @@ class _Builder:
                     node = Node("scalar", line, column, end_line, end_column, value, tag, plain, event.value)
                     starts(line << 32 | column)
                     ends(end_line << 32 | end_column)
+                    if event.anchor:
+                        self.anchors[event.anchor] = node
+                elif kind is map_end or kind is seq_end:
+                    container = stack.pop()[0]
+                    mark = event.end_mark
+                    end_line, container.end_column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+                    container.end_line = previous if end_line == previous else end_line
+                    if kind is map_end and len(container.value) > 1:
+                        self.check_duplicates(container)
+                    continue
+                elif kind is map_start or kind is seq_start:
+                    if event.tag and event.tag not in safe:
+                        self.check_tag(event)
+                    mark = event.start_mark
+                    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+                    if line == previous:
+                        line = previous
+                    else:
+                        previous = line
+                    node = Node("map" if kind is map_start else "seq", line, column, 0, 0, [])
                     if event.anchor:
                         self.anchors[event.anchor] = node
                 elif (node := handle(event)) is None:
@@ -372,29 +394,8 @@ class _Builder:
         raise _Abort
 
     def handle(self, event: yaml.Event) -> Node | None:
-        """What an event other than a scalar's does; the node to attach for a container's start or an alias."""
-        kind = type(event)  # the parsers make these exact classes; `is` tests keep the hot path short
-        if kind is _MAPPING_END or kind is _SEQUENCE_END:  # the commonest first: a container ends, one starts
-            container = self.stack.pop()[0]
-            mark = event.end_mark
-            end_line, container.end_column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-            container.end_line = self.line if end_line == self.line else end_line
-            if kind is _MAPPING_END and len(container.value) > 1:
-                self.check_duplicates(container)
-            return None
-        if kind is _MAPPING_START or kind is _SEQUENCE_START:
-            if event.tag and event.tag not in SAFE_TAGS:
-                self.check_tag(event)
-            mark = event.start_mark
-            line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-            if line == self.line:
-                line = self.line
-            else:
-                self.line = line
-            node = Node("map" if kind is _MAPPING_START else "seq", line, column, 0, 0, [])
-            if event.anchor:
-                self.anchors[event.anchor] = node
-            return node
+        """What an alias, a document's start and the stream's events do; the node of an alias."""
+        kind = type(event)
         if kind is yaml.AliasEvent:
             # Aliases cost nothing here (the node is shared); what they expand to is bounded in to_python.
             node = self.anchors.get(event.anchor)

@@ -106,21 +106,25 @@ class SchemaProblem:
         return Finding(message, self.file, path=self.issue.path, at=at, provider=self.provider, suggestion=self.issue.suggestion)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True, eq=False, slots=True)
 class MissingField(SchemaProblem):
     """A required field missing or empty (SES101's subject)."""
 
+    __slots__ = ()
 
-@dataclass(frozen=True, eq=False, slots=True)
+
 class WrongType(SchemaProblem):
     """A value or a key of the wrong type (SES102's subject)."""
 
+    __slots__ = ()
 
-@dataclass(frozen=True, eq=False, slots=True)
+
 class UnknownKey(SchemaProblem):
     """A key the schema does not have (SES103's subject)."""
 
+    __slots__ = ()
 
+
+# The kinds add no field: plain subclasses of the frozen dataclass (a @dataclass each costs import time).
 _KINDS = {"missing": MissingField, "wrong-type": WrongType, "unknown-key": UnknownKey}
 
 

@@ -12,7 +12,7 @@ from ses_lint.core.run import Run
 
 def judge_rule(rule: Rule, run: Run, place: Callable[[Finding], Finding] | None = None, where: Callable | None = None) -> list[Finding]:
     """The findings of one rule over its subjects, each placed by `place`, or by `where` as the rule
-    makes them (`Rule.run`). An error gathering, judging or placing one file's subjects marks that file
+    makes them (`Rule.judge`). An error gathering, judging or placing one file's subjects marks that file
     as not judged (SES013) and the run goes on."""
     def failed(subject: object, error: Exception) -> None:
         reraise_when_debugging()

@@ -179,9 +179,7 @@ def _keeps_the_load(text: str, finding: Finding, edit: Edit) -> bool:
     indicator. A key, a deletion or any other text is checked by loading the result."""
     if finding.fix is None or finding.fix.action != "value" or not _WORD.match(finding.fix.text):
         return False
-    written = text[edit.start:edit.end]
-    quote = written[:1] if written[:1] in ("'", '"') and edit.text[:1] == written[:1] else ""
-    if edit.text != f"{quote}{finding.fix.text}{quote}":
+    if edit.text not in (finding.fix.text, _quoted(text[edit.start:edit.end], finding.fix.text)):
         return False
     return text[edit.start - 1:edit.start] in _BEFORE_A_VALUE and text[edit.end:edit.end + 1] in _AFTER_A_VALUE
 
